@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from governance.config import ConfigError, GovernanceConfig, load_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "governance.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_project_config_file_is_valid():
+    cfg = load_config(Path(__file__).parent.parent / "governance.yaml")
+    assert cfg.timezone == "Europe/Vienna"
+    assert cfg.gates.position_completeness.threshold == 0.95
+    assert cfg.gates.title_coverage.window == 7
+    assert set(cfg.campaigns) == {"newsletter_at", "customer_letter_dach"}
+
+
+def test_unknown_key_is_named_with_its_path(tmp_path):
+    path = write(tmp_path, "gates:\n  volume:\n    tolerence: 0.3\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+    assert "gates.volume.tolerence" in str(err.value)
+
+
+def test_wrong_type_is_named(tmp_path):
+    path = write(tmp_path, "gates:\n  position_completeness:\n    threshold: lots\n")
+    with pytest.raises(ConfigError, match=r"gates\.position_completeness\.threshold"):
+        load_config(path)
+
+
+def test_threshold_out_of_range(tmp_path):
+    path = write(tmp_path, "gates:\n  title_loss:\n    max_share: 1.5\n")
+    with pytest.raises(ConfigError, match=r"gates\.title_loss\.max_share"):
+        load_config(path)
+
+
+def test_bad_timezone_and_pattern(tmp_path):
+    with pytest.raises(ConfigError, match="timezone"):
+        load_config(write(tmp_path, "timezone: Europe/Wien\n"))
+    with pytest.raises(ConfigError, match=r"extract\.file_pattern"):
+        load_config(write(tmp_path, "extract:\n  file_pattern: contacts.csv\n"))
+
+
+def test_missing_explicit_file(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_unparsable_yaml(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(write(tmp_path, "gates: [unclosed\n"))
+
+
+def test_environment_url_wins(monkeypatch, tmp_path):
+    cfg = GovernanceConfig(warehouse_url="sqlite:///from-file.sqlite")
+    assert cfg.resolved_warehouse_url(tmp_path) == "sqlite:///from-file.sqlite"
+    monkeypatch.setenv("GOVERNANCE_WAREHOUSE_URL", "postgresql+psycopg://u@h/db")
+    assert cfg.resolved_warehouse_url(tmp_path) == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv("GOVERNANCE_WAREHOUSE_URL")
+    default = GovernanceConfig().resolved_warehouse_url(tmp_path)
+    assert default == f"sqlite:///{tmp_path / 'var' / 'warehouse.sqlite'}"

@@ -1,0 +1,71 @@
+import pandas as pd
+import pytest
+
+from governance.warehouse import Warehouse, check_partition_key, to_bool
+
+
+def frame(n: int, tag: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "contact_id": [f"C{i}" for i in range(n)],
+            "name": [f"{tag} Müller {i}" for i in range(n)],
+            "line": list(range(n)),
+            "ready": [i % 2 == 0 for i in range(n)],
+            "score": [i / 3 for i in range(n)],
+        }
+    )
+
+
+def test_replace_partition_is_idempotent_and_isolated(warehouse_url):
+    wh = Warehouse(warehouse_url)
+    wh.replace_partition("contacts", "2026-11-01", frame(5, "a"))
+    wh.replace_partition("contacts", "2026-11-02", frame(3, "b"))
+    wh.replace_partition("contacts", "2026-11-02", frame(4, "c"))  # re-run of the night
+    first = wh.read_partition("contacts", "2026-11-01")
+    second = wh.read_partition("contacts", "2026-11-02")
+    assert len(first) == 5 and len(second) == 4
+    assert set(second["name"].str.split().str[0]) == {"c"}
+    assert first.sort_values("line")["name"].iloc[1] == "a Müller 1"
+    assert to_bool(second["ready"]).tolist() == [True, False, True, False]
+    assert "partition_date" not in second.columns
+    wh.dispose()
+
+
+def test_failed_write_keeps_previous_rows(warehouse_url):
+    wh = Warehouse(warehouse_url)
+    wh.replace_partition("contacts", "2026-11-01", frame(3, "a"))
+    bad = frame(2, "b")
+    bad["name"] = ["fine", object()]  # not storable: the insert fails inside the transaction
+    with pytest.raises(Exception):  # noqa: B017 - driver-specific error class
+        wh.replace_partition("contacts", "2026-11-01", bad)
+    assert len(wh.read_partition("contacts", "2026-11-01")) == 3
+    wh.dispose()
+
+
+def test_new_columns_are_added(warehouse_url):
+    wh = Warehouse(warehouse_url)
+    wh.replace_partition("contacts", "2026-11-01", frame(2, "a"))
+    wider = frame(2, "b").assign(extra="z")
+    wh.replace_partition("contacts", "2026-11-02", wider)
+    assert wh.read_partition("contacts", "2026-11-02")["extra"].tolist() == ["z", "z"]
+    wh.dispose()
+
+
+def test_retention_drops_old_partitions(warehouse_url):
+    wh = Warehouse(warehouse_url)
+    for day in ("2026-10-01", "2026-10-20", "2026-11-01"):
+        wh.replace_partition("contacts", day, frame(1, "a"))
+    wh.delete_partitions_before(["contacts", "missing_table"], "2026-10-15")
+    assert wh.scalar("SELECT COUNT(*) FROM contacts") == 2
+    wh.dispose()
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "2026-11-01'; DROP TABLE x; --", ""])
+def test_partition_keys_are_dates(bad):
+    with pytest.raises(ValueError, match="ISO date"):
+        check_partition_key(bad)
+
+
+def test_display_url_hides_password():
+    wh = Warehouse("postgresql+psycopg://user:secret@127.0.0.1:5432/db")
+    assert "secret" not in wh.display_url
