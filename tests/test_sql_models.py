@@ -61,7 +61,8 @@ def test_views_and_partitioned_tables_run_on_both_databases(tmp_path, warehouse_
         tmp_path,
         "staging",
         "stg_people",
-        "{{ config(materialized='view') }}\nselect partition_date, id, upper(name) as name from {{ ref('people') }}",
+        "{{ config(materialized='view') }}\n"
+        "select partition_date, id, upper(name) as name from {{ ref('people') }}",
     )
     write_model(
         tmp_path,
