@@ -1,0 +1,193 @@
+"""The result of reading one extract, and the mapping of source columns to the canonical model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.ingest.errors import ExtractError
+from governance.ingest.profiles import Profile, normalize_header
+
+REJECT_COLUMNS: tuple[str, ...] = ("source_file", "source_line", "reason", "raw_text")
+_MAX_VALUE_WARNINGS = 20
+
+# A salutation word at the start; whatever follows it may be titles ("Herr Dr.", "Dr.", "Frau Prof. Mag.").
+_SALUTATION_RE = re.compile(
+    r"^\s*(?P<word>(?:Herrn?|Frau|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Mx\.?|Miss|Divers)(?![\w.]))?\s*(?P<rest>.*?)\s*$",
+    re.IGNORECASE,
+)
+# The rest counts as titles when every token is an abbreviation ("Dr.", "Dipl.-Ing.") or a short
+# upper-case degree ("DI", "KR", "MBA").
+_TITLE_TOKENS_RE = re.compile(r"^(?:(?:[^\W\d_][\w-]*\.|[A-Z]{2,4})(?:\s+|$))+$")
+
+
+@dataclass
+class Extract:
+    contacts: pd.DataFrame  # CANONICAL_COLUMNS (str) + source_file (str) + source_line (int)
+    rejects: pd.DataFrame  # source_file, source_line, reason, raw_text
+    profile: str
+    encoding: str
+    delimiter: str
+    warnings: list[str] = field(default_factory=list)
+    rows_read: int = 0  # data records = len(contacts) + len(rejects)
+
+
+def empty_rejects() -> pd.DataFrame:
+    return make_rejects([])
+
+
+def make_rejects(rows: list[tuple[str, int, str, str]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
+    df["source_file"] = df["source_file"].astype("str")
+    df["source_line"] = df["source_line"].astype("int64")
+    df["reason"] = df["reason"].astype("str")
+    df["raw_text"] = df["raw_text"].astype("str")
+    return df.sort_values("source_line", kind="stable").reset_index(drop=True)
+
+
+def check_required(profile: Profile, header: list[str], source_file: str) -> dict[str, list[int]]:
+    """Resolve the profile against the header; raise ExtractError when a required column is missing."""
+    resolved = profile.resolve(header)
+    missing = [c for c in profile.required if not resolved[c]]
+    if missing:
+        detail = "; ".join(
+            f"{c} (source column {' / '.join(repr(s) for s in profile.columns[c].sources)})"  # type: ignore[union-attr]
+            for c in missing
+        )
+        raise ExtractError(
+            f"required column(s) missing for profile {profile.name!r}: {detail}",
+            file=source_file,
+            field=missing[0],
+        )
+    return resolved
+
+
+def _as_str(values: pd.Series) -> pd.Series:
+    if values.dtype == "str" and not values.hasnans:
+        return values
+    return values.fillna("").astype("str")
+
+
+def _map_boolean(
+    raw: pd.Series, profile: Profile, lines: np.ndarray, col: str, src: str, warnings: list[str]
+) -> pd.Series:
+    # Few distinct values: classify the uniques, then broadcast by the factorised codes.
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    keys = [str(u).strip().casefold() for u in uniques]
+    classes = [
+        1 if k in profile.true_values else 2 if k in profile.false_values else 3 if k == "" else 0
+        for k in keys
+    ]
+    kind = np.array([*classes, 3], dtype=np.int8)[codes]  # code -1 (missing) -> the trailing 3
+    is_true, is_false, is_empty = kind == 1, kind == 2, kind == 3
+    unknown = ~(is_true | is_false | is_empty)
+    out = np.where(is_true, "true", np.where(is_false, "false", np.where(is_empty, "", raw.to_numpy())))
+    if unknown.any():
+        bad = pd.DataFrame({"value": raw.to_numpy()[unknown], "line": lines[unknown]})
+        groups = bad.groupby("value", sort=False)["line"].agg(["first", "count"])
+        for i, (value, row) in enumerate(groups.iterrows()):
+            if i == _MAX_VALUE_WARNINGS:
+                warnings.append(f"column {src!r} ({col}): {len(groups) - i} more unknown boolean values")
+                break
+            more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
+            warnings.append(
+                f"column {src!r} ({col}), line {row['first']}{more}: unknown boolean value {value!r} kept"
+            )
+    return pd.Series(out, index=raw.index, dtype="str")
+
+
+def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
+    arrs = [p.to_numpy() for p in parts]
+    any_true = np.logical_or.reduce([a == "true" for a in arrs])
+    any_false = np.logical_or.reduce([a == "false" for a in arrs])
+    unknown = arrs[0].copy()
+    for a in arrs[1:]:
+        unknown = np.where(np.isin(unknown, ["", "true", "false"]), a, unknown)
+    unknown = np.where(np.isin(unknown, ["true", "false"]), "", unknown)
+    out = np.where(any_true, "true", np.where(unknown != "", unknown, np.where(any_false, "false", "")))
+    return pd.Series(out, index=parts[0].index, dtype="str")
+
+
+def _combine_text(parts: list[pd.Series]) -> pd.Series:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.where(p == "", out.where(out == "", out + " " + p).where(out != "", p))
+    return out
+
+
+def _move_salutation_titles(frame: pd.DataFrame) -> None:
+    sal = frame["salutation"]
+    parts = sal.str.extract(_SALUTATION_RE)
+    rest = parts["rest"].fillna("")
+    movable = (rest != "") & rest.str.match(_TITLE_TOKENS_RE)
+    if not movable.any():
+        return
+    word = parts["word"].fillna("")
+    title = frame["title"]
+    frame.loc[movable, "salutation"] = word[movable]
+    moved = rest[movable]
+    frame.loc[movable, "title"] = moved.where(title[movable] == "", moved + " " + title[movable])
+
+
+def to_canonical(
+    raw: pd.DataFrame,
+    header: list[str],
+    profile: Profile,
+    source_file: str,
+    lines: np.ndarray,
+    warnings: list[str],
+) -> pd.DataFrame:
+    """Map ``raw`` to the canonical model: ``raw`` has a str column ``c<i>`` for each header position ``i``
+    a profile column maps to; ``lines`` holds the source line of each row."""
+    resolved = check_required(profile, header, source_file)
+    n = len(raw)
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = normalize_header(h)
+        if key in seen:
+            warnings.append(f"column {h!r} appears more than once: the first occurrence is used")
+        seen.setdefault(key, i)
+    used = {i for idx in resolved.values() for i in idx}
+    ignored = [h for i, h in enumerate(header) if i not in used and str(h).strip()]
+    if ignored:
+        shown = ", ".join(repr(h) for h in ignored[:15]) + (" ..." if len(ignored) > 15 else "")
+        warnings.append(f"{len(ignored)} column(s) not mapped by profile {profile.name!r}: {shown}")
+    out: dict[str, pd.Series] = {}
+    empty = pd.Series(np.full(n, "", dtype=object), index=raw.index, dtype="str")
+    for col in CANONICAL_COLUMNS:
+        spec = profile.columns.get(col)
+        idx = resolved[col]
+        if spec is None:
+            out[col] = empty
+            continue
+        if not idx:
+            warnings.append(f"column {' / '.join(repr(s) for s in spec.sources)} absent: {col} will be empty")
+            out[col] = empty
+            continue
+        parts = [_as_str(raw[f"c{i}"]) for i in idx]
+        if col in profile.boolean_columns:
+            parts = [
+                _map_boolean(p, profile, lines, col, str(header[i]), warnings)
+                for p, i in zip(parts, idx, strict=True)
+            ]
+            out[col] = parts[0] if len(parts) == 1 else _combine_booleans(parts)
+        else:
+            out[col] = parts[0] if len(parts) == 1 else _combine_text(parts)
+        mapping = profile.value_maps.get(col)
+        if mapping:
+            stripped = out[col].str.strip()
+            hit = stripped.isin(list(mapping))
+            if hit.any():
+                out[col] = out[col].where(~hit, stripped.map(mapping))
+    frame = pd.DataFrame(out)
+    if profile.salutation_titles and n:
+        _move_salutation_titles(frame)
+    for col in CANONICAL_COLUMNS:
+        frame[col] = frame[col].astype("str")
+    frame[LINEAGE_COLUMNS[0]] = pd.Series([source_file] * n, index=frame.index, dtype="str")
+    frame[LINEAGE_COLUMNS[1]] = np.asarray(lines, dtype="int64")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,289 @@
+"""Column-mapping profiles: one YAML file per source system in ``profiles/``.
+
+A profile maps every canonical column to the source column(s) that carry it:
+
+* ``null``: the system has no field for it (the column stays ""; no warning);
+* ``"Name"``: one source column;
+* ``[A, B]``: alternatives, the first one present in the header is used;
+* ``{combine: [A, B]}``: all present columns are combined (text: joined with a space; boolean columns:
+  true when any of them is true).
+
+Other keys: ``delimiter`` / ``encoding`` (expected values; a file that differs gets a warning),
+``true_values`` / ``false_values`` (boolean vocabulary, matched case-insensitively), ``boolean_columns``,
+``value_maps`` (exact value replacements per canonical column), ``salutation_titles`` (move titles found in
+the salutation, e.g. "Dr." or "Herr Dr.", to ``title``), ``required`` (default REQUIRED_COLUMNS) and
+``sql`` (``table``: default table for :func:`read_sql_extract`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from governance.contact_model import CANONICAL_COLUMNS, REQUIRED_COLUMNS
+from governance.ingest.errors import ProfileError
+
+_ALLOWED_KEYS = {
+    "name",
+    "description",
+    "delimiter",
+    "encoding",
+    "columns",
+    "true_values",
+    "false_values",
+    "boolean_columns",
+    "value_maps",
+    "salutation_titles",
+    "required",
+    "sql",
+}
+_ALLOWED_SQL_KEYS = {"table"}
+_DEFAULT_BOOLEAN_COLUMNS = ("email_opt_out", "do_not_contact")
+
+
+def normalize_header(name: str) -> str:
+    """How header names are compared: case-insensitive, surrounding/repeated whitespace ignored."""
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().casefold()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    sources: tuple[str, ...]  # source column names, in order of preference
+    combine: bool = False  # True: all present sources are combined; False: first present wins
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str = ""
+    delimiters: tuple[str, ...] = ()
+    encodings: tuple[str, ...] = ()
+    columns: dict[str, ColumnSpec | None] = field(default_factory=dict)
+    true_values: frozenset[str] = frozenset({"true", "1"})
+    false_values: frozenset[str] = frozenset({"false", "0"})
+    boolean_columns: tuple[str, ...] = _DEFAULT_BOOLEAN_COLUMNS
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    salutation_titles: bool = False
+    required: tuple[str, ...] = REQUIRED_COLUMNS
+    sql_table: str | None = None
+    path: str = ""
+
+    def source_columns(self) -> set[str]:
+        """All normalised source column names the profile knows."""
+        return {normalize_header(s) for spec in self.columns.values() if spec for s in spec.sources}
+
+    def resolve(self, header: list[str]) -> dict[str, list[int]]:
+        """Canonical column -> indexes of the header columns that feed it ([] when absent)."""
+        index: dict[str, int] = {}
+        for i, name in enumerate(header):
+            index.setdefault(normalize_header(name), i)
+        out: dict[str, list[int]] = {}
+        for col in CANONICAL_COLUMNS:
+            spec = self.columns.get(col)
+            found: list[int] = []
+            if spec is not None:
+                for src in spec.sources:
+                    i = index.get(normalize_header(src))
+                    if i is not None:
+                        found.append(i)
+                        if not spec.combine:
+                            break
+            out[col] = found
+        return out
+
+
+def _profiles_dir():
+    return resources.files("governance.ingest") / "profiles"
+
+
+def list_profiles() -> list[str]:
+    """Names of the built-in profiles, sorted."""
+    return sorted(p.name[: -len(".yaml")] for p in _profiles_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def _str_list(value: Any, where: str, *, allow_scalar: bool = True) -> tuple[str, ...]:
+    if allow_scalar and isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not value:
+        raise ProfileError(f"{where}: expected a string or a non-empty list of strings, got {value!r}")
+    for v in value:
+        if not isinstance(v, str):
+            raise ProfileError(
+                f"{where}: {v!r} is not a string (quote values such as 'yes', 'no', 'true', '1' in YAML)"
+            )
+    return tuple(value)
+
+
+def _parse_profile(data: Any, source: str) -> Profile:
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: a profile must be a mapping, got {type(data).__name__}")
+    unknown = sorted(str(k) for k in data if k not in _ALLOWED_KEYS)
+    if unknown:
+        raise ProfileError(f"{source}: unknown key(s) {', '.join(map(repr, unknown))}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise ProfileError(f"{source}: key 'name' is missing or not a string")
+    columns_raw = data.get("columns")
+    if not isinstance(columns_raw, dict):
+        raise ProfileError(f"{source}: key 'columns' is missing or not a mapping")
+    columns: dict[str, ColumnSpec | None] = {}
+    for key, spec in columns_raw.items():
+        where = f"{source}: columns.{key}"
+        if key not in CANONICAL_COLUMNS:
+            raise ProfileError(f"{where}: {key!r} is not a canonical column ({', '.join(CANONICAL_COLUMNS)})")
+        if spec is None:
+            columns[key] = None
+        elif isinstance(spec, dict):
+            if set(spec) != {"combine"}:
+                raise ProfileError(f"{where}: a mapping must have exactly the key 'combine'")
+            columns[key] = ColumnSpec(_str_list(spec["combine"], where, allow_scalar=False), combine=True)
+        else:
+            columns[key] = ColumnSpec(_str_list(spec, where))
+    missing = [c for c in CANONICAL_COLUMNS if c not in columns]
+    if missing:
+        raise ProfileError(
+            f"{source}: columns.{missing[0]}: canonical column(s) {', '.join(missing)} not listed "
+            "(write `<column>: null` when the system has no field for it)"
+        )
+
+    def canonical_list(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if key not in data:
+            return default
+        values = _str_list(data[key], f"{source}: {key}", allow_scalar=False)
+        for v in values:
+            if v not in CANONICAL_COLUMNS:
+                raise ProfileError(f"{source}: {key}: {v!r} is not a canonical column")
+        return values
+
+    required = canonical_list("required", REQUIRED_COLUMNS)
+    for col in required:
+        if columns[col] is None:
+            raise ProfileError(f"{source}: required: column {col!r} is required but mapped to null")
+    boolean_columns = canonical_list("boolean_columns", _DEFAULT_BOOLEAN_COLUMNS)
+
+    value_maps: dict[str, dict[str, str]] = {}
+    vm_raw = data.get("value_maps") or {}
+    if not isinstance(vm_raw, dict):
+        raise ProfileError(f"{source}: value_maps: expected a mapping")
+    for col, mapping in vm_raw.items():
+        if col not in CANONICAL_COLUMNS:
+            raise ProfileError(f"{source}: value_maps.{col}: {col!r} is not a canonical column")
+        if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
+            raise ProfileError(f"{source}: value_maps.{col}: expected a mapping of strings to strings")
+        value_maps[col] = dict(mapping)
+
+    sql_raw = data.get("sql") or {}
+    if not isinstance(sql_raw, dict):
+        raise ProfileError(f"{source}: sql: expected a mapping")
+    bad_sql = sorted(str(k) for k in sql_raw if k not in _ALLOWED_SQL_KEYS)
+    if bad_sql:
+        raise ProfileError(f"{source}: sql: unknown key(s) {', '.join(map(repr, bad_sql))}")
+
+    salutation_titles = data.get("salutation_titles", False)
+    if not isinstance(salutation_titles, bool):
+        raise ProfileError(f"{source}: salutation_titles: expected true or false")
+    true_values = _str_list(data.get("true_values", ["true", "1"]), f"{source}: true_values")
+    false_values = _str_list(data.get("false_values", ["false", "0"]), f"{source}: false_values")
+    overlap = {v.casefold() for v in true_values} & {v.casefold() for v in false_values}
+    if overlap:
+        raise ProfileError(f"{source}: true_values/false_values overlap: {sorted(overlap)}")
+    delimiters = _str_list(data["delimiter"], f"{source}: delimiter") if "delimiter" in data else ()
+    for d in delimiters:
+        if len(d) != 1:
+            raise ProfileError(f"{source}: delimiter: {d!r} is not a single character")
+    encodings = _str_list(data["encoding"], f"{source}: encoding") if "encoding" in data else ()
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ProfileError(f"{source}: description: expected a string")
+    return Profile(
+        name=name,
+        description=description,
+        delimiters=delimiters,
+        encodings=encodings,
+        columns=columns,
+        true_values=frozenset(v.casefold() for v in true_values),
+        false_values=frozenset(v.casefold() for v in false_values),
+        boolean_columns=boolean_columns,
+        value_maps=value_maps,
+        salutation_titles=salutation_titles,
+        required=required,
+        sql_table=sql_raw.get("table"),
+        path=source,
+    )
+
+
+def _load_text(text: str, source: str) -> Profile:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{source}: invalid YAML: {exc}") from exc
+    return _parse_profile(data, source)
+
+
+@cache
+def _load_builtin(name: str) -> Profile:
+    res = _profiles_dir() / f"{name}.yaml"
+    profile = _load_text(res.read_text(encoding="utf-8"), f"profiles/{name}.yaml")
+    if profile.name != name:
+        raise ProfileError(f"profiles/{name}.yaml: name: {profile.name!r} differs from the file name")
+    return profile
+
+
+def load_profile(name_or_path: str | Path | Profile) -> Profile:
+    """A built-in profile by name, or a profile YAML file by path (validated; errors name file and key)."""
+    if isinstance(name_or_path, Profile):
+        return name_or_path
+    text = str(name_or_path)
+    if text in list_profiles():
+        return _load_builtin(text)
+    path = Path(text)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        try:
+            content = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ProfileError(f"{path}: cannot read the profile: {exc.strerror or exc}") from exc
+        return _load_text(content, str(path))
+    raise ProfileError(f"unknown profile {text!r}; known profiles: {', '.join(list_profiles())}")
+
+
+def _score(profile: Profile, header_norm: set[str]) -> tuple[int, float] | None:
+    resolved = 0
+    for col in profile.required:
+        spec = profile.columns[col]
+        if spec is None or not any(normalize_header(s) in header_norm for s in spec.sources):
+            return None
+    for spec in profile.columns.values():
+        if spec is not None and any(normalize_header(s) in header_norm for s in spec.sources):
+            resolved += 1
+    known = profile.source_columns()
+    matched = len(known & header_norm)
+    # Primary: canonical columns the profile can fill; secondary: share of the header it explains.
+    return resolved, matched / max(len(header_norm), 1)
+
+
+def detect_profile(header_columns: list[str] | tuple[str, ...]) -> str:
+    """The built-in profile whose source columns best match ``header_columns``.
+
+    A profile qualifies only when all its required columns are present; among those, the one filling the
+    most canonical columns wins (ties: the one explaining the larger share of the header).
+    """
+    header_norm = {normalize_header(h) for h in header_columns if str(h).strip()}
+    best: tuple[tuple[int, float], str] | None = None
+    for name in list_profiles():
+        score = _score(_load_builtin(name), header_norm)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, name)
+    if best is None:
+        shown = ", ".join(repr(str(h)) for h in list(header_columns)[:12])
+        raise ProfileError(
+            f"no profile matches the header ({shown}); known profiles: {', '.join(list_profiles())}"
+        )
+    return best[1]

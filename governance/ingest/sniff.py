@@ -1,0 +1,116 @@
+"""Encoding and delimiter detection for delimited text files from CRM exports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_CANDIDATE_DELIMITERS = ";,\t|"
+_SAMPLE_BYTES = 256 * 1024
+# Bytes cp1252 leaves undefined: a file containing them is not cp1252 text.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f\ufffd]")
+
+
+class SniffError(ValueError):
+    """The file's encoding or delimiter cannot be determined with confidence."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    encoding: str  # a Python codec name; "utf-8-sig" when the file starts with a BOM
+    delimiter: str
+
+
+def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = False) -> str:
+    """The codec of ``data``: "utf-8-sig" (BOM), "utf-16", "utf-8" or "cp1252".
+
+    A UTF-8 file with a few undecodable bytes stays UTF-8 (the bad lines are rejected by the reader) as long
+    as it has valid multi-byte characters (at least 1 per 20 bad bytes); otherwise non-UTF-8 text from DACH
+    Windows exports is cp1252. ``truncated``: ``data`` is a prefix, so an incomplete tail is not an error.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if data[:4096].count(b"\x00") > 16:
+        # UTF-16 without BOM or a binary file: neither is a CRM text export we can read safely.
+        raise SniffError(f"{name}: not a text file (contains NUL bytes)")
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if truncated and exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
+            return "utf-8"
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = len(_NON_ASCII_CHAR.findall(text))
+    # Valid multi-byte sequences almost never occur by chance in cp1252 text, so a few of them outweigh
+    # many bad bytes (a cp1252 line pasted into a UTF-8 file).
+    if multibyte and multibyte * 20 >= bad:
+        return "utf-8"
+    if not _CP1252_UNDEFINED.search(data):
+        return "cp1252"
+    # Bytes undefined in cp1252 as well: let charset_normalizer decide among the usual suspects.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_SAMPLE_BYTES], cp_isolation=["cp1252", "latin_1", "iso8859_15"]).best()
+    if best is None:
+        raise SniffError(f"{name}: cannot determine the text encoding (not UTF-8, not cp1252)")
+    return "cp1252" if best.encoding in ("latin_1", "iso8859_15", "cp1252") else best.encoding
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count = 0
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def detect_delimiter(text: str, name: str = "<text>") -> str:
+    """The delimiter of the CSV ``text`` (a decoded sample starting at the header).
+
+    Candidates are ``; , TAB |``; each is counted outside quotes in the header and the following lines. The
+    winner splits the header and the most following lines into the same number of fields; ties go to the
+    candidate with more header fields. A header without any candidate is a single-column file (",").
+    """
+    lines = [line for line in text.splitlines()[:51] if line.strip()]
+    if not lines:
+        raise SniffError(f"{name}: the file is empty")
+    header, body = lines[0], lines[1:]
+    best: tuple[tuple[int, int], str] | None = None
+    for d in _CANDIDATE_DELIMITERS:
+        n = _count_outside_quotes(header, d)
+        if n == 0:
+            continue
+        consistent = sum(1 for line in body if _count_outside_quotes(line, d) == n)
+        score = (consistent, n)
+        if best is None or score > best[0]:
+            best = (score, d)
+    return "," if best is None else best[1]
+
+
+def sniff_bytes(sample: bytes, name: str = "<bytes>", *, truncated: bool = False) -> CsvDialect:
+    """Encoding and delimiter of a CSV given as (the start of) its bytes."""
+    if not sample.strip():
+        raise SniffError(f"{name}: the file is empty")
+    encoding = detect_encoding(sample, name, truncated=truncated)
+    text = sample.decode(encoding, errors="replace")
+    return CsvDialect(encoding=encoding, delimiter=detect_delimiter(text, name))
+
+
+def sniff_csv(path: str | Path) -> CsvDialect:
+    """Detect encoding and delimiter from the start of the file (the first 256 KiB)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(_SAMPLE_BYTES + 1)
+    except OSError as exc:
+        raise SniffError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    truncated = len(sample) > _SAMPLE_BYTES
+    return sniff_bytes(sample[:_SAMPLE_BYTES], str(path), truncated=truncated)

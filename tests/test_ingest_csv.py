@@ -1,0 +1,310 @@
+"""CSV extracts of every source profile into the canonical contact model."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.ingest import (
+    CsvDialect,
+    ExtractError,
+    detect_profile,
+    list_profiles,
+    read_csv_extract,
+    sniff_csv,
+)
+
+EXPECTED_COLUMNS = [*CANONICAL_COLUMNS, *LINEAGE_COLUMNS]
+
+
+def write(tmp_path, name: str, text: str, encoding: str = "utf-8", newline: str = "\n"):
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def check_shape(extract, physical_records: int) -> None:
+    assert list(extract.contacts.columns) == EXPECTED_COLUMNS
+    for col in [*CANONICAL_COLUMNS, "source_file"]:
+        assert extract.contacts[col].dtype == "str", col
+        assert not extract.contacts[col].isna().any(), col
+    assert extract.contacts["source_line"].dtype == "int64"
+    assert list(extract.rejects.columns) == ["source_file", "source_line", "reason", "raw_text"]
+    assert extract.rows_read == len(extract.contacts) + len(extract.rejects) == physical_records
+
+
+def row(extract, contact_id: str) -> dict:
+    match = extract.contacts[extract.contacts["contact_id"] == contact_id]
+    assert len(match) == 1, contact_id
+    return match.iloc[0].to_dict()
+
+
+def test_canonical_profile(tmp_path):
+    header = ",".join(CANONICAL_COLUMNS)
+    path = write(
+        tmp_path,
+        "canonical.csv",
+        f"{header}\n"
+        'C1,Frau,Mag. Dr.,Anna,Huber,Geschäftsführerin,Huber GmbH,A1,anna@huber.at,"Hauptstraße 1",1010,Wien,'
+        "AT,u1,u1@crm.at,false,true,2024-05-01T10:00:00\n"
+        "C2,,,Max,Muster,,,,,,,,Österreich,,,,,\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 2)
+    assert ex.profile == "canonical" and ex.delimiter == "," and ex.encoding == "utf-8"
+    assert ex.warnings == []
+    c1 = row(ex, "C1")
+    assert c1["title"] == "Mag. Dr." and c1["position"] == "Geschäftsführerin"
+    assert c1["email_opt_out"] == "false" and c1["do_not_contact"] == "true"
+    assert c1["source_line"] == 2 and c1["source_file"] == str(path)
+    c2 = row(ex, "C2")
+    assert c2["country"] == "Österreich"  # kept as delivered
+    assert c2["email_opt_out"] == "" and c2["source_line"] == 3
+
+
+def test_salesforce_profile(tmp_path):
+    path = write(
+        tmp_path,
+        "sf.csv",
+        "Id,Salutation,FirstName,LastName,Title,Email,OwnerId,HasOptedOutOfEmail,MailingStreet,"
+        "MailingPostalCode,MailingCity,MailingCountry,AccountId,Account.Name,LastModifiedDate,DoNotCall\n"
+        "003A,Mr.,Hans,Gruber,CEO,h@g.at,005X,true,Ring 1,1010,Wien,Austria,001A,Gruber AG,"
+        "2024-01-02T03:04:05.000Z,false\n"
+        "003B,Dr.,Eva,Berger,Head of Sales,,005Y,false,,,,,,,,1\n"
+        "003C,Ms,Ida,Novak,,,,,,,,,,,,\n",
+    )
+    ex = read_csv_extract(path, profile="salesforce")
+    check_shape(ex, 3)
+    a = row(ex, "003A")
+    assert a["salutation"] == "Mr." and a["title"] == "" and a["position"] == "CEO"
+    assert a["company"] == "Gruber AG" and a["account_id"] == "001A" and a["owner"] == "005X"
+    assert a["email_opt_out"] == "true" and a["do_not_contact"] == "false"
+    assert a["modified_at"] == "2024-01-02T03:04:05.000Z" and a["country"] == "Austria"
+    b = row(ex, "003B")
+    assert b["salutation"] == "" and b["title"] == "Dr."  # "Dr." in Salutation is a title
+    assert b["do_not_contact"] == "true"
+    assert row(ex, "003C")["salutation"] == "Ms."  # value map
+    assert any("owner_email will be empty" in w for w in ex.warnings)
+    assert detect_profile(pd.read_csv(path, nrows=0).columns.tolist()) == "salesforce"
+
+
+def test_hubspot_profile(tmp_path):
+    path = write(
+        tmp_path,
+        "hubspot.csv",
+        '"Record ID","First Name","Last Name","Email","Job Title","Company Name","Contact owner",'
+        '"Country/Region","Street Address","Postal Code","City","Unsubscribed from all email",'
+        '"Last Modified Date"\n'
+        '"101","Dr. Maria","Steiner, MSc","m@st.at","Bürgermeisterin","Gemeinde X","Sepp Owner",'
+        '"Austria","Dorf 1","6020","Innsbruck","Yes","2024-03-01 10:00"\n'
+        '"102","Tom","Wolf","","","","","Germany","","","","No",""\n',
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 2)
+    assert ex.profile == "hubspot"
+    r = row(ex, "101")
+    assert r["first_name"] == "Dr. Maria" and r["last_name"] == "Steiner, MSc"  # titles parsed later
+    assert r["title"] == "" and r["salutation"] == "" and r["position"] == "Bürgermeisterin"
+    assert r["owner"] == "Sepp Owner" and r["email_opt_out"] == "true"
+    assert row(ex, "102")["email_opt_out"] == "false"
+    assert any("'Salutation' absent" in w for w in ex.warnings)
+
+
+def test_dynamics365_profile(tmp_path):
+    path = write(
+        tmp_path,
+        "dyn.csv",
+        "contactid,salutation,firstname,lastname,jobtitle,emailaddress1,parentcustomerid,parentcustomeridname,"
+        "ownerid,owneridname,address1_line1,address1_postalcode,address1_city,address1_country,"
+        "donotbulkemail,donotemail,modifiedon,suffix\n"
+        "g-1,Herr Dr.,Karl,Ebner,Geschäftsführer,k@e.at,acc-1,Ebner KG,usr-1,Lisa Admin,Weg 2,8010,Graz,"
+        "Österreich,false,true,2024-02-02T00:00:00Z,MBA\n"
+        "g-2,Frau,Ute,Kern,,,,,,,,,,,false,false,,\n"
+        "g-3,Prof.,Jo,Lang,,,,,,,,,,,,,,\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 3)
+    assert ex.profile == "dynamics365"
+    g1 = row(ex, "g-1")
+    assert g1["salutation"] == "Herr" and g1["title"] == "Dr. MBA"
+    assert g1["company"] == "Ebner KG" and g1["account_id"] == "acc-1" and g1["owner"] == "Lisa Admin"
+    assert g1["email_opt_out"] == "true"  # donotemail
+    g2 = row(ex, "g-2")
+    assert g2["salutation"] == "Frau" and g2["title"] == "" and g2["email_opt_out"] == "false"
+    g3 = row(ex, "g-3")
+    assert g3["salutation"] == "" and g3["title"] == "Prof." and g3["email_opt_out"] == ""
+
+
+def test_suitecrm_csv_dump(tmp_path):
+    path = write(
+        tmp_path,
+        "suite.csv",
+        "id,salutation,first_name,last_name,title,primary_address_street,primary_address_postalcode,"
+        "primary_address_city,primary_address_country,assigned_user_id,date_modified,deleted,do_not_call,"
+        "email_address\n"
+        "c-1,Mr.,Franz,Ott,Prokurist,Gasse 3,4020,Linz,AT,1,2024-01-01 00:00:00,0,1,f@o.at\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 1)
+    assert ex.profile == "suitecrm"
+    r = row(ex, "c-1")
+    assert r["position"] == "Prokurist" and r["title"] == "" and r["do_not_contact"] == "true"
+    assert r["owner"] == "1" and r["email"] == "f@o.at"
+
+
+DACH_HEADER = (
+    "Kontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Firma;Straße;PLZ;Ort;Land;E-Mail;Betreuer;"
+    "Betreuer E-Mail;Newsletter-Abmeldung;Werbesperre;geändert am\n"
+)
+DACH_ROWS = (
+    "K1;Herr;Dipl.-Ing. Dr.;Josef;Müller;Geschäftsführer;Größ & Söhne GmbH;Hauptstraße 5;1010;Wien;"
+    "Österreich;j@m.at;Ölz;oelz@firma.at;ja;nein;31.12.2024\n"
+    "K2;Frau;;Anna;Größ;;;;;;AT;;;;nein;ja;\n"
+    "K3;Frau;Mag.;Eva;Ölz;Prokuristin;;;;;;;;;;;\n"
+)
+
+
+def test_dach_excel_cp1252(tmp_path):
+    path = write(tmp_path, "dach.csv", DACH_HEADER + DACH_ROWS, encoding="cp1252", newline="\r\n")
+    assert sniff_csv(path) == CsvDialect(encoding="cp1252", delimiter=";")
+    ex = read_csv_extract(path)
+    check_shape(ex, 3)
+    assert ex.profile == "dach_excel" and ex.encoding == "cp1252" and ex.delimiter == ";"
+    k1 = row(ex, "K1")
+    assert k1["last_name"] == "Müller" and k1["company"] == "Größ & Söhne GmbH"
+    assert k1["street"] == "Hauptstraße 5" and k1["owner"] == "Ölz" and k1["title"] == "Dipl.-Ing. Dr."
+    assert k1["email_opt_out"] == "true" and k1["do_not_contact"] == "false"
+    assert k1["modified_at"] == "31.12.2024"
+    k2 = row(ex, "K2")
+    assert k2["last_name"] == "Größ"
+    assert k2["email_opt_out"] == "true" and k2["do_not_contact"] == "true"  # Werbesperre
+    assert row(ex, "K3")["last_name"] == "Ölz"
+    assert ex.contacts["source_line"].tolist() == [2, 3, 4]
+    assert ex.warnings == [
+        "column 'Firmen-Nr' / 'Firmen-Nr.' / 'Firmennummer' absent: account_id will be empty"
+    ]
+
+
+def test_dach_excel_utf8_bom(tmp_path):
+    path = write(tmp_path, "dach_bom.csv", DACH_HEADER + DACH_ROWS, encoding="utf-8-sig")
+    assert sniff_csv(path) == CsvDialect(encoding="utf-8-sig", delimiter=";")
+    ex = read_csv_extract(path, profile="dach_excel")
+    check_shape(ex, 3)
+    assert ex.encoding == "utf-8-sig"
+    assert row(ex, "K1")["last_name"] == "Müller"  # the BOM does not spoil the first header
+
+
+def test_alternative_headers_and_absent_optional_column(tmp_path):
+    path = write(
+        tmp_path,
+        "kunden.csv",
+        "Kundennummer;Anrede;Vorname;Nachname;Position;Werbesperre\n4711;Herr;Ali;Öztürk;CFO;x\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 1)
+    r = row(ex, "4711")
+    assert r["position"] == "CFO" and r["title"] == "" and r["do_not_contact"] == "true"
+    assert "column 'Titel' / 'Akad. Titel' / 'Akademischer Titel' absent: title will be empty" in ex.warnings
+
+
+def test_unknown_boolean_value_is_kept_with_warning(tmp_path):
+    path = write(tmp_path, "b.csv", "Kontakt-Nr;Nachname;Werbesperre\n1;A;ja\n2;B;vielleicht\n3;C;\n")
+    ex = read_csv_extract(path)
+    check_shape(ex, 3)
+    assert row(ex, "2")["do_not_contact"] == "vielleicht"
+    assert row(ex, "3")["do_not_contact"] == ""
+    msgs = [w for w in ex.warnings if "vielleicht" in w]
+    assert msgs and "'Werbesperre'" in msgs[0] and "line 3" in msgs[0]
+
+
+def test_duplicate_ids_are_kept(tmp_path):
+    path = write(tmp_path, "d.csv", "contact_id,last_name\n1,A\n1,B\n")
+    ex = read_csv_extract(path)
+    check_shape(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["1", "1"]
+
+
+def test_whitespace_and_na_like_values_kept(tmp_path):
+    path = write(tmp_path, "w.csv", 'contact_id,last_name,first_name\n1,"  Null ",NA\n')
+    ex = read_csv_extract(path)
+    r = row(ex, "1")
+    assert r["last_name"] == "  Null " and r["first_name"] == "NA"
+
+
+def test_multiline_field_and_line_numbers(tmp_path):
+    path = write(
+        tmp_path,
+        "m.csv",
+        'contact_id,last_name,street\n1,A,"Stiege 2\nTür 5"\n\n2,B,"x ""quoted"" y"\n3,C,z\n',
+        newline="\r\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 3)
+    assert ex.contacts["source_line"].tolist() == [2, 5, 6]
+    assert row(ex, "1")["street"] == "Stiege 2\r\nTür 5"
+    assert row(ex, "2")["street"] == 'x "quoted" y'
+
+
+def test_missing_required_column(tmp_path):
+    path = write(tmp_path, "nr.csv", "contact_id,first_name\n1,Anna\n")
+    with pytest.raises(ExtractError) as info:
+        read_csv_extract(path, profile="canonical")
+    msg = str(info.value)
+    assert str(path) in msg and "last_name" in msg and "canonical" in msg
+    assert info.value.file == str(path) and info.value.field == "last_name"
+
+
+def test_missing_required_column_dach(tmp_path):
+    path = write(tmp_path, "nr2.csv", "Kontakt-Nr;Vorname;Titel\n1;Anna;Dr.\n")
+    with pytest.raises(ExtractError, match=r"nr2\.csv.*last_name.*Nachname"):
+        read_csv_extract(path, profile="dach_excel")
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.csv"
+    with pytest.raises(ExtractError) as info:
+        read_csv_extract(path)
+    assert str(path) in str(info.value) and info.value.file == str(path)
+
+
+def test_directory_is_unreadable(tmp_path):
+    with pytest.raises(ExtractError, match="cannot read"):
+        read_csv_extract(tmp_path)
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
+    with pytest.raises(ExtractError) as info:
+        read_csv_extract(path)
+    assert str(path) in str(info.value)
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path, "empty.csv", "")
+    with pytest.raises(ExtractError, match="empty extract"):
+        read_csv_extract(path)
+
+
+def test_header_only_file(tmp_path):
+    path = write(tmp_path, "ho.csv", "contact_id,last_name\n\n")
+    with pytest.raises(ExtractError, match="empty extract") as info:
+        read_csv_extract(path)
+    assert str(path) in str(info.value)
+
+
+def test_unknown_profile(tmp_path):
+    path = write(tmp_path, "u.csv", "contact_id,last_name\n1,A\n")
+    with pytest.raises(ExtractError, match="unknown profile"):
+        read_csv_extract(path, profile="sap")
+
+
+def test_no_profile_matches(tmp_path):
+    path = write(tmp_path, "u.csv", "foo,bar\n1,A\n")
+    with pytest.raises(ExtractError, match="no profile matches"):
+        read_csv_extract(path)
+
+
+def test_list_profiles():
+    assert list_profiles() == ["canonical", "dach_excel", "dynamics365", "hubspot", "salesforce", "suitecrm"]
