@@ -1,0 +1,145 @@
+"""One contact record: `parse_contact` and its result `ParsedContact`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from governance.titles.parser import (
+    ISSUE_BIT,
+    PositionParse,
+    TitleParse,
+    build_title_parse,
+    issues_text,
+    parse_country,
+    parse_position,
+    parse_salutation,
+    resolve_gender,
+)
+from governance.titles.salutation import SalutationConfig, compose, fill
+from governance.titles.tokenizer import TitleToken, scan_name, scan_title
+from governance.titles.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass(frozen=True)
+class ParsedContact:
+    """The parsed record; the first fields are the PARSED_COLUMNS of contact_model."""
+
+    first_name_clean: str
+    last_name_clean: str
+    titles_prenominal: str
+    titles_postnominal: str
+    position_canonical: str
+    position_kind: str
+    gender: str
+    salutation_line: str
+    address_block: str
+    issues: str
+    has_title: bool
+    country: str  # normalised code (AT, DE, CH, LI, or the given code upper-cased)
+    style: str  # AT | DE | CH
+    tokens: tuple[TitleToken, ...]  # every title token found, written order
+
+    @property
+    def issue_codes(self) -> tuple[str, ...]:
+        return tuple(self.issues.split(";")) if self.issues else ()
+
+
+def as_text(value: object) -> str:
+    """None/NaN → "", anything else its string form."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return ""
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return str(value)
+
+
+def record_parts(
+    sal_gender: str, tp: TitleParse, pp: PositionParse, vocab: Vocabulary
+) -> tuple[str, int, str]:
+    """(gender, issue bits without NAME_MISSING, position canonical) for one record."""
+    gender, conflict = resolve_gender(sal_gender, tp.hints, pp.gender)
+    bits = tp.bits | pp.bits | (ISSUE_BIT["TITLE_GENDER_CONFLICT"] if conflict else 0)
+    return gender, bits, pp.canonical(gender, vocab)
+
+
+def parse_contact(
+    salutation: object,
+    title: object,
+    first_name: object,
+    last_name: object,
+    position: object,
+    country: object,
+    company: object = "",
+    config: SalutationConfig | None = None,
+) -> ParsedContact:
+    """Parse one contact record (SALUTATION_RULES.md §2-§4). Never raises on any string input."""
+    config = config or SalutationConfig()
+    vocab = load_vocabulary()
+    first = scan_name(as_text(first_name), "first_name", vocab)
+    last = scan_name(as_text(last_name), "last_name", vocab)
+    tp = build_title_parse(scan_title(as_text(title), vocab), first, last, vocab)
+    pp = parse_position(as_text(position), vocab)
+    code, style = parse_country(as_text(country))
+    gender, bits, position_canonical = record_parts(parse_salutation(as_text(salutation)), tp, pp, vocab)
+    if not last.clean:
+        bits |= ISSUE_BIT["NAME_MISSING"]
+    tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab)
+    line, block = fill(tmpl, first.clean, last.clean, " ".join(as_text(company).split()), position_canonical)
+    pre, post = tp.prenominal_text, tp.postnominal_text
+    return ParsedContact(
+        first_name_clean=first.clean,
+        last_name_clean=last.clean,
+        titles_prenominal=pre,
+        titles_postnominal=post,
+        position_canonical=position_canonical,
+        position_kind=pp.kind,
+        gender=gender,
+        salutation_line=line,
+        address_block=block,
+        issues=issues_text(bits),
+        has_title=bool(pre or post),
+        country=code,
+        style=style,
+        tokens=tp.tokens,
+    )
+
+
+def salutation_line(
+    salutation: object,
+    title: object,
+    first_name: object,
+    last_name: object,
+    position: object = "",
+    country: object = "AT",
+    config: SalutationConfig | None = None,
+) -> str:
+    """The Briefanrede for one contact (rules §3)."""
+    return parse_contact(
+        salutation, title, first_name, last_name, position, country, "", config
+    ).salutation_line
+
+
+def address_block(
+    salutation: object,
+    title: object,
+    first_name: object,
+    last_name: object,
+    position: object = "",
+    country: object = "AT",
+    company: object = "",
+    config: SalutationConfig | None = None,
+) -> str:
+    """The Anschrift's person part, lines joined by newline (rules §4)."""
+    return parse_contact(
+        salutation, title, first_name, last_name, position, country, company, config
+    ).address_block

@@ -1,0 +1,63 @@
+"""`governance salutations INPUT.csv -o OUTPUT.csv`: salutations for a CSV of contacts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from governance.ingest.sniff import SniffError, sniff_csv
+from governance.titles.frame import parse_contacts
+from governance.titles.salutation import SalutationConfig
+
+INPUT_COLUMNS: tuple[str, ...] = ("salutation", "title", "first_name", "last_name", "position", "country")
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "salutation_line",
+    "address_block",
+    "titles_prenominal",
+    "titles_postnominal",
+    "gender",
+    "issues",
+)
+
+
+class TitleInputError(ValueError):
+    """The input file cannot be read or lacks a required column; the message names the file."""
+
+
+def salutations_csv(
+    input_path: str | Path, output_path: str | Path, config: SalutationConfig | None = None
+) -> int:
+    """Read contacts, write them back with the salutation columns added; returns the rows written.
+
+    Extra input columns pass through unchanged and in order; the delimiter of the input is kept; the
+    output is UTF-8. An input column that has the name of an output column is replaced by it.
+    """
+    src = Path(input_path)
+    try:
+        dialect = sniff_csv(src)
+        df = pd.read_csv(
+            src,
+            sep=dialect.delimiter,
+            encoding=dialect.encoding,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except SniffError as exc:
+        raise TitleInputError(f"{src}: cannot read the file: {exc}") from exc
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise TitleInputError(f"{src}: cannot read the file as CSV: {exc}") from exc
+    missing = [c for c in INPUT_COLUMNS if c not in df.columns]
+    if missing:
+        raise TitleInputError(
+            f"{src}: missing required column(s): {', '.join(missing)} "
+            f"(found: {', '.join(map(str, df.columns)) or 'none'})"
+        )
+    parsed = parse_contacts(df, config)
+    out = df.drop(columns=[c for c in OUTPUT_COLUMNS if c in df.columns])
+    for col in OUTPUT_COLUMNS:
+        out[col] = parsed[col]
+    out.to_csv(Path(output_path), sep=dialect.delimiter, index=False, encoding="utf-8", lineterminator="\n")
+    return len(out)

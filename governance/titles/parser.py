@@ -1,0 +1,270 @@
+"""Parsing the parts of a contact: salutation → gender, country → style, title tokens, position.
+
+Each function works on one distinct value (or one distinct combination) and is cached, so the same
+code serves `parse_contact` (one record) and `parse_contacts` (a frame, per distinct value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from governance.titles.tokenizer import NameParse, TitleToken, clean_name
+from governance.titles.vocabulary import Vocabulary, fold_key
+
+# Flag codes in the stable order in which they are reported.
+ISSUE_ORDER: tuple[str, ...] = (
+    "NAME_MISSING",
+    "TITLE_IN_NAME_FIELD",
+    "TITLE_UNKNOWN",
+    "TITLE_AMBIGUOUS",
+    "TITLE_INVALID",
+    "TITLE_MISPLACED",
+    "TITLE_NONCANONICAL",
+    "TITLE_GENDER_CONFLICT",
+)
+ISSUE_BIT = {code: 1 << i for i, code in enumerate(ISSUE_ORDER)}
+
+GENDERS: tuple[str, ...] = ("m", "f", "d", "unknown")
+STYLES: tuple[str, ...] = ("AT", "DE", "CH")
+
+_SALUTATIONS = {
+    "herr": "m",
+    "herrn": "m",
+    "hr": "m",
+    "mr": "m",
+    "mister": "m",
+    "monsieur": "m",
+    "frau": "f",
+    "fr": "f",
+    "ms": "f",
+    "mrs": "f",
+    "miss": "f",
+    "madame": "f",
+    "divers": "d",
+    "div": "d",
+    "mx": "d",
+}
+
+_COUNTRIES = {
+    "": "AT",
+    "at": "AT",
+    "aut": "AT",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "de": "DE",
+    "deu": "DE",
+    "deutschland": "DE",
+    "germany": "DE",
+    "ch": "CH",
+    "che": "CH",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "suisse": "CH",
+    "svizzera": "CH",
+    "li": "LI",
+    "lie": "LI",
+    "liechtenstein": "LI",
+}
+
+# Words after an office/function that make the rest a qualifier: "Bürgermeisterin der Stadt Graz".
+_CONNECTORS = frozenset(
+    {"der", "des", "von", "vom", "zum", "zur", "für", "im", "in", "bei", "am", "a.d.", "i.r."}
+)
+
+
+def issues_text(bits: int) -> str:
+    """Flag codes of a bit mask, ";"-joined in ISSUE_ORDER."""
+    return ";".join(code for code in ISSUE_ORDER if bits & ISSUE_BIT[code])
+
+
+@lru_cache(maxsize=4096)
+def parse_salutation(value: str) -> str:
+    """Gender from the salutation field: m, f, d or unknown (never guessed from anything else here)."""
+    key = " ".join(value.split()).casefold().rstrip(".").strip()
+    return _SALUTATIONS.get(key, "unknown")
+
+
+@lru_cache(maxsize=4096)
+def parse_country(value: str) -> tuple[str, str]:
+    """(normalised country code, salutation style). Unknown countries keep their code, DE style."""
+    key = " ".join(value.split()).casefold()
+    code = _COUNTRIES.get(key, key.upper())
+    if code == "AT":
+        return code, "AT"
+    if code in ("CH", "LI"):
+        return code, "CH"
+    return code, "DE"
+
+
+@dataclass(frozen=True)
+class PositionParse:
+    """The position field: which office/function/position it names (if any)."""
+
+    text: str  # cleaned text as written
+    entry: str | None
+    gender: str  # gender of the form written (m/f), "" when no entry
+    kind: str  # office | function | plain | ""
+    rest: str  # qualifier after the office word ("der Stadt Graz")
+    bits: int  # issue bits
+
+    def canonical(self, gender: str, vocab: Vocabulary) -> str:
+        """Canonical text in the person's gender (the written form's gender when that is not m/f)."""
+        if self.entry is None:
+            return self.text
+        g = gender if gender in ("m", "f") else self.gender
+        entry = vocab.entries[self.entry]
+        word = entry.long(g) if entry.long_m else entry.form(g)
+        return f"{word} {self.rest}" if self.rest else word
+
+    @property
+    def salutation_entry(self) -> str:
+        """The entry that may enter the salutation (office or address function), else ""."""
+        return (self.entry or "") if self.kind in ("office", "function") else ""
+
+
+def _lookup_position(vocab: Vocabulary, text: str) -> tuple[str, set[str], str]:
+    cands = vocab.position_exact.get("".join(text.split())) or vocab.position_fold.get(fold_key(text))
+    if not cands:
+        return "none", set(), ""
+    abbrs = {c.abbr for c in cands}
+    if len(abbrs) > 1:
+        return "ambiguous", abbrs, ""
+    genders = {c.gender for c in cands}
+    return "ok", abbrs, "f" if "f" in genders else "m"
+
+
+def _kind_of(vocab: Vocabulary, abbr: str) -> str:
+    cls = vocab.entries[abbr].cls
+    return cls if cls in ("office", "function") else "plain"
+
+
+@lru_cache(maxsize=65536)
+def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
+    """Recognise an office or address function; anything else is a plain position kept as written."""
+    text = clean_name(value)
+    if not text:
+        return PositionParse("", None, "", "", "", 0)
+    status, abbrs, gender = _lookup_position(vocab, text)
+    rest = ""
+    if status == "none":
+        head, _, tail = text.partition(" ")
+        if tail and tail.split()[0].casefold() in _CONNECTORS:
+            status, abbrs, gender = _lookup_position(vocab, head)
+            rest = tail
+            if status != "ok":
+                return PositionParse(text, None, "", "plain", "", 0)
+    if status == "none":
+        return PositionParse(text, None, "", "plain", "", 0)
+    if status == "ambiguous":
+        kinds = {_kind_of(vocab, a) for a in abbrs}
+        # Two plain positions behind one abbreviation change nothing in the salutation.
+        if kinds == {"plain"}:
+            return PositionParse(text, None, "", "plain", "", 0)
+        return PositionParse(text, None, "", "plain", "", ISSUE_BIT["TITLE_AMBIGUOUS"])
+    abbr = next(iter(abbrs))
+    entry = vocab.entries[abbr]
+    head_written = text[: len(text) - len(rest)].strip() if rest else text
+    written_forms = {entry.form("m"), entry.form("f"), entry.long_m, entry.long_f} - {""}
+    bits = 0 if head_written in written_forms else ISSUE_BIT["TITLE_NONCANONICAL"]
+    return PositionParse(text, abbr, gender, _kind_of(vocab, abbr), rest, bits)
+
+
+# Order of groups in the address: address function, Amts-/Berufstitel, professor, degrees, unknown.
+_GROUP = {"function": 0, "berufstitel": 1, "professor": 2, "lecturer": 2, "degree": 3, "invalid": 3}
+
+
+@dataclass(frozen=True)
+class TitleParse:
+    """All title tokens of a record (title field and name fields) in address order."""
+
+    tokens: tuple[TitleToken, ...]  # as found, written order (title field, then first, then last name)
+    pre: tuple[TitleToken, ...]  # pre-nominal, address order (unknown tokens kept, last)
+    post: tuple[TitleToken, ...]
+    bits: int
+    hints: frozenset[str]  # genders implied by female/diverse forms
+
+    @property
+    def prenominal_text(self) -> str:
+        return " ".join(t.canonical for t in self.pre)
+
+    @property
+    def postnominal_text(self) -> str:
+        return ", ".join(t.canonical for t in self.post)
+
+
+def _group(vocab: Vocabulary, tok: TitleToken) -> int:
+    if tok.status == "unknown":
+        return 4
+    abbrs = (tok.entry,) if tok.entry else tok.candidates
+    return min(_GROUP.get(vocab.entries[a].cls, 3) for a in abbrs)
+
+
+def _is_post(vocab: Vocabulary, tok: TitleToken) -> bool:
+    abbrs = (tok.entry,) if tok.entry else tok.candidates
+    return bool(abbrs) and all(vocab.entries[a].cls == "post" for a in abbrs)
+
+
+@lru_cache(maxsize=65536)
+def build_title_parse(
+    title_tokens: tuple[TitleToken, ...], first: NameParse | None, last: NameParse | None, vocab: Vocabulary
+) -> TitleParse:
+    bits = 0
+    name_tokens: tuple[TitleToken, ...] = ()
+    for np_ in (first, last):
+        if np_ is not None and np_.tokens:
+            bits |= ISSUE_BIT["TITLE_IN_NAME_FIELD"]
+            name_tokens += np_.tokens
+            if np_.misplaced:
+                bits |= ISSUE_BIT["TITLE_MISPLACED"]
+    seen_post = False
+    for tok in title_tokens:
+        post = _is_post(vocab, tok)
+        if seen_post and not post and tok.status != "unknown":
+            bits |= ISSUE_BIT["TITLE_MISPLACED"]
+        seen_post = seen_post or post
+    tokens = title_tokens + name_tokens
+    pre: list[TitleToken] = []
+    post_list: list[TitleToken] = []
+    seen: set[str] = set()
+    hints: set[str] = set()
+    for tok in tokens:
+        if tok.status == "unknown":
+            bits |= ISSUE_BIT["TITLE_UNKNOWN"]
+        elif tok.status == "ambiguous":
+            bits |= ISSUE_BIT["TITLE_AMBIGUOUS"]
+        else:
+            if vocab.entries[tok.entry].cls == "invalid":
+                bits |= ISSUE_BIT["TITLE_INVALID"]
+            if tok.noncanonical:
+                bits |= ISSUE_BIT["TITLE_NONCANONICAL"]
+            if tok.gender in ("f", "d"):
+                hints.add(tok.gender)
+        if tok.canonical in seen:  # the same title twice is one title
+            continue
+        seen.add(tok.canonical)
+        (post_list if _is_post(vocab, tok) else pre).append(tok)
+
+    def order(tok: TitleToken) -> tuple[int, int]:
+        group = _group(vocab, tok)
+        rank = vocab.entries[tok.entry].rank if group == 3 and tok.entry else 0
+        return group, rank
+
+    pre.sort(key=order)  # stable: equal ranks keep their written order
+    return TitleParse(tokens, tuple(pre), tuple(post_list), bits, frozenset(hints))
+
+
+def resolve_gender(sal_gender: str, title_hints: frozenset[str], position_gender: str) -> tuple[str, bool]:
+    """(gender, conflict). The salutation decides; else a female/diverse title or position form."""
+    hints = set(title_hints)
+    if position_gender == "f":
+        hints.add("f")
+    conflict = sal_gender == "m" and "f" in hints
+    if sal_gender in ("m", "f", "d"):
+        return sal_gender, conflict
+    if hints == {"f"}:
+        return "f", False
+    if hints == {"d"}:
+        return "d", False
+    return "unknown", False

@@ -1,0 +1,207 @@
+"""Splitting free text (title field, name fields) into title tokens.
+
+A longest-match scan over a trie of vocabulary keys. Whitespace inside a match is skipped, so missing
+and extra spaces do not matter (``Dipl.-Ing.Dr.techn.``, ``Mag. a``, ``DI Dr``). A match must end at a
+boundary (end, non-alphanumeric, after a dot, or a lower→upper case change as in ``MagDr``) so that
+``Dr`` never matches inside ``Drechsler``. Text that matches nothing becomes an unknown token and is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from governance.titles.vocabulary import Candidate, Vocabulary, exact_key, fold_char, fold_key
+
+TITLE_SEPARATORS = frozenset(",;/|+&")
+NAME_SEPARATORS = frozenset(",")
+
+
+@dataclass(frozen=True)
+class TitleToken:
+    """One token of a title field or name field, resolved against the vocabulary."""
+
+    surface: str  # as written (inner whitespace kept)
+    canonical: str  # canonical writing in the recorded gender form; the surface when not resolved
+    entry: str | None  # entry abbreviation; None for unknown or ambiguous tokens
+    gender: str  # m | f | d form as written; "" when not resolved
+    status: str  # ok | unknown | ambiguous
+    source: str  # title | first_name | last_name
+    candidates: tuple[str, ...] = ()  # entries of an ambiguous token
+
+    @property
+    def noncanonical(self) -> bool:
+        return self.status == "ok" and " ".join(self.surface.split()) != self.canonical
+
+
+def _boundary(text: str, end: int) -> bool:
+    if end >= len(text):
+        return True
+    nxt, prev = text[end], text[end - 1]
+    if not nxt.isalnum() or not prev.isalnum():
+        return True
+    return prev.islower() and nxt.isupper()
+
+
+def _name_boundary(text: str, end: int) -> bool:
+    return end >= len(text) or text[end].isspace() or text[end] in NAME_SEPARATORS or text[end - 1] == "."
+
+
+def _ends(text: str, start: int, trie: dict, casefold: bool, name: bool) -> list[int]:
+    """Ends of all vocabulary matches starting at `start` (at a boundary), shortest first."""
+    node = trie
+    ends: list[int] = []
+    j = start
+    n = len(text)
+    while j < n:
+        ch = text[j]
+        if ch.isspace():
+            j += 1
+            continue
+        for c in fold_char(ch, casefold):
+            node = node.get(c)
+            if node is None:
+                return ends
+        j += 1
+        if "" in node and (_name_boundary(text, j) if name else _boundary(text, j)):
+            ends.append(j)
+    return ends
+
+
+def _longest(text: str, start: int, trie: dict, casefold: bool, name: bool) -> int:
+    """End of the match to take at `start`, or 0. With several candidates, one token of lookahead:
+    "Mag. Mag.phil." is Mag. + Mag.phil., not MMag. + "phil."; "Dr. Dr. in" is Dr. + Dr.in."""
+    ends = _ends(text, start, trie, casefold, name)
+    if len(ends) <= 1:
+        return ends[0] if ends else 0
+    n = len(text)
+    seps = NAME_SEPARATORS if name else TITLE_SEPARATORS
+    best, best_reach = ends[-1], -1
+    for end in reversed(ends):  # the one whose following title reaches furthest; ties: the longer
+        k = end
+        while k < n and text[k].isspace():
+            k += 1
+        if k == n or text[k] in seps:
+            reach = end
+        else:
+            nxt = _ends(text, k, trie, casefold, name)
+            reach = nxt[-1] if nxt else -1
+        if reach > best_reach:
+            best, best_reach = end, reach
+    return best
+
+
+def _resolve(
+    surface: str, exact: dict[str, frozenset[Candidate]], fold: dict[str, frozenset[Candidate]] | None
+) -> tuple[str, frozenset[Candidate]]:
+    """ok/ambiguous/unknown and the candidates: exact case first, case-insensitive only if needed."""
+    cands = exact.get(exact_key(surface))
+    if not cands and fold is not None:
+        cands = fold.get(fold_key(surface))
+    if not cands:
+        return "unknown", frozenset()
+    if len({c.abbr for c in cands}) > 1:
+        return "ambiguous", cands
+    return "ok", cands
+
+
+def _pick_gender(cands: frozenset[Candidate]) -> str:
+    genders = {c.gender for c in cands}
+    for g in ("f", "d", "m"):
+        if g in genders:
+            return g
+    return "m"
+
+
+def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False) -> TitleToken:
+    exact = vocab.name_exact if name else vocab.title_exact
+    status, cands = _resolve(surface, exact, None if name else vocab.title_fold)
+    if status == "ok":
+        abbr = next(iter(cands)).abbr
+        gender = _pick_gender(cands)
+        entry = vocab.entries[abbr]
+        return TitleToken(surface, entry.form(gender), abbr, gender, "ok", source)
+    written = " ".join(surface.split())
+    if status == "ambiguous":
+        return TitleToken(
+            written, written, None, "", "ambiguous", source, tuple(sorted({c.abbr for c in cands}))
+        )
+    return TitleToken(written, written, None, "", "unknown", source)
+
+
+@lru_cache(maxsize=65536)
+def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
+    """All tokens of a title field, in written order. Never raises, never drops text."""
+    tokens: list[TitleToken] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace() or ch in TITLE_SEPARATORS:
+            i += 1
+            continue
+        end = _longest(text, i, vocab.title_trie, True, False)
+        if end:
+            tokens.append(make_token(vocab, text[i:end], "title"))
+            i = end
+            continue
+        # Unknown text: up to whitespace/separator, or up to a dot after which a known title starts.
+        k = i
+        while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
+            k += 1
+            if text[k - 1] == "." and k < n and _longest(text, k, vocab.title_trie, True, False):
+                break
+        tokens.append(make_token(vocab, text[i:k], "title"))
+        i = k
+    return tuple(tokens)
+
+
+@dataclass(frozen=True)
+class NameParse:
+    """A name field with its titles moved out."""
+
+    clean: str
+    tokens: tuple[TitleToken, ...]
+    misplaced: bool  # a pre-nominal after the name or a post-nominal before it
+
+
+def clean_name(text: str) -> str:
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=65536)
+def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
+    """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
+    if not vocab.name_prefilter.search(text):
+        return NameParse(clean_name(text), (), False)
+    letters = [c for c in text if c.isalpha()]
+    all_upper = bool(letters) and all(c.isupper() for c in letters)
+    words: list[str] = []
+    tokens: list[TitleToken] = []
+    misplaced = False
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace() or ch in NAME_SEPARATORS:
+            i += 1
+            continue
+        end = _longest(text, i, vocab.name_trie, False, True)
+        # In a field written all in capitals, a bare abbreviation (MA, DI) may be a name: keep it.
+        if end and not (all_upper and "." not in text[i:end]):
+            tok = make_token(vocab, text[i:end], source, name=True)
+            if tok.status != "unknown":
+                is_post = tok.entry is not None and vocab.entries[tok.entry].cls == "post"
+                if is_post and (source == "first_name" or not words):
+                    misplaced = True
+                if not is_post and source == "last_name" and words:
+                    misplaced = True
+                tokens.append(tok)
+                i = end
+                continue
+        k = i
+        while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:
+            k += 1
+        words.append(text[i:k])
+        i = k
+    if not tokens:
+        return NameParse(clean_name(text), (), False)
+    return NameParse(" ".join(words), tuple(tokens), misplaced)

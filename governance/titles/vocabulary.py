@@ -1,0 +1,276 @@
+"""The title vocabulary, loaded once from ``titles.csv`` (package data, owned by the project).
+
+Every writing of an entry (canonical abbreviation, variants, female and diverse forms) becomes a lookup
+key. Keys are compared without whitespace and, where that is unambiguous, without case, so that
+``Dipl.-Ing.Dr.techn.``, ``DI Dr`` and ``DIPL.ING.`` all find their entries. A key that leads to two
+different entries (``MR``, ``KS``, ``BM``) is ambiguous by construction: the CSV is the single source.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+# Superscript and typographic characters that stand for plain ones in female/diverse forms and dashes.
+_CHAR_MAP = str.maketrans(
+    {
+        "ᵃ": "a",
+        "ª": "a",
+        "ⁱ": "i",
+        "ⁿ": "n",
+        "ˣ": "x",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00ad": "",
+    }
+)
+
+# Classes derived from the CSV's `kind` and `position` columns.
+TITLE_CLASSES = frozenset({"degree", "post", "professor", "lecturer", "berufstitel", "invalid"})
+POSITION_CLASSES = frozenset({"function", "office", "position"})
+
+
+def fold_char(ch: str, casefold: bool = True) -> str:
+    """One input character as compared in keys (superscripts mapped, optionally case-folded)."""
+    mapped = ch.translate(_CHAR_MAP)
+    return mapped.casefold() if casefold else mapped
+
+
+def exact_key(text: str) -> str:
+    """Key that keeps case: whitespace removed, superscripts and dashes mapped."""
+    return "".join(text.translate(_CHAR_MAP).split())
+
+
+def fold_key(text: str) -> str:
+    """Key that ignores case as well."""
+    return exact_key(text).casefold()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One canonical title, position or office with its forms and salutation data."""
+
+    abbr: str
+    variants: tuple[str, ...]
+    placement: str  # pre | post | line1 | below (| separated when several)
+    female: tuple[str, ...]
+    diverse: tuple[str, ...]
+    kind: str  # CSV kind
+    long_m: str
+    long_f: str
+    sal_at: str
+    sal_de: str
+    sal_ch: str
+    sal_form: str
+    rank: int
+    cls: str  # derived class, see _classify
+    short: str  # abbreviation of the entry written in the salutation (faculty suffixes dropped)
+
+    def form(self, gender: str) -> str:
+        """The abbreviated writing in a gender form (m, f, d); falls back to the abbreviation."""
+        if gender == "f" and self.female:
+            return self.female[0]
+        if gender == "d" and self.diverse:
+            return self.diverse[0]
+        return self.abbr
+
+    def long(self, gender: str) -> str:
+        """The written-out form (Generaldirektorin, Hofrat); the abbreviated form when there is none."""
+        if gender == "f":
+            return self.long_f or self.form("f")
+        return self.long_m or self.abbr
+
+    @property
+    def is_doctorate(self) -> bool:
+        return self.short in ("Dr.", "DDr.") or self.cls == "invalid"
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
+
+
+def _classify(kind: str, placement: str, sal_at: str) -> str:
+    if kind == "invalid":
+        return "invalid"
+    if kind in ("academic", "academic_informal", "qualification"):
+        return "post" if placement == "post" else "degree"
+    if kind == "professor":
+        # Lecturers (Priv.-Doz., Univ.-Doz.) are only optionally used: the salutation takes the degree.
+        return "professor" if sal_at == "yes" else "lecturer"
+    if kind in ("berufstitel", "amtstitel"):
+        return "berufstitel"
+    if kind in ("office", "church"):
+        return "office"
+    if kind == "position":
+        return "position"
+    return "function"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A writing found in the vocabulary: which entry, in which gender form."""
+
+    abbr: str
+    gender: str  # m | f | d
+
+
+@dataclass
+class _Trie:
+    root: dict = field(default_factory=dict)
+
+    def add(self, key: str) -> None:
+        node = self.root
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+
+@dataclass(eq=False)
+class Vocabulary:
+    """All entries plus the lookup structures the tokenizer needs."""
+
+    entries: dict[str, Entry]
+    title_exact: dict[str, frozenset[Candidate]]
+    title_fold: dict[str, frozenset[Candidate]]
+    title_trie: dict
+    name_exact: dict[str, frozenset[Candidate]]
+    name_trie: dict
+    name_prefilter: re.Pattern[str]
+    position_exact: dict[str, frozenset[Candidate]]
+    position_fold: dict[str, frozenset[Candidate]]
+
+    def entry(self, abbr: str) -> Entry:
+        return self.entries[abbr]
+
+
+def _writings(entry: Entry) -> list[tuple[str, str]]:
+    out = [(entry.abbr, "m")] + [(v, "m") for v in entry.variants]
+    # English degrees are never gendered: a "female" form equal to the abbreviation is no form.
+    out += [(f, "f") for f in entry.female if f != entry.abbr]
+    out += [(d, "d") for d in entry.diverse if d != entry.abbr]
+    return out
+
+
+def _name_safe(writing: str) -> bool:
+    """Whether a writing may be recognised as a title inside a name field.
+
+    Plain words (Meister, Doktor, Hofrat, Primar) are also surnames and stay names; particles such as
+    `Di` differ from `DI` by case, which is kept in name fields.
+    """
+    if writing in ("Dr", "Mag", "Ing", "Prof"):
+        return True
+    if any(ch in writing for ch in ".-()"):
+        return True
+    return sum(ch.isupper() for ch in writing) >= 2
+
+
+def _add(table: dict[str, set[Candidate]], key: str, cand: Candidate) -> None:
+    if key:
+        table.setdefault(key, set()).add(cand)
+
+
+def _freeze(table: dict[str, set[Candidate]]) -> dict[str, frozenset[Candidate]]:
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def _read_rows(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        text = resources.files("governance.titles").joinpath("titles.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines(), delimiter=";"))
+
+
+def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
+    """Build the lookup structures from CSV rows (see titles.csv for the columns)."""
+    entries: dict[str, Entry] = {}
+    raw_short: dict[str, str] = {}
+    for row in rows:
+        abbr = row["abbr"].strip()
+        placement = row["position"].strip()
+        kind = row["kind"].strip()
+        sal_at = row["sal_AT"].strip()
+        entries[abbr] = Entry(
+            abbr=abbr,
+            variants=_split(row["variants"]),
+            placement=placement,
+            female=_split(row["female"]),
+            diverse=_split(row["diverse"]),
+            kind=kind,
+            long_m=_split(row["long_m"])[0] if row["long_m"].strip() else "",
+            long_f=_split(row["long_f"])[0] if row["long_f"].strip() else "",
+            sal_at=sal_at,
+            sal_de=row["sal_DE"].strip(),
+            sal_ch=row["sal_CH"].strip(),
+            sal_form=row["sal_form"].strip(),
+            rank=int(row["rank"] or 0),
+            cls=_classify(kind, placement, sal_at),
+            short=abbr,
+        )
+        raw_short[abbr] = row["sal_form"].split("{S}")[0].strip() if "{S}" in row["sal_form"] else ""
+    # The salutation writing is the sal_form's leading abbreviation when that is itself an entry.
+    for abbr, short in raw_short.items():
+        if short in entries and entries[short].cls in ("degree", "invalid"):
+            entries[abbr] = _replace_short(entries[abbr], short)
+
+    title_exact: dict[str, set[Candidate]] = {}
+    title_fold: dict[str, set[Candidate]] = {}
+    name_exact: dict[str, set[Candidate]] = {}
+    position_exact: dict[str, set[Candidate]] = {}
+    position_fold: dict[str, set[Candidate]] = {}
+    title_trie, name_trie = _Trie(), _Trie()
+    prefixes: set[str] = set()
+    for entry in entries.values():
+        in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
+        in_position = entry.cls in POSITION_CLASSES
+        for writing, gender in _writings(entry):
+            cand = Candidate(entry.abbr, gender)
+            if in_title:
+                _add(title_exact, exact_key(writing), cand)
+                _add(title_fold, fold_key(writing), cand)
+                title_trie.add(fold_key(writing))
+                if _name_safe(writing) and entry.cls != "function":
+                    _add(name_exact, exact_key(writing), cand)
+                    name_trie.add(exact_key(writing))
+                    first = writing.translate(_CHAR_MAP).split()[0]
+                    prefixes.add(first.split(".")[0] + "." if "." in first else first)
+            if in_position:
+                _add(position_exact, exact_key(writing), cand)
+                _add(position_fold, fold_key(writing), cand)
+                for long in (entry.long_m, entry.long_f):
+                    if long:
+                        g = "f" if long == entry.long_f and long != entry.long_m else "m"
+                        _add(position_exact, exact_key(long), Candidate(entry.abbr, g))
+                        _add(position_fold, fold_key(long), Candidate(entry.abbr, g))
+    alternation = "|".join(sorted((re.escape(p) for p in prefixes), key=len, reverse=True))
+    prefilter = re.compile(rf"(?:^|[\s,])(?:{alternation})")
+    return Vocabulary(
+        entries=entries,
+        title_exact=_freeze(title_exact),
+        title_fold=_freeze(title_fold),
+        title_trie=title_trie.root,
+        name_exact=_freeze(name_exact),
+        name_trie=name_trie.root,
+        name_prefilter=prefilter,
+        position_exact=_freeze(position_exact),
+        position_fold=_freeze(position_fold),
+    )
+
+
+def _replace_short(entry: Entry, short: str) -> Entry:
+    from dataclasses import replace
+
+    return replace(entry, short=short)
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """The vocabulary from the packaged titles.csv (or another file in the same format), cached."""
+    return build_vocabulary(_read_rows(Path(path) if path else None))
