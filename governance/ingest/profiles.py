@@ -254,29 +254,34 @@ def load_profile(name_or_path: str | Path | Profile) -> Profile:
     raise ProfileError(f"unknown profile {text!r}; known profiles: {', '.join(list_profiles())}")
 
 
-def _score(profile: Profile, header_norm: set[str]) -> tuple[int, float] | None:
-    resolved = 0
-    for col in profile.required:
-        spec = profile.columns[col]
-        if spec is None or not any(normalize_header(s) in header_norm for s in spec.sources):
-            return None
-    for spec in profile.columns.values():
-        if spec is not None and any(normalize_header(s) in header_norm for s in spec.sources):
-            resolved += 1
+def _score(profile: Profile, header_norm: set[str]) -> tuple[bool, int, float] | None:
+    def present(spec) -> bool:
+        return spec is not None and any(normalize_header(s) in header_norm for s in spec.sources)
+
+    complete = all(present(profile.columns[col]) for col in profile.required)
+    resolved = sum(1 for spec in profile.columns.values() if present(spec))
+    if not complete and resolved < _MIN_RESOLVED:
+        return None
     known = profile.source_columns()
     matched = len(known & header_norm)
-    # Primary: canonical columns the profile can fill; secondary: share of the header it explains.
-    return resolved, matched / max(len(header_norm), 1)
+    # Primary: all required columns present; then canonical columns the profile can fill; then the
+    # share of the header it explains. A header that lost a required column still finds its profile,
+    # so the error names the missing column instead of "no profile matches".
+    return complete, resolved, matched / max(len(header_norm), 1)
+
+
+_MIN_RESOLVED = 3
 
 
 def detect_profile(header_columns: list[str] | tuple[str, ...]) -> str:
     """The built-in profile whose source columns best match ``header_columns``.
 
-    A profile qualifies only when all its required columns are present; among those, the one filling the
-    most canonical columns wins (ties: the one explaining the larger share of the header).
+    Profiles with all their required columns present win over those without; then the one filling the
+    most canonical columns (ties: the one explaining the larger share of the header). A profile that
+    lacks a required column and fills fewer than three canonical columns does not match at all.
     """
     header_norm = {normalize_header(h) for h in header_columns if str(h).strip()}
-    best: tuple[tuple[int, float], str] | None = None
+    best: tuple[tuple[bool, int, float], str] | None = None
     for name in list_profiles():
         score = _score(_load_builtin(name), header_norm)
         if score is not None and (best is None or score > best[0]):
