@@ -89,11 +89,11 @@ TRIPS = [
     ("GENDER_UNKNOWN", {"gender": ""}, False),
     ("POSITION_MISSING", {"position": ""}, False),
     ("POSITION_MISSING", {"position": "   "}, False),
-    ("OWNER_MISSING", {"owner": " "}, True),
-    ("EMAIL_INVALID", {"email": "anna.huber@"}, True),
-    ("EMAIL_INVALID", {"email": "anna huber@acme.at"}, True),
-    ("COUNTRY_INVALID", {"country": "Österreich"}, True),
-    ("COUNTRY_INVALID", {"country": "AUT"}, True),
+    ("OWNER_MISSING", {"owner": " "}, False),
+    ("EMAIL_INVALID", {"email": "anna.huber@"}, False),
+    ("EMAIL_INVALID", {"email": "anna huber@acme.at"}, False),
+    ("COUNTRY_INVALID", {"country": "Österreich"}, False),
+    ("COUNTRY_INVALID", {"country": "AUT"}, False),
 ]
 
 
@@ -157,7 +157,7 @@ def test_flags_in_stable_registry_order_and_error_subset():
         out["quality_flags"].iloc[0]
         == "TITLE_NONCANONICAL;TITLE_UNKNOWN;GENDER_UNKNOWN;OWNER_MISSING;EMAIL_INVALID"
     )
-    assert out["quarantine_reasons"].iloc[0] == "TITLE_UNKNOWN;GENDER_UNKNOWN"
+    assert out["quarantine_reasons"].iloc[0] == "TITLE_UNKNOWN;GENDER_UNKNOWN;OWNER_MISSING;EMAIL_INVALID"
 
 
 def test_title_and_position_dropped_against_previous():
@@ -214,10 +214,10 @@ def test_default_severities_match_brief():
     assert errors == {
         "TITLE_UNKNOWN", "TITLE_AMBIGUOUS", "TITLE_INVALID", "TITLE_GENDER_CONFLICT", "NAME_MISSING",
         "CONTACT_ID_MISSING", "DUPLICATE_CONTACT_ID", "GENDER_UNKNOWN", "POSITION_MISSING", "TITLE_DROPPED",
+        "OWNER_MISSING", "EMAIL_INVALID", "COUNTRY_INVALID",
     }  # fmt: skip
     assert set(RULE_CODES) - errors == {
-        "TITLE_NONCANONICAL", "TITLE_IN_NAME_FIELD", "TITLE_MISPLACED", "OWNER_MISSING", "EMAIL_INVALID",
-        "COUNTRY_INVALID", "POSITION_DROPPED",
+        "TITLE_NONCANONICAL", "TITLE_IN_NAME_FIELD", "TITLE_MISPLACED", "POSITION_DROPPED",
     }  # fmt: skip
 
 
@@ -290,7 +290,7 @@ def test_empty_frame_and_nulls():
     df = frame(contact(owner=None, email=None, country=None, issues=None))
     out = apply_record_rules(df, None)
     assert out["quality_flags"].iloc[0] == "OWNER_MISSING"
-    assert bool(out["is_ready"].iloc[0]) is True
+    assert bool(out["is_ready"].iloc[0]) is False  # nobody to fix the record: quarantined
 
 
 def test_gender_codes_are_case_sensitive_like_the_schema():

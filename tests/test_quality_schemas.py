@@ -135,7 +135,7 @@ def test_dataframe_wide_failure_collapsed_to_one_row_per_record():
 
 
 def test_example_ids_limited_to_five():
-    df = validated(*[staged_row(contact_id=f"C{i}", owner="") for i in range(8)])
+    df = validated(*[staged_row(contact_id=f"C{i}", salutation_line="") for i in range(8)])
     rep = validate_with_schema(validated_contacts_schema, df)
     assert rep.failure_count == 8 and rep.example_ids == [f"C{i}" for i in range(5)]
 

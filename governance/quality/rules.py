@@ -69,10 +69,12 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("DUPLICATE_CONTACT_ID", "contact_id occurs more than once in the extract", ERROR, "quality"),
     Rule("GENDER_UNKNOWN", "no known gender and not Divers: not salutation-ready", ERROR, "quality"),
     Rule("POSITION_MISSING", "company contact without a position", ERROR, "quality"),
-    Rule("OWNER_MISSING", "no CRM owner responsible for the record", WARN, "quality"),
-    Rule("EMAIL_INVALID", "e-mail address present but malformed", WARN, "quality"),
+    # Error, not warn: the validated schema (what campaigns receive) requires an owner and well-formed
+    # e-mail and country; a record that could pass the rules but fail the schema would block the night.
+    Rule("OWNER_MISSING", "no CRM owner responsible for the record", ERROR, "quality"),
+    Rule("EMAIL_INVALID", "e-mail address present but malformed", ERROR, "quality"),
     Rule(
-        "COUNTRY_INVALID", "country present but not a 2-letter ISO code after normalisation", WARN, "quality"
+        "COUNTRY_INVALID", "country present but not a 2-letter ISO code after normalisation", ERROR, "quality"
     ),
     Rule(
         "TITLE_DROPPED", "contact had a title in the last accepted extract and has none now", ERROR, "quality"
