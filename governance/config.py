@@ -115,7 +115,9 @@ class GatesConfig(_Strict):
     position_loss: ShareGate = ShareGate(max_share=0.01)
     volume: VolumeGate = VolumeGate()
     quarantine_share: ShareGate = ShareGate(max_share=0.10)
-    pandera_schemas: SeverityGate = SeverityGate()
+    # Structure of the extract; records without an id are quarantined, so WARN by default.
+    raw_schema: SeverityGate = SeverityGate(severity="WARN")
+    validated_schema: SeverityGate = SeverityGate()
     gx_suites: SeverityGate = SeverityGate()
 
 

@@ -1,0 +1,238 @@
+"""The `governance` command: run a night, fix salutations in a CSV, write sample extracts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from governance.config import PROJECT_ROOT, ConfigError, GovernanceConfig, load_config
+
+
+def last_completed_night(cfg: GovernanceConfig, now: datetime | None = None) -> str:
+    """The partition the schedule would run now: yesterday in the configured time zone."""
+    now = now or datetime.now(ZoneInfo(cfg.timezone))
+    return (now.astimezone(ZoneInfo(cfg.timezone)).date() - timedelta(days=1)).isoformat()
+
+
+def _print(message: str) -> None:
+    print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _progress_logger():
+    """A Dagster logger that prints one short line per step and per message of our own code."""
+    import dagster as dg
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            meta = getattr(record, "dagster_meta", None) or {}
+            event = meta.get("dagster_event")
+            step = meta.get("step_key") or ""
+            if event is None:
+                message = str(meta.get("orig_message", record.getMessage()))
+                if message.startswith("Dependencies for step"):
+                    _print(f"{step}: skipped (an upstream gate failed)")
+                elif record.levelno >= logging.INFO and step:
+                    _print(f"  {step}: {message}")
+                return
+            kind = event.event_type_value
+            if kind == "STEP_START":
+                _print(f"{step} ...")
+            elif kind == "STEP_FAILURE":
+                _print(f"{step} FAILED")
+            elif kind == "ASSET_CHECK_EVALUATION":
+                data = event.event_specific_data.asset_check_evaluation
+                if not data.passed:
+                    _print(f"  check {data.check_name}: FAILED ({data.severity.value})")
+
+    @dg.logger
+    def progress(_init_context):
+        log = logging.getLogger("governance.progress")
+        log.setLevel(logging.INFO)
+        log.propagate = False
+        if not log.handlers:
+            log.addHandler(_Handler())
+        return log
+
+    return progress
+
+
+def ensure_sample_extract(cfg: GovernanceConfig, root: Path, partition: str, rows: int) -> Path:
+    """Write a sample extract for the night unless one is already in the landing folder."""
+    from governance import nightly
+
+    path = nightly.extract_path(cfg, root, partition)
+    if path.exists():
+        _print(f"using the extract in {path}")
+        return path
+    from governance.sample_data import generate_contacts, write_extract
+
+    _print(f"no extract for {partition}: writing a sample of {rows:,} contacts to {path}")
+    write_extract(generate_contacts(rows, seed=42, night=date.fromisoformat(partition)), path)
+    return path
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    root = PROJECT_ROOT
+    var = cfg.paths.resolve(root).var
+    os.environ.setdefault("DAGSTER_HOME", str(var / "dagster"))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    partition = args.date or last_completed_night(cfg)
+    if cfg.extract.source == "csv" and args.sample:
+        ensure_sample_extract(cfg, root, partition, args.sample_rows)
+
+    _print("loading definitions")
+    import dagster as dg
+
+    from governance.defs import NIGHTLY_JOB, build_definitions
+    from governance.warehouse import Warehouse
+
+    defs = build_definitions(cfg, root)
+    job = defs.resolve_job_def(NIGHTLY_JOB).with_logger_defs({"progress": _progress_logger()})
+    started = time.perf_counter()
+    _print(f"running {NIGHTLY_JOB} for {partition}")
+    result = job.execute_in_process(
+        partition_key=partition,
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {"progress": {}}},
+    )
+    elapsed = time.perf_counter() - started
+    warehouse = Warehouse(cfg.resolved_warehouse_url(root))
+    print(night_summary(result, warehouse, partition, elapsed, cfg, root))
+    return 0 if _night_completed(result) else 1
+
+
+def _night_completed(result) -> bool:
+    """A night whose gates blocked the campaign lists still completed its job: exit 0 then.
+
+    Only a failure of a step itself (unreadable extract, database down) is a failed run.
+    """
+    import dagster as dg
+
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            if error is None or "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
+                return False
+    return dg is not None
+
+
+def night_summary(
+    result, warehouse, partition: str, elapsed: float, cfg: GovernanceConfig, root: Path
+) -> str:
+    from governance import nightly
+    from governance.defs.sql_assets import CAMPAIGN_PREFIX, export_path
+
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    checks = result.get_asset_check_evaluations()
+    failed = [c for c in checks if not c.passed]
+    lines = ["", f"Night {partition} ({elapsed:.1f} s)"]
+    raw_md = [
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == nightly.RAW_TABLE
+    ]
+    if raw_md:
+        rows_read = raw_md[0]["rows_read"].value
+        rejected = raw_md[0]["rows_rejected"].value
+        lines.append(f"  rows in:        {rows_read:,} ({rejected:,} malformed)")
+    else:
+        failure = next((e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None)
+        reason = failure.event_specific_data.error.message.strip() if failure else "not run"
+        lines.append(f"  ingestion FAILED: {reason}")
+        return "\n".join(lines)
+    if nightly.VALIDATED_VIEW in materialized and nightly.QUARANTINE_TABLE in materialized:
+        validated = warehouse.scalar(
+            f'SELECT COUNT(*) FROM "{nightly.VALIDATED_VIEW}" WHERE partition_date = :p', {"p": partition}
+        )
+        quarantined = warehouse.scalar(
+            f'SELECT COUNT(*) FROM "{nightly.QUARANTINE_TABLE}" WHERE partition_date = :p', {"p": partition}
+        )
+        lines.append(f"  validated:      {validated:,}")
+        lines.append(f"  quarantined:    {quarantined:,}")
+    lines.append(f"  checks:         {len(checks) - len(failed)} passed, {len(failed)} failed")
+    for c in failed:
+        lines.append(f"    - {c.check_name} ({c.severity.value})")
+    campaigns = [n for n in result.job_def.asset_layer.asset_graph.get_all_asset_keys()]
+    for key in sorted(k.to_user_string() for k in campaigns):
+        if not key.startswith(CAMPAIGN_PREFIX):
+            continue
+        name = key.removeprefix(CAMPAIGN_PREFIX)
+        if key in materialized:
+            path = export_path(cfg, root, name, partition)
+            where = f" -> {path}" if path.exists() else ""
+            lines.append(f"  campaign {name}: built{where}")
+        else:
+            lines.append(f"  campaign {name}: BLOCKED (a blocking gate failed)")
+    lines.append(f"  warehouse:      {warehouse.display_url}")
+    lines.append(f"  Dagster UI:     make ui  (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
+    return "\n".join(lines)
+
+
+def cmd_salutations(args: argparse.Namespace) -> int:
+    from governance.titles import SalutationConfig, TitleInputError, salutations_csv
+
+    config = SalutationConfig(force_gendered_forms=args.force_gendered_forms, phd_as_dr=args.phd_as_dr)
+    try:
+        rows = salutations_csv(args.input, args.output, config)
+    except TitleInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{rows:,} contacts written to {args.output}")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from governance.sample_data import generate_contacts, write_extract
+
+    night = date.fromisoformat(args.date) if args.date else None
+    path = write_extract(generate_contacts(args.rows, seed=args.seed, night=night), args.output)
+    print(f"{args.rows:,} sample contacts written to {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="governance", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the nightly pipeline for one night")
+    run.add_argument("--date", help="partition (YYYY-MM-DD); default: yesterday in Europe/Vienna")
+    run.add_argument("--config", help="configuration file (default: governance.yaml)")
+    run.add_argument("--sample", action="store_true", help="write a sample extract if none is there")
+    run.add_argument("--sample-rows", type=int, default=5000)
+    run.set_defaults(func=cmd_run)
+
+    sal = sub.add_parser("salutations", help="add salutation lines and address blocks to a contacts CSV")
+    sal.add_argument("input")
+    sal.add_argument("-o", "--output", required=True)
+    sal.add_argument("--force-gendered-forms", action="store_true")
+    sal.add_argument("--phd-as-dr", action="store_true")
+    sal.set_defaults(func=cmd_salutations)
+
+    sample = sub.add_parser("sample", help="write a generated sample extract")
+    sample.add_argument("output")
+    sample.add_argument("--rows", type=int, default=5000)
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument("--date")
+    sample.set_defaults(func=cmd_sample)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

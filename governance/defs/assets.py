@@ -1,0 +1,162 @@
+"""The night's assets: thin wrappers around governance.nightly, adding Dagster metadata."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from governance import nightly
+from governance.config import GovernanceConfig
+from governance.defs.markdown import md_table
+from governance.defs.resources import WarehouseResource
+
+GROUP = "crm_contacts"
+
+
+def build_core_assets(
+    cfg: GovernanceConfig, root: Path, partitions_def: dg.PartitionsDefinition
+) -> list[dg.AssetsDefinition]:
+    @dg.asset(
+        name=nightly.RAW_TABLE,
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        kinds={"sql", "csv"} if cfg.extract.source == "csv" else {"sql"},
+        description="Every row of the night's CRM extract as delivered, with file and line; "
+        "malformed rows go to crm_contacts_rejects.",
+    )
+    def crm_contacts_raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        from governance.ingest import ExtractError
+
+        wh = warehouse.get()
+        try:
+            outcome = nightly.ingest_extract(cfg, root, wh, context.partition_key, progress=context.log.info)
+        except ExtractError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        for warning in outcome.warnings:
+            context.log.warning(warning)
+        nightly.retention(wh, context.partition_key, cfg.retention_nights)
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": outcome.rows_loaded,
+                "rows_read": dg.MetadataValue.int(outcome.rows_read),
+                "rows_rejected": dg.MetadataValue.int(outcome.rows_rejected),
+                "source": dg.MetadataValue.text(outcome.source),
+                "profile": outcome.profile,
+                "encoding": outcome.encoding,
+                "delimiter": outcome.delimiter,
+                "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in outcome.warnings) or "none"),
+                "warehouse": wh.display_url,
+            }
+        )
+
+    @dg.asset(
+        name=nightly.STAGED_TABLE,
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[dg.AssetKey(nightly.STAGING_VIEW)],
+        kinds={"python", "sql"},
+        description="Contacts with parsed titles, positions, gender, salutation line, address block and "
+        "per-record quality flags.",
+    )
+    def crm_contacts_staged(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        outcome = nightly.stage_contacts(
+            cfg, warehouse.get(), context.partition_key, progress=context.log.info
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": outcome.rows,
+                "salutation_ready": dg.MetadataValue.int(outcome.ready),
+                "compared_with_night": outcome.previous_partition or "none (first accepted night)",
+                "flags": dg.MetadataValue.md(
+                    md_table(sorted(outcome.flag_counts.items()), ("flag", "records")) or "none"
+                ),
+                **{f"flag_{k}": dg.MetadataValue.int(v) for k, v in outcome.flag_counts.items()},
+            }
+        )
+
+    @dg.asset(
+        name="crm_contacts_quality_gates",
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[crm_contacts_staged],
+        kinds={"pandera", "great_expectations"},
+        description="Evaluates every gate of the night (pandera schemas, GX suites, batch gates) and "
+        "records the verdict in quality_gate_results and quality_history.",
+    )
+    def crm_contacts_quality_gates(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        outcome = nightly.evaluate_gates(cfg, root, warehouse.get(), context.partition_key, context.log.info)
+        for failed in outcome.failed_errors:
+            context.log.error(
+                f"gate {failed.name} failed: observed {failed.observed:g}, {failed.description}"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "accepted": dg.MetadataValue.bool(outcome.accepted),
+                "failed_error_gates": dg.MetadataValue.int(len(outcome.failed_errors)),
+                "title_coverage": dg.MetadataValue.float(outcome.title_coverage),
+                "position_completeness": dg.MetadataValue.float(outcome.position_completeness),
+                "summary": dg.MetadataValue.md(outcome.summary_markdown),
+                **{
+                    f"seconds_{k}": dg.MetadataValue.float(round(v, 3))
+                    for k, v in outcome.stage_seconds.items()
+                },
+            }
+        )
+
+    @dg.asset(
+        name=nightly.VALIDATED_VIEW,
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[crm_contacts_staged, crm_contacts_quality_gates],
+        kinds={"sql"},
+        description="Salutation-ready contacts (a view over the staged table). Its blocking checks are "
+        "the night's gates: a failed ERROR gate stops the campaign lists.",
+    )
+    def crm_contacts_validated(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        wh = warehouse.get()
+        counts = nightly.publish_validated(wh, context.partition_key)
+        results = nightly.read_gate_results(wh, context.partition_key)
+        failed = results[(results["passed_flag"] == 0) & (results["severity"] == "ERROR")]
+        verdict = "BLOCKED" if len(failed) else "ACCEPTED"
+        summary = [f"**{context.partition_key}: {verdict}**, {counts['rows']:,} validated contacts", ""]
+        summary.append(
+            md_table(
+                [
+                    (r.gate, r.severity, "pass" if r.passed_flag else "FAIL", f"{r.observed:g}")
+                    for r in results.itertuples()
+                ],
+                ("gate", "severity", "result", "observed"),
+            )
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": counts["rows"],
+                "verdict": verdict,
+                "summary": dg.MetadataValue.md("\n".join(summary)),
+            }
+        )
+
+    @dg.asset(
+        name=nightly.QUARANTINE_TABLE,
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[crm_contacts_staged, crm_contacts_raw],
+        kinds={"sql"},
+        description="Records that are not salutation-ready, and malformed rows, each with every reason.",
+    )
+    def crm_contacts_quarantine(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        counts = nightly.write_quarantine(warehouse.get(), context.partition_key)
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": counts["rows"],
+                "quarantined_records": dg.MetadataValue.int(counts["records"]),
+                "malformed_rows": dg.MetadataValue.int(counts["malformed"]),
+            }
+        )
+
+    return [
+        crm_contacts_raw,
+        crm_contacts_staged,
+        crm_contacts_quality_gates,
+        crm_contacts_validated,
+        crm_contacts_quarantine,
+    ]

@@ -1,0 +1,23 @@
+"""Dagster resources: the warehouse engine, configured by URL."""
+
+import dagster as dg
+from pydantic import PrivateAttr
+
+from governance.warehouse import Warehouse
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """SQLAlchemy warehouse (SQLite by default, PostgreSQL in production)."""
+
+    url: str
+
+    _warehouse: Warehouse | None = PrivateAttr(default=None)
+
+    def get(self) -> Warehouse:
+        if self._warehouse is None:
+            self._warehouse = Warehouse(self.url)
+        return self._warehouse
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._warehouse is not None:
+            self._warehouse.dispose()

@@ -1,0 +1,70 @@
+"""One Dagster asset per dbt_like_sql model; dependencies come from the models' refs."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from governance.config import GovernanceConfig
+from governance.defs.markdown import md_table
+from governance.defs.resources import WarehouseResource
+from governance.sql_models import ModelProject, SqlModel, run_model
+
+CAMPAIGN_PREFIX = "campaign_list_"
+
+
+def campaign_name(model_name: str) -> str | None:
+    return model_name.removeprefix(CAMPAIGN_PREFIX) if model_name.startswith(CAMPAIGN_PREFIX) else None
+
+
+def export_path(cfg: GovernanceConfig, root: Path, campaign: str, partition_date: str) -> Path:
+    return cfg.paths.resolve(root).exports / campaign / f"{partition_date}.csv"
+
+
+def _model_asset(
+    model: SqlModel, cfg: GovernanceConfig, root: Path, partitions_def: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
+    campaign = campaign_name(model.name)
+    exporting = (
+        campaign is not None and cfg.campaigns.get(campaign) is not None and cfg.campaigns[campaign].export
+    )
+
+    @dg.asset(
+        name=model.name,
+        group_name="campaigns" if campaign else model.layer,
+        partitions_def=partitions_def,
+        deps=[dg.AssetKey(ref) for ref in model.refs],
+        kinds={"sql"},
+        description=model.description or f"SQL model {model.path.name}",
+        metadata={"model_file": dg.MetadataValue.path(str(model.path)), "materialized": model.materialized},
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        wh = warehouse.get()
+        partition = context.partition_key
+        rows = run_model(wh, model, None if model.materialized == "view" else partition)
+        metadata: dict = {"warehouse": wh.display_url}
+        if rows is not None:
+            metadata["dagster/row_count"] = rows
+        if exporting:
+            from governance.exports import write_mail_merge_csv
+
+            frame = wh.read_partition(model.name, partition)
+            path = write_mail_merge_csv(frame, export_path(cfg, root, campaign, partition))
+            context.log.info(f"campaign {campaign}: {len(frame):,} contacts exported to {path}")
+            metadata["export"] = dg.MetadataValue.path(str(path))
+            metadata["preview"] = dg.MetadataValue.md(
+                md_table(
+                    frame.head(5)[["contact_id", "salutation_line"]].itertuples(index=False),
+                    ("contact_id", "salutation_line"),
+                )
+                if len(frame)
+                else "empty"
+            )
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+def build_model_assets(
+    project: ModelProject, cfg: GovernanceConfig, root: Path, partitions_def: dg.PartitionsDefinition
+) -> list[dg.AssetsDefinition]:
+    return [_model_asset(project.models[name], cfg, root, partitions_def) for name in project.order]

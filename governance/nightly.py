@@ -1,0 +1,622 @@
+"""One night's steps as plain functions over the warehouse (the functional core the Dagster assets call).
+
+Each step reads what the previous step wrote for the same partition and replaces its own output for
+that partition, so any step can be re-run alone. Nothing here imports Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from governance.config import GovernanceConfig
+from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
+
+RAW_TABLE = "crm_contacts_raw"
+REJECTS_TABLE = "crm_contacts_rejects"
+STAGING_VIEW = "stg_crm_contacts"
+STAGED_TABLE = "crm_contacts_staged"
+VALIDATED_VIEW = "crm_contacts_validated"
+QUARANTINE_TABLE = "crm_contacts_quarantine"
+GATE_RESULTS_TABLE = "quality_gate_results"
+HISTORY_TABLE = "quality_history"
+
+# The Python assets SQL models may ref.
+PYTHON_TABLES = (RAW_TABLE, STAGED_TABLE, VALIDATED_VIEW, QUARANTINE_TABLE)
+
+# Columns kept in quarantine: enough for an owner to find and fix the record.
+QUARANTINE_COLUMNS = (
+    "contact_id",
+    "source_file",
+    "source_line",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "position",
+    "company",
+    "country",
+    "owner",
+    "owner_email",
+    "quality_flags",
+    "quarantine_reasons",
+    "raw_text",
+)
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+# --------------------------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    source: str
+    profile: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    encoding: str = ""
+    delimiter: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+def extract_path(cfg: GovernanceConfig, root: Path, partition_date: str) -> Path:
+    landing = cfg.paths.resolve(root).landing
+    return landing / cfg.extract.file_pattern.format(date=check_partition_key(partition_date))
+
+
+def ingest_extract(
+    cfg: GovernanceConfig, root: Path, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
+) -> IngestOutcome:
+    """Read the night's extract and write every row: loaded rows to raw, malformed ones to rejects.
+
+    A missing required column, an unreadable or empty file raises ``ExtractError`` before anything
+    is written for the partition.
+    """
+    from governance.ingest import read_csv_extract, read_sql_extract
+
+    if cfg.extract.source == "sql":
+        sql = cfg.extract.sql
+        assert sql is not None  # validated by the config model
+        since = _last_accepted_evaluated_at(warehouse) if sql.incremental else None
+        progress(f"querying the CRM database ({sql.profile})")
+        extract = read_sql_extract(
+            sql.url, sql.profile, query=sql.query, table=sql.table, modified_since=since
+        )
+        source = extract.contacts["source_file"].iat[0] if len(extract.contacts) else sql.profile
+    else:
+        path = extract_path(cfg, root, partition_date)
+        progress(f"reading {path}")
+        extract = read_csv_extract(path, cfg.extract.profile)
+        source = str(path)
+    contacts = extract.contacts[list(CANONICAL_COLUMNS) + list(LINEAGE_COLUMNS)]
+    progress(f"writing {len(contacts):,} raw rows and {len(extract.rejects):,} rejects")
+    warehouse.replace_partition(RAW_TABLE, partition_date, contacts)
+    rejects = extract.rejects[["source_file", "source_line", "reason", "raw_text"]]
+    warehouse.replace_partition(REJECTS_TABLE, partition_date, rejects.astype({"source_line": "int64"}))
+    return IngestOutcome(
+        source=str(source),
+        profile=extract.profile,
+        rows_read=extract.rows_read,
+        rows_loaded=len(contacts),
+        rows_rejected=len(extract.rejects),
+        encoding=extract.encoding,
+        delimiter=extract.delimiter,
+        warnings=tuple(extract.warnings),
+    )
+
+
+def _last_accepted_evaluated_at(warehouse: Warehouse) -> datetime | None:
+    if not warehouse.has_table(HISTORY_TABLE):
+        return None
+    value = warehouse.scalar(f"SELECT MAX(evaluated_at) FROM {HISTORY_TABLE} WHERE accepted_flag = 1")
+    return datetime.fromisoformat(value) if value else None
+
+
+# -------------------------------------------------------------------------------------------- staging
+
+_COUNTRY_NAMES = {
+    "AT": "AT", "AUT": "AT", "ÖSTERREICH": "AT", "OESTERREICH": "AT", "AUSTRIA": "AT",
+    "DE": "DE", "DEU": "DE", "DEUTSCHLAND": "DE", "GERMANY": "DE", "BRD": "DE",
+    "CH": "CH", "CHE": "CH", "SCHWEIZ": "CH", "SWITZERLAND": "CH", "SUISSE": "CH", "SVIZZERA": "CH",
+    "LI": "LI", "LIE": "LI", "LIECHTENSTEIN": "LI",
+}  # fmt: skip
+
+
+def normalise_country(series: pd.Series) -> pd.Series:
+    """ISO alpha-2 for the DACH names and codes; other values upper-cased as delivered."""
+    text = series.fillna("").astype(str).str.strip()
+    upper = text.str.upper()
+    return upper.map(_COUNTRY_NAMES).fillna(upper)
+
+
+@dataclass(frozen=True)
+class PreviousNight:
+    partition_date: str
+    contacts: pd.DataFrame  # contact_id, has_title, position
+
+
+def last_accepted_partition(warehouse: Warehouse, before: str) -> str | None:
+    if not warehouse.has_table(HISTORY_TABLE):
+        return None
+    return warehouse.scalar(
+        f"SELECT MAX({PARTITION_COLUMN}) FROM {HISTORY_TABLE} "
+        f"WHERE accepted_flag = 1 AND {PARTITION_COLUMN} < :p",
+        {"p": check_partition_key(before)},
+    )
+
+
+def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> PreviousNight | None:
+    previous = last_accepted_partition(warehouse, partition_date)
+    if previous is None or not warehouse.has_table(STAGED_TABLE):
+        return None
+    frame = warehouse.read_partition(STAGED_TABLE, previous, columns=["contact_id", "has_title", "position"])
+    frame["has_title"] = to_bool(frame["has_title"])
+    return PreviousNight(partition_date=previous, contacts=frame)
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    rows: int
+    ready: int
+    flag_counts: dict[str, int]
+    previous_partition: str | None
+
+
+def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNight | None) -> pd.DataFrame:
+    """Typed, parsed and flagged contacts from the staging view's rows (pure function)."""
+    from governance.quality import apply_record_rules
+    from governance.titles import SalutationConfig, parse_contacts
+
+    frame = stg.copy()
+    for column in CANONICAL_COLUMNS:
+        frame[column] = frame[column].fillna("").astype(str).str.strip()
+    frame["source_line"] = pd.to_numeric(frame["source_line"]).astype("int64")
+    frame["country"] = normalise_country(frame["country"])
+    for column in ("email_opt_out", "do_not_contact"):
+        frame[column] = to_bool(frame[column])
+    frame["is_company_contact"] = (frame["account_id"] != "") | (frame["company"] != "")
+    parsed = parse_contacts(
+        frame,
+        SalutationConfig(
+            force_gendered_forms=cfg.salutation.force_gendered_forms, phd_as_dr=cfg.salutation.phd_as_dr
+        ),
+    )
+    staged = pd.concat([frame, parsed], axis=1)
+    return apply_record_rules(
+        staged, previous.contacts if previous is not None else None, severities=dict(cfg.rules)
+    )
+
+
+def stage_contacts(
+    cfg: GovernanceConfig, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
+) -> StageOutcome:
+    stg = warehouse.read_partition(STAGING_VIEW, partition_date)
+    previous = previous_accepted_night(warehouse, partition_date)
+    progress(f"parsing titles and applying record rules to {len(stg):,} contacts")
+    staged = stage_frame(stg, cfg, previous)
+    warehouse.replace_partition(STAGED_TABLE, partition_date, staged)
+    return StageOutcome(
+        rows=len(staged),
+        ready=int(staged["is_ready"].sum()),
+        flag_counts=count_flags(staged["quality_flags"]),
+        previous_partition=previous.partition_date if previous else None,
+    )
+
+
+def count_flags(flags: pd.Series) -> dict[str, int]:
+    exploded = flags[flags != ""].str.split(";").explode()
+    return {str(k): int(v) for k, v in exploded.value_counts().sort_index().items()}
+
+
+def read_staged(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
+    staged = warehouse.read_partition(STAGED_TABLE, partition_date)
+    for column in ("email_opt_out", "do_not_contact", "is_company_contact", "has_title", "is_ready"):
+        staged[column] = to_bool(staged[column])
+    staged["source_line"] = pd.to_numeric(staged["source_line"]).astype("int64")
+    for column in staged.columns:
+        if staged[column].dtype == object:
+            staged[column] = staged[column].fillna("")
+    return staged
+
+
+# ----------------------------------------------------------------------------------------------- gates
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    partition_date: str
+    results: tuple  # tuple[GateResult, ...]
+    accepted: bool
+    rows: int
+    ready: int
+    title_coverage: float
+    position_completeness: float
+    summary_markdown: str = ""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed_errors(self) -> list:
+        return [r for r in self.results if not r.passed and r.severity == "ERROR"]
+
+
+def _history(warehouse: Warehouse, before: str, window: int) -> pd.DataFrame:
+    if not warehouse.has_table(HISTORY_TABLE):
+        return pd.DataFrame(columns=[PARTITION_COLUMN, "rows", "titled", "title_coverage"])
+    return warehouse.query(
+        f"SELECT {PARTITION_COLUMN}, rows, titled, title_coverage FROM {HISTORY_TABLE} "
+        f"WHERE accepted_flag = 1 AND {PARTITION_COLUMN} < :p "
+        f"ORDER BY {PARTITION_COLUMN} DESC LIMIT {int(window)}",
+        {"p": before},
+    )
+
+
+def evaluate_gates(
+    cfg: GovernanceConfig,
+    root: Path,
+    warehouse: Warehouse,
+    partition_date: str,
+    progress: Progress = _quiet,
+) -> GateOutcome:
+    """Run every gate of the night (schemas, expectation suites, batch gates) and record the verdict."""
+    import time
+
+    from governance.quality import batch_gates, gx_runner, schemas
+    from governance.quality.batch_gates import GateResult
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    staged = read_staged(warehouse, partition_date)
+    ready = staged[staged["is_ready"]]
+    gates = cfg.gates
+    results: list[GateResult] = []
+
+    progress("pandera schemas")
+    t0 = time.perf_counter()
+    # The raw schema sees the columns as delivered (text), before staging typed the flags.
+    as_delivered = staged[list(CANONICAL_COLUMNS)].astype({"email_opt_out": "str", "do_not_contact": "str"})
+    raw_report = schemas.validate_with_schema(schemas.raw_contacts_schema, as_delivered)
+    results.append(_schema_gate("raw_schema", raw_report, gates.raw_schema.severity, "raw contacts schema"))
+    validated_schema = schemas.build_validated_contacts_schema(dict(cfg.rules))
+    val_report = schemas.validate_with_schema(validated_schema, ready)
+    results.append(
+        _schema_gate(
+            "validated_schema", val_report, gates.validated_schema.severity, "validated contacts schema"
+        )
+    )
+    timings["pandera"] = time.perf_counter() - t0
+
+    progress("Great Expectations suites")
+    t0 = time.perf_counter()
+    suites = gx_runner.load_suites(cfg_path(root, cfg.expectations_dir))
+    for name, suite in sorted(suites.items()):
+        results.append(
+            _suite_gate(
+                name, _run_suite(gx_runner, suite, warehouse, ready, partition_date), gates.gx_suites.severity
+            )
+        )
+    timings["gx"] = time.perf_counter() - t0
+
+    progress("batch gates")
+    t0 = time.perf_counter()
+    history = _history(warehouse, partition_date, max(gates.title_coverage.window, 1))
+    previous = history.iloc[0] if len(history) else None
+    results.append(
+        batch_gates.position_completeness(
+            staged,
+            threshold=gates.position_completeness.threshold,
+            severity=gates.position_completeness.severity,
+        )
+    )
+    results.append(
+        batch_gates.title_coverage(
+            staged,
+            [float(v) for v in history["title_coverage"]],
+            max_drop_pp=gates.title_coverage.max_drop_pp,
+            window=gates.title_coverage.window,
+            severity=gates.title_coverage.severity,
+        )
+    )
+    results.append(
+        batch_gates.title_loss(
+            staged,
+            int(previous["titled"]) if previous is not None else 0,
+            max_share=gates.title_loss.max_share,
+            severity=gates.title_loss.severity,
+        )
+    )
+    prev_positions = _previous_position_count(warehouse, partition_date)
+    results.append(
+        batch_gates.position_loss(
+            staged,
+            prev_positions,
+            max_share=gates.position_loss.max_share,
+            severity=gates.position_loss.severity,
+        )
+    )
+    results.append(
+        batch_gates.volume(
+            len(staged),
+            int(previous["rows"]) if previous is not None else None,
+            tolerance=gates.volume.tolerance,
+            severity=gates.volume.severity,
+        )
+    )
+    results.append(
+        batch_gates.quarantine_share(
+            staged, max_share=gates.quarantine_share.max_share, severity=gates.quarantine_share.severity
+        )
+    )
+    results.extend(batch_gates.record_rule_gates(staged, dict(cfg.rules)))
+    timings["batch_gates"] = time.perf_counter() - t0
+
+    accepted = not any(not r.passed and r.severity == "ERROR" for r in results)
+    titled = int(staged["has_title"].sum())
+    company = staged["is_company_contact"]
+    outcome = GateOutcome(
+        partition_date=partition_date,
+        results=tuple(results),
+        accepted=accepted,
+        rows=len(staged),
+        ready=len(ready),
+        title_coverage=titled / len(staged) if len(staged) else 0.0,
+        position_completeness=(
+            float((staged.loc[company, "position"] != "").mean()) if company.any() else 1.0
+        ),
+        stage_seconds=timings,
+    )
+    outcome = _with_summary(outcome, titled)
+    _record_gate_results(warehouse, outcome, titled, int((staged["position"] != "").sum()))
+    timings["total"] = time.perf_counter() - started
+    return outcome
+
+
+def _run_suite(gx_runner, suite, warehouse: Warehouse, ready: pd.DataFrame, partition_date: str):
+    """On PostgreSQL the suite runs as SQL inside the database; elsewhere on the DataFrame.
+
+    Example ids cost a second pass, so they are collected only when something failed.
+    """
+    if warehouse.dialect == "postgresql":
+        # The validated rows of the night: the same predicate the validated view applies.
+        where = f"{PARTITION_COLUMN} = '{check_partition_key(partition_date)}' AND is_ready"
+        return gx_runner.run_suite_on_sql(suite, warehouse.url, STAGED_TABLE, where=where)
+    outcome = gx_runner.run_suite_on_dataframe(suite, ready)
+    if not outcome.success:
+        outcome = gx_runner.run_suite_on_dataframe(suite, ready, with_example_ids=True)
+    return outcome
+
+
+def cfg_path(root: Path, path: Path) -> Path:
+    return path if path.is_absolute() else root / path
+
+
+def _previous_position_count(warehouse: Warehouse, partition_date: str) -> int:
+    previous = last_accepted_partition(warehouse, partition_date)
+    if previous is None:
+        return 0
+    value = warehouse.scalar(
+        f"SELECT positioned FROM {HISTORY_TABLE} WHERE {PARTITION_COLUMN} = :p", {"p": previous}
+    )
+    return int(value or 0)
+
+
+def _schema_gate(name: str, report, severity: str, what: str):
+    from governance.quality.batch_gates import GateResult
+
+    return GateResult(
+        name=name,
+        passed=report.passed,
+        severity=severity,
+        observed=float(report.failure_count),
+        threshold=0.0,
+        description=f"pandera {what}: failing cells",
+        example_ids=tuple(report.example_ids[:5]),
+        details={"checks": sorted(set(report.failures["check"].astype(str)))[:10]}
+        if not report.passed
+        else {},
+    )
+
+
+def _suite_gate(name: str, outcome, default_severity: str):
+    from governance.quality.batch_gates import GateResult
+
+    # INFO expectations are reported, never failed on (e.g. "titles were normalised automatically").
+    failing = [r for r in outcome.results if not r.success and r.severity in ("ERROR", "WARN")]
+    informed = [r for r in outcome.results if not r.success and r.severity not in ("ERROR", "WARN")]
+    # A suite fails the night at the severity of its worst failing expectation.
+    severities = {r.severity for r in failing}
+    severity = "ERROR" if "ERROR" in severities else ("WARN" if failing else default_severity)
+    example_ids: list[str] = []
+    for r in failing:
+        example_ids.extend(r.example_ids)
+    return GateResult(
+        name=f"gx_{name}",
+        passed=not failing,
+        severity=severity,
+        observed=float(len(failing)),
+        threshold=0.0,
+        description=f"Great Expectations suite {name}: failing expectations",
+        example_ids=tuple(dict.fromkeys(example_ids))[:5],
+        details={
+            "failing": [f"{r.expectation_type}({r.column}): {r.unexpected_count}" for r in failing][:10],
+            "info": [f"{r.expectation_type}({r.column}): {r.unexpected_count}" for r in informed][:10],
+        },
+    )
+
+
+def _with_summary(outcome: GateOutcome, titled: int) -> GateOutcome:
+    lines = [
+        f"**Night {outcome.partition_date}: {'ACCEPTED' if outcome.accepted else 'BLOCKED'}**",
+        "",
+        f"{outcome.rows:,} contacts, {outcome.ready:,} salutation-ready, "
+        f"{outcome.rows - outcome.ready:,} quarantined; title coverage {outcome.title_coverage:.1%}, "
+        f"position completeness {outcome.position_completeness:.1%}.",
+        "",
+        "| gate | severity | result | observed | threshold |",
+        "|---|---|---|---|---|",
+    ]
+    for r in outcome.results:
+        verdict = "pass" if r.passed else "**FAIL**"
+        lines.append(f"| {r.name} | {r.severity} | {verdict} | {r.observed:g} | {r.threshold:g} |")
+    return GateOutcome(**{**outcome.__dict__, "summary_markdown": "\n".join(lines)})
+
+
+def _record_gate_results(warehouse: Warehouse, outcome: GateOutcome, titled: int, positioned: int) -> None:
+    import json
+
+    evaluated_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    rows = pd.DataFrame(
+        {
+            "gate": [r.name for r in outcome.results],
+            "passed_flag": [int(r.passed) for r in outcome.results],
+            "severity": [r.severity for r in outcome.results],
+            "observed": [float(r.observed) for r in outcome.results],
+            "threshold": [float(r.threshold) for r in outcome.results],
+            "description": [r.description for r in outcome.results],
+            "example_ids": [";".join(r.example_ids) for r in outcome.results],
+            "details": [json.dumps(r.details, default=str, ensure_ascii=False) for r in outcome.results],
+            "evaluated_at": evaluated_at,
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "accepted_flag": [int(outcome.accepted)],
+            "rows": [outcome.rows],
+            "ready": [outcome.ready],
+            "titled": [titled],
+            "positioned": [positioned],
+            "title_coverage": [outcome.title_coverage],
+            "position_completeness": [outcome.position_completeness],
+            "evaluated_at": [evaluated_at],
+        }
+    )
+    warehouse.replace_partition(GATE_RESULTS_TABLE, outcome.partition_date, rows)
+    warehouse.replace_partition(HISTORY_TABLE, outcome.partition_date, history)
+
+
+def read_gate_results(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
+    return warehouse.read_partition(GATE_RESULTS_TABLE, partition_date)
+
+
+# ------------------------------------------------------------------------------ validated / quarantine
+
+
+def publish_validated(warehouse: Warehouse, partition_date: str) -> dict[str, int]:
+    """The validated contacts are a view over the staged table: ready records, never a copy."""
+    with warehouse.begin() as conn:
+        if not _has_view(warehouse, conn, VALIDATED_VIEW):
+            ready = "is_ready" if warehouse.dialect == "postgresql" else "is_ready = 1"
+            conn.exec_driver_sql(
+                f'CREATE VIEW "{VALIDATED_VIEW}" AS SELECT * FROM "{STAGED_TABLE}" WHERE {ready}'
+            )
+    rows = warehouse.scalar(
+        f'SELECT COUNT(*) FROM "{VALIDATED_VIEW}" WHERE {PARTITION_COLUMN} = :p', {"p": partition_date}
+    )
+    return {"rows": int(rows)}
+
+
+def _has_view(warehouse: Warehouse, conn, name: str) -> bool:
+    import sqlalchemy as sa
+
+    return name in sa.inspect(conn).get_view_names()
+
+
+def write_quarantine(warehouse: Warehouse, partition_date: str) -> dict[str, int]:
+    """Quarantine = staged records with error reasons + malformed rows that never parsed."""
+    staged = warehouse.query(
+        f"SELECT * FROM \"{STAGED_TABLE}\" WHERE {PARTITION_COLUMN} = :p AND quarantine_reasons <> ''",
+        {"p": partition_date},
+    )
+    staged["raw_text"] = ""
+    rejects = (
+        warehouse.read_partition(REJECTS_TABLE, partition_date)
+        if warehouse.has_table(REJECTS_TABLE)
+        else pd.DataFrame(columns=["source_file", "source_line", "reason", "raw_text"])
+    )
+    rejects = rejects.rename(columns={"reason": "quarantine_reasons"})
+    rejects["quality_flags"] = "MALFORMED_ROW"
+    rejects["quarantine_reasons"] = "MALFORMED_ROW: " + rejects["quarantine_reasons"].astype(str)
+    frame = pd.concat([staged, rejects], ignore_index=True)
+    for column in QUARANTINE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[list(QUARANTINE_COLUMNS)].copy()
+    frame["source_line"] = pd.to_numeric(frame["source_line"]).astype("int64")
+    for column in QUARANTINE_COLUMNS:
+        if column != "source_line":
+            frame[column] = frame[column].fillna("").astype(str)
+    warehouse.replace_partition(QUARANTINE_TABLE, partition_date, frame)
+    return {"rows": len(frame), "records": len(staged), "malformed": len(rejects)}
+
+
+def retention(warehouse: Warehouse, partition_date: str, nights: int) -> None:
+    """Keep ``nights`` partitions of the per-night tables (history and gate results are kept)."""
+    from datetime import date, timedelta
+
+    keep_from = (date.fromisoformat(partition_date) - timedelta(days=nights)).isoformat()
+    warehouse.delete_partitions_before([RAW_TABLE, REJECTS_TABLE, STAGED_TABLE, QUARANTINE_TABLE], keep_from)
+
+
+# ------------------------------------------------------------------------------------------- campaigns
+
+
+def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
+    """Rows of a campaign list whose contact opted out, must not be contacted or is not ready."""
+    true = "TRUE" if warehouse.dialect == "postgresql" else "1"
+    return warehouse.query(
+        f'SELECT c.contact_id FROM "{campaign_table}" c '
+        f'LEFT JOIN "{STAGED_TABLE}" s '
+        f"ON s.contact_id = c.contact_id AND s.{PARTITION_COLUMN} = c.{PARTITION_COLUMN} "
+        f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR s.email_opt_out = {true} "
+        f"OR s.do_not_contact = {true} OR s.is_ready <> {true})",
+        {"p": check_partition_key(partition_date)},
+    )
+
+
+# ---------------------------------------------------------------------------------------- gate catalogue
+
+BATCH_GATES = (
+    "position_completeness",
+    "title_coverage",
+    "title_loss",
+    "position_loss",
+    "volume",
+    "quarantine_share",
+)
+GATE_DESCRIPTIONS: dict[str, str] = {
+    "raw_schema": "pandera schema of the raw contacts (columns, types, non-empty ids)",
+    "validated_schema": "pandera schema of the validated contacts "
+    "(ids, e-mail, country, owner, gender, flags)",
+    "position_completeness": "share of company contacts with a position at or above the threshold",
+    "title_coverage": "share of titled contacts not more than N points below the 7-night median",
+    "title_loss": "share of previously titled contacts whose title disappeared",
+    "position_loss": "share of previously positioned contacts whose position disappeared",
+    "volume": "row count within the tolerance of the last accepted extract",
+    "quarantine_share": "share of records that are not salutation-ready",
+}
+
+
+def record_gate_name(code: str) -> str:
+    return f"rule_{code.lower()}"
+
+
+def gate_names(suite_names: list[str]) -> list[str]:
+    """Every gate a night evaluates, in report order (static: Dagster needs them at load time)."""
+    from governance.quality.rules import RULE_CODES
+
+    return (
+        ["raw_schema", "validated_schema"]
+        + [f"gx_{name}" for name in sorted(suite_names)]
+        + list(BATCH_GATES)
+        + [record_gate_name(code) for code in RULE_CODES]
+    )
