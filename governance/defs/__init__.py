@@ -61,7 +61,7 @@ def build_definitions(cfg: GovernanceConfig, root: Path) -> dg.Definitions:
     checks += [build_campaign_check(name, partitions_def) for name in campaign_models]
     nightly_job = dg.define_asset_job(
         NIGHTLY_JOB,
-        selection=dg.AssetSelection.all(include_sources=False),
+        selection=dg.AssetSelection.all(),
         partitions_def=partitions_def,
         executor_def=dg.in_process_executor,
         description="The night: ingest, stage, gate, quarantine, campaign lists.",
