@@ -54,7 +54,8 @@ def test_unknown_expectation_names_file_and_key(tmp_path):
 
 def test_campaign_without_model_names_the_key(tmp_path):
     cfg = night_config(tmp_path, "sqlite://", campaigns={"winter_mailing": {}})
-    with pytest.raises(ConfigError, match=r"campaigns\.winter_mailing: no model campaign_list_winter_mailing"):
+    expected = r"campaigns\.winter_mailing: no model campaign_list_winter_mailing"
+    with pytest.raises(ConfigError, match=expected):
         build_definitions(cfg, tmp_path)
 
 
