@@ -30,6 +30,12 @@ def _progress_logger():
 
     class _Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
+            try:
+                self._show(record)
+            except Exception:  # noqa: BLE001 - progress output must never fail a step
+                self.handleError(record)
+
+        def _show(self, record: logging.LogRecord) -> None:
             meta = getattr(record, "dagster_meta", None) or {}
             event = meta.get("dagster_event")
             step = meta.get("step_key") or ""
@@ -46,14 +52,14 @@ def _progress_logger():
             elif kind == "STEP_FAILURE":
                 _print(f"{step} FAILED")
             elif kind == "ASSET_CHECK_EVALUATION":
-                data = event.event_specific_data.asset_check_evaluation
+                data = event.asset_check_evaluation_data
                 if not data.passed:
                     _print(f"  check {data.check_name}: FAILED ({data.severity.value})")
 
     @dg.logger
     def progress(_init_context):
         log = logging.getLogger("governance.progress")
-        log.setLevel(logging.INFO)
+        log.setLevel(logging.DEBUG)  # step events arrive at DEBUG; the handler picks what to show
         log.propagate = False
         if not log.handlers:
             log.addHandler(_Handler())
@@ -114,14 +120,12 @@ def _night_completed(result) -> bool:
 
     Only a failure of a step itself (unreadable extract, database down) is a failed run.
     """
-    import dagster as dg
-
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
             if error is None or "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
                 return False
-    return dg is not None
+    return True
 
 
 def night_summary(
@@ -158,8 +162,15 @@ def night_summary(
         lines.append(f"  validated:      {validated:,}")
         lines.append(f"  quarantined:    {quarantined:,}")
     lines.append(f"  checks:         {len(checks) - len(failed)} passed, {len(failed)} failed")
-    for c in failed:
-        lines.append(f"    - {c.check_name} ({c.severity.value})")
+    for c in sorted(failed, key=lambda c: (c.severity.value, c.check_name)):
+        observed = c.metadata.get("observed")
+        shown = f": observed {observed.value:g}" if observed is not None else ""
+        lines.append(f"    - {c.check_name} ({c.severity.value}){shown}")
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            if error is not None and "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
+                lines.append(f"  step {event.step_key} FAILED: {error.message.strip()}")
     campaigns = [n for n in result.job_def.asset_layer.asset_graph.get_all_asset_keys()]
     for key in sorted(k.to_user_string() for k in campaigns):
         if not key.startswith(CAMPAIGN_PREFIX):

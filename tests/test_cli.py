@@ -1,0 +1,97 @@
+"""The `governance` command as users call it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from governance.cli import last_completed_night, main
+
+
+@pytest.fixture
+def run_config(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.delenv("GOVERNANCE_WAREHOUSE_URL", raising=False)
+    (tmp_path / "dagster").mkdir()
+    path = tmp_path / "governance.yaml"
+    path.write_text(
+        f"paths:\n  landing: {tmp_path / 'landing'}\n  var: {tmp_path / 'var'}\n"
+        "partitions_start: '2026-10-01'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_run_with_sample_prints_the_night(run_config, tmp_path, capsys):
+    code = main(
+        ["run", "--config", str(run_config), "--sample", "--sample-rows", "800", "--date", "2026-11-20"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert (tmp_path / "landing" / "contacts_2026-11-20.csv").exists()
+    assert "rows in:        800" in out
+    assert "validated:" in out and "quarantined:" in out
+    assert "checks:" in out
+    assert "campaign newsletter_at: built ->" in out
+    assert (tmp_path / "var" / "exports" / "newsletter_at" / "2026-11-20.csv").exists()
+    assert "crm_contacts_staged ..." in out  # progress while it runs
+
+
+def test_run_without_extract_fails_naming_the_file(run_config, capsys):
+    code = main(["run", "--config", str(run_config), "--date", "2026-11-21"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "ingestion FAILED" in out and "contacts_2026-11-21.csv" in out
+
+
+def test_run_with_bad_configuration_names_the_key(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("gates:\n  volume:\n    tolerence: 0.3\n", encoding="utf-8")
+    assert main(["run", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "gates.volume.tolerence" in err and str(bad) in err
+
+
+def test_last_completed_night_is_yesterday_in_vienna():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from governance.config import GovernanceConfig
+
+    # 00:30 in Vienna on the 27th is still the 26th in UTC: the night to run is the 26th.
+    now = datetime(2026, 11, 26, 23, 30, tzinfo=ZoneInfo("UTC"))
+    assert last_completed_night(GovernanceConfig(), now) == "2026-11-26"
+
+
+def test_salutations_command(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "id;salutation;title;first_name;last_name;position;country\n"
+        "7;Frau;Mag.a;Eva;Huber;;AT\n"
+        "8;Herr;Dr.;Franz;Müller;Generaldirektor;AT\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    assert main(["salutations", str(source), "-o", str(target)]) == 0
+    with target.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert [r["id"] for r in rows] == ["7", "8"]
+    assert rows[0]["salutation_line"] == "Sehr geehrte Frau Mag.a Huber,"
+    assert rows[1]["salutation_line"] == "Sehr geehrter Herr Generaldirektor Dr. Müller,"
+    assert rows[1]["address_block"].splitlines()[0] == "Herrn Generaldirektor"
+
+
+def test_salutations_missing_column_exits_2(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("salutation,title,first_name,position,country\nFrau,Mag.a,Eva,,AT\n", encoding="utf-8")
+    assert main(["salutations", str(source), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert str(source) in err and "last_name" in err
+
+
+def test_salutations_unreadable_file_exits_2(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert main(["salutations", str(missing), "-o", str(tmp_path / "out.csv")]) == 2
+    assert str(missing) in capsys.readouterr().err
