@@ -56,11 +56,13 @@ class PathsConfig(_Strict):
 
 
 class SqlSourceConfig(_Strict):
+    """A full extract by query on the CRM database (every night sees every contact: the loss and
+    volume gates compare whole extracts)."""
+
     url: str
     profile: str = "suitecrm"
     table: str | None = None
     query: str | None = None
-    incremental: bool = False
 
 
 class ExtractConfig(_Strict):
