@@ -88,11 +88,8 @@ def ingest_extract(
     if cfg.extract.source == "sql":
         sql = cfg.extract.sql
         assert sql is not None  # validated by the config model
-        since = _last_accepted_evaluated_at(warehouse) if sql.incremental else None
         progress(f"querying the CRM database ({sql.profile})")
-        extract = read_sql_extract(
-            sql.url, sql.profile, query=sql.query, table=sql.table, modified_since=since
-        )
+        extract = read_sql_extract(sql.url, sql.profile, query=sql.query, table=sql.table)
         source = extract.contacts["source_file"].iat[0] if len(extract.contacts) else sql.profile
     else:
         path = extract_path(cfg, root, partition_date)
@@ -114,13 +111,6 @@ def ingest_extract(
         delimiter=extract.delimiter,
         warnings=tuple(extract.warnings),
     )
-
-
-def _last_accepted_evaluated_at(warehouse: Warehouse) -> datetime | None:
-    if not warehouse.has_table(HISTORY_TABLE):
-        return None
-    value = warehouse.scalar(f"SELECT MAX(evaluated_at) FROM {HISTORY_TABLE} WHERE accepted_flag = 1")
-    return datetime.fromisoformat(value) if value else None
 
 
 # -------------------------------------------------------------------------------------------- staging
@@ -278,6 +268,7 @@ def evaluate_gates(
     started = time.perf_counter()
     staged = read_staged(warehouse, partition_date)
     ready = staged[staged["is_ready"]]
+    timings["gates_read"] = time.perf_counter() - started
     gates = cfg.gates
     results: list[GateResult] = []
 
@@ -360,6 +351,7 @@ def evaluate_gates(
     results.extend(batch_gates.record_rule_gates(staged, dict(cfg.rules)))
     timings["batch_gates"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
     accepted = not any(not r.passed and r.severity == "ERROR" for r in results)
     titled = int(staged["has_title"].sum())
     company = staged["is_company_contact"]
@@ -377,6 +369,7 @@ def evaluate_gates(
     )
     outcome = _with_summary(outcome, titled)
     _record_gate_results(warehouse, outcome, titled, int((staged["position"] != "").sum()))
+    timings["report"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     return outcome
 
