@@ -92,3 +92,19 @@ def test_rerunning_a_night_replaces_its_rows(tmp_path, rerun):
         night = run_night(cfg, tmp_path, "2026-11-20", extract)
     assert night.count(nightly.RAW_TABLE) == 300
     assert night.count(nightly.STAGED_TABLE) == 300
+
+
+def test_export_without_the_title_column_is_blocked_not_refused(tmp_path):
+    """The failure this product exists for: the CRM export silently lost its title column."""
+    cfg = night_config(tmp_path, f"sqlite:///{tmp_path / 'wh.sqlite'}")
+    first, second = nights("2026-11-20", 2)
+    base = clean_contacts(1500, seed=13)
+    assert run_night(cfg, tmp_path, first, base).result.success
+
+    lost = next_night(base, seed=14, night=date.fromisoformat(second)).drop(columns=["title"])
+    blocked = run_night(cfg, tmp_path, second, lost)
+
+    raw = blocked.result.asset_materializations_for_node(nightly.RAW_TABLE)[0].metadata
+    assert "title" in raw["warnings"].value  # the missing column is reported at ingestion
+    assert {"title_coverage", "title_loss"} <= blocked.failed_checks
+    assert not (CAMPAIGNS & blocked.materialized)

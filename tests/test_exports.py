@@ -1,0 +1,34 @@
+import pandas as pd
+
+from governance.exports import neutralise_formulas, write_mail_merge_csv
+
+
+def test_formula_cells_are_neutralised():
+    cells = pd.Series(['=HYPERLINK("http://x")', "+43 1 234", "-5", "@SUM(A1)", "Huber", "", None, "a=b"])
+    assert neutralise_formulas(cells).tolist() == [
+        '\'=HYPERLINK("http://x")',
+        "'+43 1 234",
+        "'-5",
+        "'@SUM(A1)",
+        "Huber",
+        "",
+        "",
+        "a=b",
+    ]
+
+
+def test_mail_merge_csv_opens_in_a_german_excel(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "salutation_line": ["Sehr geehrte Frau Mag.a Größ,", "Sehr geehrter Herr Dr. Ölz,"],
+            "address_block": ["Frau\nMag.a Eva Größ", "=cmd|' /C calc'!A0"],
+        }
+    )
+    path = write_mail_merge_csv(frame, tmp_path / "exports" / "newsletter_at" / "2026-11-20.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert raw.splitlines()[0] == b"\xef\xbb\xbfsalutation_line;address_block"
+    back = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert back["salutation_line"].tolist() == frame["salutation_line"].tolist()
+    assert back["address_block"].tolist() == ["Frau\nMag.a Eva Größ", "'=cmd|' /C calc'!A0"]
+    assert not list(tmp_path.glob("exports/newsletter_at/*.tmp"))
