@@ -82,3 +82,20 @@ def test_every_gate_has_a_blocking_check(tmp_path):
     assert expected <= checks
     gate_checks = [c for c in defs.asset_checks if c.node_def.name == "crm_contacts_gates"]
     assert gate_checks and all(spec.blocking for spec in gate_checks[0].check_specs)
+
+
+def test_schedule_runs_the_last_completed_night_at_0230_vienna(tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import dagster as dg
+
+    defs = build_definitions(night_config(tmp_path, "sqlite://"), tmp_path)
+    schedule = defs.resolve_schedule_def("nightly_contacts_schedule")
+    assert schedule.cron_schedule == "30 2 * * *"
+    assert schedule.execution_timezone == "Europe/Vienna"
+    tick = datetime(2026, 11, 27, 2, 30, tzinfo=ZoneInfo("Europe/Vienna"))
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick)
+        requests = schedule.evaluate_tick(context).run_requests
+    assert [r.partition_key for r in requests] == ["2026-11-26"]
