@@ -115,19 +115,17 @@ def ingest_extract(
 
 # -------------------------------------------------------------------------------------------- staging
 
-_COUNTRY_NAMES = {
-    "AT": "AT", "AUT": "AT", "ÖSTERREICH": "AT", "OESTERREICH": "AT", "AUSTRIA": "AT",
-    "DE": "DE", "DEU": "DE", "DEUTSCHLAND": "DE", "GERMANY": "DE", "BRD": "DE",
-    "CH": "CH", "CHE": "CH", "SCHWEIZ": "CH", "SWITZERLAND": "CH", "SUISSE": "CH", "SVIZZERA": "CH",
-    "LI": "LI", "LIE": "LI", "LIECHTENSTEIN": "LI",
-}  # fmt: skip
-
-
 def normalise_country(series: pd.Series) -> pd.Series:
-    """ISO alpha-2 for the DACH names and codes; other values upper-cased as delivered."""
+    """ISO alpha-2 for DACH names and codes (the title engine's reading); others upper-cased.
+
+    An empty country stays empty: the engine addresses it the Austrian way, but the data does not
+    pretend to know where the contact lives.
+    """
+    from governance.titles.parser import parse_country
+
     text = series.fillna("").astype(str).str.strip()
-    upper = text.str.upper()
-    return upper.map(_COUNTRY_NAMES).fillna(upper)
+    codes = {value: parse_country(value)[0] if value else "" for value in pd.unique(text)}
+    return text.map(codes)
 
 
 @dataclass(frozen=True)

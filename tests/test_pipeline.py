@@ -108,3 +108,10 @@ def test_export_without_the_title_column_is_blocked_not_refused(tmp_path):
     assert "title" in raw["warnings"].value  # the missing column is reported at ingestion
     assert {"title_coverage", "title_loss"} <= blocked.failed_checks
     assert not (CAMPAIGNS & blocked.materialized)
+
+
+def test_country_normalisation_reuses_the_engine_reading():
+    from governance.nightly import normalise_country
+
+    values = pd.Series(["Österreich", " at", "Deutschland", "", None, "Italien", "Liechtenstein", "schweiz"])
+    assert normalise_country(values).tolist() == ["AT", "AT", "DE", "", "", "ITALIEN", "LI", "CH"]
