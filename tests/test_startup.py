@@ -99,3 +99,15 @@ def test_schedule_runs_the_last_completed_night_at_0230_vienna(tmp_path):
         context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick)
         requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2026-11-26"]
+
+
+def test_unknown_profile_names_the_key(tmp_path):
+    cfg = night_config(tmp_path, "sqlite://", extract={"profile": "salesforse"})
+    with pytest.raises(ConfigError, match=r"extract\.profile: .*salesforse"):
+        build_definitions(cfg, tmp_path)
+
+
+def test_sql_source_needs_its_settings(tmp_path):
+    cfg = night_config(tmp_path, "sqlite://", extract={"source": "sql"})
+    with pytest.raises(ConfigError, match=r"extract\.sql"):
+        build_definitions(cfg, tmp_path)

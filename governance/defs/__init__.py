@@ -35,6 +35,19 @@ def check_configuration(cfg: GovernanceConfig, root: Path) -> tuple[ModelProject
     for code in cfg.rules:
         if code not in RULE_CODES:
             raise ConfigError(f"rules.{code}: unknown rule; known rules: {', '.join(RULE_CODES)}")
+    from governance.ingest import ProfileError, load_profile
+
+    profiles = {"extract.profile": cfg.extract.profile}
+    if cfg.extract.sql is not None:
+        profiles["extract.sql.profile"] = cfg.extract.sql.profile
+    for key, name in profiles.items():
+        if name != "auto":
+            try:
+                load_profile(name)
+            except ProfileError as exc:
+                raise ConfigError(f"{key}: {exc}") from exc
+    if cfg.extract.source == "sql" and cfg.extract.sql is None:
+        raise ConfigError("extract.sql: required when extract.source is sql (give at least url)")
     expectations = nightly.cfg_path(root, cfg.expectations_dir)
     try:
         suite_names = sorted(load_suites(expectations))
