@@ -1,0 +1,273 @@
+"""Delivery of owner digests: a file outbox (.eml, the embedded default) and SMTP (stdlib ``smtplib``).
+
+A channel is a context manager with one method, ``send(message, digest)``, that raises on failure.
+``send_digests`` builds one RFC 5322 message per digest (UTF-8, multipart/alternative text + HTML), sends
+them through one channel session (one SMTP connection for the whole night) and reports what was sent,
+which owners had no recipient, and which recipients failed: one failing recipient does not stop the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self
+
+from governance.alerts.digest import OwnerDigest
+
+DEFAULT_SENDER = "crm-governance@localhost"
+
+
+# --------------------------------------------------------------------------------------------- messages
+
+
+def build_message(digest: OwnerDigest, sender: str) -> EmailMessage:
+    """The digest as an RFC 5322 message: UTF-8, multipart/alternative with a text and an HTML part."""
+    if not digest.recipient:
+        raise ValueError(f"digest for owner {digest.owner!r} has no recipient")
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = digest.recipient
+    msg["Subject"] = digest.subject
+    msg["Date"] = formatdate(localtime=True)
+    domain = sender.rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid(idstring="crm-governance", domain=domain)
+    # RFC 3834: no auto-replies (out-of-office) to an automatic message.
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    if digest.partition_date:
+        msg["X-CRM-Governance-Night"] = digest.partition_date
+    msg.set_content(digest.text_body, subtype="plain", charset="utf-8")
+    msg.add_alternative(digest.html_body, subtype="html", charset="utf-8")
+    return msg
+
+
+def owner_slug(owner: str) -> str:
+    """File-name form of an owner ("Gößler, Anna" -> "goessler-anna"); never empty."""
+    s = owner.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[^a-z0-9._-]+", "-", s).strip("-._")
+    return s[:80] or "owner-" + hashlib.sha1(owner.encode("utf-8")).hexdigest()[:8]
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = []
+        for addr, (code, resp) in exc.recipients.items():
+            text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+            parts.append(f"{addr}: {code} {text}")
+        return "SMTPRecipientsRefused: " + "; ".join(parts)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        err = exc.smtp_error
+        text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
+        return f"{type(exc).__name__}: {exc.smtp_code} {text}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------------------------- channels
+
+
+class Channel(Protocol):
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def send(self, message: EmailMessage, digest: OwnerDigest) -> None: ...
+
+
+class OutboxChannel:
+    """Writes ``<directory>/<partition_date>/<owner-slug>.eml``, each atomically (temp file + rename).
+
+    A re-run of the same night replaces the files; when the session ends, ``.eml`` files of that night
+    that this session did not write (owners with nothing to fix any more) are removed, so the night's
+    directory always holds exactly the last run's digests.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.directory = Path(directory)
+        self.written: list[Path] = []
+        self._slugs: dict[Path, dict[str, str]] = {}
+
+    def __enter__(self) -> Self:
+        self.written = []
+        self._slugs = {}
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self._prune()
+
+    def path_for(self, digest: OwnerDigest) -> Path:
+        night = self.directory / (digest.partition_date or "undated")
+        used = self._slugs.setdefault(night, {})
+        slug = owner_slug(digest.owner)
+        if used.get(slug, digest.owner) != digest.owner:  # two owners with the same slug
+            slug = f"{slug}-{hashlib.sha1(digest.owner.encode('utf-8')).hexdigest()[:8]}"
+        used[slug] = digest.owner
+        return night / f"{slug}.eml"
+
+    def send(self, message: EmailMessage, digest: OwnerDigest) -> None:
+        target = self.path_for(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".eml", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(message.as_bytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.written.append(target)
+
+    def _prune(self) -> None:
+        keep = set(self.written)
+        for night in self._slugs:
+            if not night.is_dir():
+                continue
+            for stale in night.glob("*.eml"):
+                if stale not in keep:
+                    stale.unlink(missing_ok=True)
+
+
+class SmtpChannel:
+    """Sends through one SMTP connection per session (opened on the first message, closed at the end).
+
+    ``starttls`` upgrades a plain connection, ``use_ssl`` connects with implicit TLS (port 465); ``username``
+    and ``password`` log in. If the server cannot be reached, every message of the session fails with the
+    same error at once instead of waiting for the timeout again; a dropped connection is reopened once for
+    the next message.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30,
+        *,
+        use_ssl: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+        self.timeout = timeout
+        self.use_ssl = use_ssl
+        self.ssl_context = ssl_context
+        self.connections_opened = 0
+        self._smtp: smtplib.SMTP | None = None
+        self._connect_error: BaseException | None = None
+
+    def __enter__(self) -> Self:
+        self._connect_error = None
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        context = self.ssl_context or ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if self.use_ssl:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            smtp.ehlo()
+            if self.starttls and not self.use_ssl:
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+        except BaseException:
+            smtp.close()
+            raise
+        self.connections_opened += 1
+        return smtp
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._connect_error is not None:
+            raise self._connect_error
+        if self._smtp is None:
+            try:
+                self._smtp = self._connect()
+            except (OSError, smtplib.SMTPException) as exc:
+                self._connect_error = exc
+                raise
+        return self._smtp
+
+    def send(self, message: EmailMessage, digest: OwnerDigest) -> None:
+        smtp = self._connection()
+        try:
+            refused = smtp.send_message(message, from_addr=self.sender, to_addrs=[digest.recipient])
+        except smtplib.SMTPServerDisconnected:
+            self._smtp = None
+            raise
+        if refused:  # only possible with several recipients; kept for completeness
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+# --------------------------------------------------------------------------------------------- sending
+
+
+@dataclass
+class AlertOutcome:
+    sent: int = 0
+    skipped: list[str] = field(default_factory=list)  # owners whose digest had no recipient
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (recipient, error)
+    delivered: list[str] = field(default_factory=list)  # recipients, in sending order
+
+
+def send_digests(digests: Iterable[OwnerDigest], channel: Channel, sender: str | None = None) -> AlertOutcome:
+    """Send every digest with a recipient through one session of ``channel``.
+
+    ``sender`` is the From address (default: the channel's ``sender``, else ``crm-governance@localhost``).
+    """
+    sender = sender or getattr(channel, "sender", None) or DEFAULT_SENDER
+    outcome = AlertOutcome()
+    with channel:
+        for digest in digests:
+            if not digest.recipient:
+                outcome.skipped.append(digest.owner)
+                continue
+            try:
+                channel.send(build_message(digest, sender), digest)
+            except Exception as exc:  # one failing recipient must not stop the others
+                outcome.failures.append((digest.recipient, _describe(exc)))
+                continue
+            outcome.sent += 1
+            outcome.delivered.append(digest.recipient)
+    return outcome

@@ -1,0 +1,464 @@
+"""Owner digests: one polite German fix list per CRM owner, with only that owner's records.
+
+Input is the night's fix list (the quarantine table plus records that only carry warn flags) with the columns
+of ``governance.nightly.QUARANTINE_COLUMNS``. Records are grouped by ``owner``; the digest goes to that
+owner's ``owner_email``. Records without an owner, or whose owner has no e-mail address on any record, go
+to one "unassigned" digest addressed to ``fallback_recipient`` (or with ``recipient=None`` so that the
+caller reports them): nothing is dropped silently.
+
+Within a digest, errors (quarantined records) come first, then warnings; the body lists at most
+``max_records`` records and says how many more there are. A digest never contains data of another owner.
+Plain Python, no Dagster import.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from governance.quality.rules import FLAG_SEPARATOR, RULES
+
+UNASSIGNED_OWNER = "unassigned"
+MAX_RECORDS_PER_DIGEST = 500
+MALFORMED_CODE = "MALFORMED_ROW"
+_RAW_TEXT_MAX = 200
+
+# German wording of the registry's findings for CRM owners. A code missing here falls back to the
+# registry's own description (governance.quality.rules.RULES[code].description), an unknown code to itself.
+_GERMAN: dict[str, str] = {
+    "TITLE_NONCANONICAL": "Titel in abweichender Schreibweise erfasst; wurde automatisch vereinheitlicht",
+    "TITLE_IN_NAME_FIELD": "Titel steht im Vor- oder Nachnamensfeld; wurde automatisch verschoben",
+    "TITLE_UNKNOWN": "Titel ist nicht im Titelverzeichnis; bitte prüfen und korrekt erfassen",
+    "TITLE_AMBIGUOUS": "Abkürzung mit zwei Bedeutungen (z. B. MR, KS); bitte eindeutig erfassen",
+    "TITLE_MISPLACED": "vor- bzw. nachgestellter Titel auf der falschen Seite; wurde automatisch verschoben",
+    "TITLE_GENDER_CONFLICT": "weibliche Titelform bei männlicher Anrede; bitte Titel oder Anrede korrigieren",
+    "TITLE_INVALID": "diese Titelform ist in Österreich nicht zulässig (z. B. Dr. mult.)",
+    "NAME_MISSING": "kein Nachname: der Kontakt kann nicht persönlich angeschrieben werden",
+    "CONTACT_ID_MISSING": "Kontakt-ID fehlt",
+    "DUPLICATE_CONTACT_ID": "Kontakt-ID kommt im Export mehrfach vor",
+    "GENDER_UNKNOWN": "Anrede/Geschlecht fehlt oder ist unbekannt: keine korrekte Anrede möglich",
+    "POSITION_MISSING": "Firmenkontakt ohne Position",
+    "OWNER_MISSING": "kein:e CRM-Betreuer:in zugeordnet",
+    "EMAIL_INVALID": "E-Mail-Adresse ist formal ungültig",
+    "COUNTRY_INVALID": "Land ist kein gültiger zweistelliger ISO-Code",
+    "TITLE_DROPPED": "Titel war im letzten freigegebenen Export vorhanden und fehlt jetzt",
+    "POSITION_DROPPED": "Position war im letzten freigegebenen Export vorhanden und fehlt jetzt",
+    MALFORMED_CODE: "Zeile des Exports konnte nicht gelesen werden",
+}
+
+_VERDICT_WORDS = {"ACCEPTED": "freigegeben", "BLOCKED": "blockiert"}
+
+
+@dataclass(frozen=True)
+class OwnerDigest:
+    """One e-mail for one CRM owner. ``recipient`` is None when nobody can be addressed."""
+
+    owner: str
+    recipient: str | None
+    subject: str
+    text_body: str
+    html_body: str
+    record_count: int
+    contact_ids: tuple[str, ...]
+    partition_date: str = ""
+    error_count: int = 0
+    warning_count: int = 0
+    # Owners whose records ended up here because they have no e-mail address (unassigned digest only).
+    owners_without_email: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Finding:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Record:
+    contact_id: str
+    name: str
+    position_company: str
+    owner: str
+    source: str
+    raw_text: str
+    errors: tuple[_Finding, ...]
+    warnings: tuple[_Finding, ...]
+
+
+def describe_flag(code: str) -> str:
+    """German description of a flag code (registry description as fallback, the code itself last)."""
+    if code in _GERMAN:
+        return _GERMAN[code]
+    rule = RULES.get(code)
+    return rule.description if rule is not None else code
+
+
+def verdict_word(verdict: str) -> str:
+    return _VERDICT_WORDS.get(str(verdict).strip().upper(), str(verdict).strip().lower() or "unbekannt")
+
+
+def _split_codes(value: str) -> list[_Finding]:
+    """';'-joined codes -> findings. ``MALFORMED_ROW: <reason>`` keeps its reason (which may contain ';')."""
+    value = (value or "").strip()
+    if not value:
+        return []
+    if value.startswith(MALFORMED_CODE):
+        detail = value[len(MALFORMED_CODE) :].lstrip(":").strip()
+        text = describe_flag(MALFORMED_CODE) + (f" ({detail})" if detail else "")
+        return [_Finding(MALFORMED_CODE, text)]
+    findings: list[_Finding] = []
+    seen: set[str] = set()
+    for item in value.split(FLAG_SEPARATOR):
+        item = item.strip()
+        if not item:
+            continue
+        code, _, detail = item.partition(":")
+        code, detail = code.strip(), detail.strip()
+        if code in seen:
+            continue
+        seen.add(code)
+        text = describe_flag(code) + (f" ({detail})" if detail else "")
+        findings.append(_Finding(code, text))
+    return findings
+
+
+def _clean(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
+
+
+def _join(*parts: str, sep: str = " ") -> str:
+    return sep.join(p for p in parts if p)
+
+
+def _records(group: pd.DataFrame) -> list[_Record]:
+    out: list[_Record] = []
+    for row in group.itertuples(index=False):
+        errors = _split_codes(row.quarantine_reasons)
+        error_codes = {f.code for f in errors}
+        warnings = [f for f in _split_codes(row.quality_flags) if f.code not in error_codes]
+        if errors and MALFORMED_CODE in error_codes:
+            warnings = []
+        line = str(row.source_line).strip()
+        source = _join(row.source_file, f"Zeile {line}" if line else "", sep=", ")
+        raw = row.raw_text if len(row.raw_text) <= _RAW_TEXT_MAX else row.raw_text[:_RAW_TEXT_MAX] + " …"
+        out.append(
+            _Record(
+                contact_id=row.contact_id,
+                name=_join(row.salutation, row.title, row.first_name, row.last_name),
+                position_company=_join(row.position, row.company, sep=", "),
+                owner=row.owner,
+                source=source,
+                raw_text=raw,
+                errors=tuple(errors),
+                warnings=tuple(warnings),
+            )
+        )
+    return out
+
+
+def _subject(count: int, partition_date: str, verdict: str, unassigned: bool) -> str:
+    noun = "Kontakt" if count == 1 else "Kontakte"
+    what = "ohne erreichbare:n Betreuer:in" if unassigned else "zu korrigieren"
+    return f"CRM-Titel: {count} {noun} {what} (Nacht {partition_date}, {verdict_word(verdict)})"
+
+
+def _verdict_sentence(verdict: str, failed_gates: Sequence[str]) -> str:
+    word = verdict_word(verdict)
+    if str(verdict).strip().upper() == "BLOCKED":
+        gates = ", ".join(str(g) for g in failed_gates)
+        reason = f" (nicht bestandene Prüfungen: {gates})" if gates else ""
+        return f"Ergebnis der Nacht: {word} – die Kampagnenlisten wurden nicht erstellt{reason}."
+    if str(verdict).strip().upper() == "ACCEPTED":
+        return (
+            f"Ergebnis der Nacht: {word} – die Kampagnenlisten wurden erstellt; "
+            "Kontakte mit Fehlern sind darin nicht enthalten."
+        )
+    return f"Ergebnis der Nacht: {word}."
+
+
+def _intro(count: int, partition_date: str, unassigned: bool) -> str:
+    noun = "Kontakt ist" if count == 1 else "Kontakte sind"
+    if unassigned:
+        return (
+            f"bei der nächtlichen Prüfung der CRM-Kontakte (Nacht {partition_date}) {count} {noun} "
+            f"aufgefallen, {'dem' if count == 1 else 'denen'} keine erreichbare Betreuerin bzw. "
+            "kein erreichbarer Betreuer zugeordnet ist. "
+            "Bitte ordnen Sie diese Datensätze im CRM zu oder korrigieren Sie sie."
+        )
+    mine = "Ihrer Kontakte ist" if count == 1 else "Ihrer Kontakte sind"
+    return (
+        f"bei der nächtlichen Prüfung der CRM-Kontakte (Nacht {partition_date}) {count} {mine} "
+        "aufgefallen. Wir bitten Sie, diese Datensätze im CRM zu korrigieren; die Änderungen werden "
+        "in der nächsten Nacht übernommen."
+    )
+
+
+_CLOSING = "Vielen Dank für Ihre Unterstützung!"
+_SIGNATURE = "CRM-Datenqualität (automatisch erzeugte Nachricht)"
+
+
+def _more_line(hidden: int, total: int) -> str:
+    noun = "weiterer Kontakt" if hidden == 1 else "weitere Kontakte"
+    return (
+        f"… und {hidden} {noun} (insgesamt {total}), die hier nicht aufgeführt sind. "
+        "Die vollständige Liste steht in der Quarantäne-Tabelle (crm_contacts_quarantine)."
+    )
+
+
+def _record_lines(number: int, rec: _Record, unassigned: bool) -> list[str]:
+    contact = rec.contact_id or "(ohne Kontakt-ID)"
+    lines = [f"{number}. Kontakt {contact}: {rec.name or '(kein Name erfasst)'}"]
+    if rec.position_company:
+        lines.append(f"   Position/Firma: {rec.position_company}")
+    if unassigned and rec.owner:
+        lines.append(f"   Betreuer:in laut CRM: {rec.owner} (keine E-Mail-Adresse)")
+    for f in rec.errors:
+        lines.append(f"   - Fehler: {f.text} [{f.code}]")
+    for f in rec.warnings:
+        lines.append(f"   - Hinweis: {f.text} [{f.code}]")
+    if rec.source:
+        lines.append(f"   Quelle: {rec.source}")
+    if rec.raw_text:
+        lines.append(f"   Rohdaten: {rec.raw_text}")
+    return lines
+
+
+def _text_body(
+    owner: str,
+    shown_errors: list[_Record],
+    shown_warnings: list[_Record],
+    counts: tuple[int, int, int],
+    partition_date: str,
+    verdict: str,
+    failed_gates: Sequence[str],
+    unassigned: bool,
+) -> str:
+    total, n_err, n_warn = counts
+    out = ["Guten Tag,", "", _intro(total, partition_date, unassigned), ""]
+    if not unassigned:
+        out.append(f"Betreuer:in: {owner}")
+    out += [
+        f"Fehler (nicht anschreibbar, bis korrigiert): {n_err}",
+        f"Hinweise (bitte bei Gelegenheit prüfen): {n_warn}",
+        "",
+        _verdict_sentence(verdict, failed_gates),
+    ]
+    number = 0
+    for heading, recs in (
+        ("Fehler – bitte zuerst korrigieren", shown_errors),
+        ("Hinweise", shown_warnings),
+    ):
+        if not recs:
+            continue
+        out += ["", f"== {heading} =="]
+        for rec in recs:
+            number += 1
+            out += ["", *_record_lines(number, rec, unassigned)]
+    hidden = total - number
+    if hidden > 0:
+        out += ["", _more_line(hidden, total)]
+    out += ["", _CLOSING, "", _SIGNATURE, ""]
+    return "\n".join(out)
+
+
+def _html_findings(rec: _Record) -> str:
+    items = [
+        f"<li><strong>Fehler:</strong> {html.escape(f.text)} <code>{html.escape(f.code)}</code></li>"
+        for f in rec.errors
+    ] + [f"<li>Hinweis: {html.escape(f.text)} <code>{html.escape(f.code)}</code></li>" for f in rec.warnings]
+    return f"<ul>{''.join(items)}</ul>" if items else ""
+
+
+def _html_table(recs: list[_Record], unassigned: bool, start: int) -> str:
+    head = "<th>#</th><th>Kontakt</th><th>Name / Position</th>"
+    head += "<th>Betreuer:in laut CRM</th>" if unassigned else ""
+    head += "<th>Was ist zu tun</th><th>Quelle</th>"
+    rows = []
+    for i, rec in enumerate(recs, start=start):
+        name = html.escape(rec.name) if rec.name else "<em>(kein Name erfasst)</em>"
+        if rec.position_company:
+            name += f"<br>{html.escape(rec.position_company)}"
+        if rec.raw_text:
+            name += f"<br><small>Rohdaten: <code>{html.escape(rec.raw_text)}</code></small>"
+        cells = [
+            str(i),
+            html.escape(rec.contact_id) if rec.contact_id else "<em>(ohne Kontakt-ID)</em>",
+            name,
+        ]
+        if unassigned:
+            cells.append(html.escape(rec.owner))
+        cells += [_html_findings(rec), html.escape(rec.source)]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (
+        '<table border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _html_body(
+    owner: str,
+    subject: str,
+    shown_errors: list[_Record],
+    shown_warnings: list[_Record],
+    counts: tuple[int, int, int],
+    partition_date: str,
+    verdict: str,
+    failed_gates: Sequence[str],
+    unassigned: bool,
+) -> str:
+    total, n_err, n_warn = counts
+    e = html.escape
+    parts = [
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
+        f"<title>{e(subject)}</title></head>",
+        '<body style="font-family:sans-serif">',
+        "<p>Guten Tag,</p>",
+        f"<p>{e(_intro(total, partition_date, unassigned))}</p>",
+        "<ul>",
+    ]
+    if not unassigned:
+        parts.append(f"<li>Betreuer:in: {e(owner)}</li>")
+    parts += [
+        f"<li>Fehler (nicht anschreibbar, bis korrigiert): {n_err}</li>",
+        f"<li>Hinweise (bitte bei Gelegenheit prüfen): {n_warn}</li>",
+        "</ul>",
+        f"<p>{e(_verdict_sentence(verdict, failed_gates))}</p>",
+    ]
+    number = 0
+    for heading, recs in (
+        ("Fehler – bitte zuerst korrigieren", shown_errors),
+        ("Hinweise", shown_warnings),
+    ):
+        if not recs:
+            continue
+        parts += [f"<h2>{e(heading)}</h2>", _html_table(recs, unassigned, number + 1)]
+        number += len(recs)
+    hidden = total - number
+    if hidden > 0:
+        parts.append(f"<p>{e(_more_line(hidden, total))}</p>")
+    parts += [f"<p>{e(_CLOSING)}</p>", f"<p><small>{e(_SIGNATURE)}</small></p>", "</body></html>"]
+    return "\n".join(parts)
+
+
+def _make_digest(
+    owner: str,
+    recipient: str | None,
+    group: pd.DataFrame,
+    partition_date: str,
+    verdict: str,
+    failed_gates: Sequence[str],
+    max_records: int,
+    unassigned: bool,
+    owners_without_email: tuple[str, ...] = (),
+) -> OwnerDigest:
+    is_error = group["quarantine_reasons"] != ""
+    ordered = pd.concat([group[is_error], group[~is_error]])
+    n_err = int(is_error.sum())
+    total = len(ordered)
+    shown = _records(ordered.head(max_records))
+    shown_errors, shown_warnings = shown[: min(n_err, len(shown))], shown[min(n_err, len(shown)) :]
+    counts = (total, n_err, total - n_err)
+    subject = _subject(total, partition_date, verdict, unassigned)
+    args = (shown_errors, shown_warnings, counts, partition_date, verdict, failed_gates, unassigned)
+    return OwnerDigest(
+        owner=owner,
+        recipient=recipient,
+        subject=subject,
+        text_body=_text_body(owner, *args),
+        html_body=_html_body(owner, subject, *args),
+        record_count=total,
+        contact_ids=tuple(ordered["contact_id"].tolist()),
+        partition_date=partition_date,
+        error_count=n_err,
+        warning_count=total - n_err,
+        owners_without_email=owners_without_email,
+    )
+
+
+_COLUMNS = (
+    "contact_id",
+    "source_file",
+    "source_line",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "position",
+    "company",
+    "owner",
+    "owner_email",
+    "quality_flags",
+    "quarantine_reasons",
+    "raw_text",
+)
+
+
+def build_digests(
+    fixes: pd.DataFrame,
+    partition_date: str,
+    verdict: str,
+    failed_gates: Sequence[str],
+    *,
+    fallback_recipient: str | None = None,
+    max_records: int = MAX_RECORDS_PER_DIGEST,
+) -> list[OwnerDigest]:
+    """One digest per owner (sorted by owner), plus one "unassigned" digest last when needed.
+
+    An owner's recipient is the most frequent non-empty ``owner_email`` among that owner's records. Records
+    with no owner, or whose owner has no e-mail address at all, go to the unassigned digest, addressed to
+    ``fallback_recipient`` (``None``: the caller must report it). Every input row is in exactly one digest.
+    """
+    if max_records < 1:
+        raise ValueError("max_records must be at least 1")
+    if fixes is None or len(fixes) == 0:
+        return []
+    frame = pd.DataFrame({c: _clean(fixes, c) for c in _COLUMNS}, index=fixes.index)
+    # Stable order within a digest: by source file and line, then contact id.
+    line_num = pd.to_numeric(frame["source_line"], errors="coerce")
+    frame = (
+        frame.assign(_line=line_num)
+        .sort_values(["source_file", "_line", "contact_id"], kind="stable", na_position="last")
+        .drop(columns="_line")
+        .reset_index(drop=True)
+    )
+
+    digests: list[OwnerDigest] = []
+    unassigned_parts: list[pd.DataFrame] = []
+    owners_without_email: list[str] = []
+    has_owner = frame["owner"] != ""
+    unassigned_parts.append(frame[~has_owner])
+    for owner, group in frame[has_owner].groupby("owner", sort=True):
+        emails = group.loc[group["owner_email"] != "", "owner_email"]
+        if emails.empty:
+            owners_without_email.append(str(owner))
+            unassigned_parts.append(group)
+            continue
+        counts = emails.value_counts()
+        recipient = sorted(counts[counts == counts.max()].index)[0]
+        digests.append(
+            _make_digest(
+                str(owner), recipient, group, partition_date, verdict, failed_gates, max_records, False
+            )
+        )
+    unassigned = pd.concat(unassigned_parts)
+    unassigned = frame[frame.index.isin(unassigned.index)]  # back in source order
+    if len(unassigned):
+        digests.append(
+            _make_digest(
+                UNASSIGNED_OWNER,
+                fallback_recipient or None,
+                unassigned,
+                partition_date,
+                verdict,
+                failed_gates,
+                max_records,
+                True,
+                tuple(owners_without_email),
+            )
+        )
+    return digests
