@@ -140,6 +140,8 @@ class SmtpConfig(_Strict):
 class AlertsConfig(_Strict):
     channel: Literal["outbox", "smtp", "none"] = "outbox"
     smtp: SmtpConfig = SmtpConfig()
+    # Where records without a reachable owner go; None: they are reported in the run, not mailed.
+    fallback_recipient: str | None = None
 
 
 class GovernanceConfig(_Strict):

@@ -115,6 +115,7 @@ def ingest_extract(
 
 # -------------------------------------------------------------------------------------------- staging
 
+
 def normalise_country(series: pd.Series) -> pd.Series:
     """ISO alpha-2 for DACH names and codes (the title engine's reading); others upper-cased.
 
@@ -611,3 +612,65 @@ def gate_names(suite_names: list[str]) -> list[str]:
         + list(BATCH_GATES)
         + [record_gate_name(code) for code in RULE_CODES]
     )
+
+
+# ---------------------------------------------------------------------------------------------- alerts
+
+
+def fix_list(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
+    """Every record an owner should correct in the CRM: flagged records (quarantined or only warned)
+    and the malformed rows of the extract."""
+    partition_date = check_partition_key(partition_date)
+    columns = ", ".join(f'"{c}"' for c in QUARANTINE_COLUMNS if c != "raw_text")
+    flagged = warehouse.query(
+        f"SELECT {columns} FROM \"{STAGED_TABLE}\" WHERE {PARTITION_COLUMN} = :p AND quality_flags <> ''",
+        {"p": partition_date},
+    )
+    flagged["raw_text"] = ""
+    malformed = warehouse.query(
+        f'SELECT {", ".join(QUARANTINE_COLUMNS)} FROM "{QUARANTINE_TABLE}" '
+        f"WHERE {PARTITION_COLUMN} = :p AND quality_flags = 'MALFORMED_ROW'",
+        {"p": partition_date},
+    )
+    return pd.concat([flagged, malformed], ignore_index=True).fillna("")
+
+
+def night_verdict(warehouse: Warehouse, partition_date: str) -> tuple[str, list[str]]:
+    """("ACCEPTED" | "BLOCKED", failed ERROR gates) as the quality gates recorded them."""
+    results = read_gate_results(warehouse, partition_date)
+    failed = results[(results["passed_flag"] == 0) & (results["severity"] == "ERROR")]["gate"].tolist()
+    return ("BLOCKED" if failed else "ACCEPTED"), failed
+
+
+def send_owner_alerts(
+    cfg: GovernanceConfig, root: Path, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
+):
+    """Build one digest per owner and send it through the configured channel (AlertOutcome)."""
+    import os
+
+    from governance.alerts import AlertOutcome, OutboxChannel, SmtpChannel, build_digests, send_digests
+
+    fixes = fix_list(warehouse, partition_date)
+    verdict, failed = night_verdict(warehouse, partition_date)
+    digests = build_digests(
+        fixes, partition_date, verdict, failed, fallback_recipient=cfg.alerts.fallback_recipient
+    )
+    if cfg.alerts.channel == "none":
+        return AlertOutcome(sent=0, skipped=[d.owner for d in digests], failures=[], delivered=[])
+    if cfg.alerts.channel == "smtp":
+        smtp = cfg.alerts.smtp
+        password = os.environ.get(smtp.password_env) if smtp.password_env else None
+        channel = SmtpChannel(
+            smtp.host,
+            smtp.port,
+            smtp.sender,
+            starttls=smtp.starttls,
+            username=smtp.username,
+            password=password,
+        )
+        sender = smtp.sender
+    else:
+        channel = OutboxChannel(cfg.paths.resolve(root).outbox)
+        sender = cfg.alerts.smtp.sender
+    progress(f"{len(digests)} owner digests for {len(fixes):,} records via {cfg.alerts.channel}")
+    return send_digests(digests, channel, sender)

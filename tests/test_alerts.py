@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
-import threading
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -25,6 +23,7 @@ from governance.alerts import (
     send_digests,
 )
 from governance.quality.rules import RULES
+from tests.smtp_helpers import SmtpCollector, free_port
 
 NIGHT = "2026-11-26"
 SENDER = "crm-governance@example.at"
@@ -271,38 +270,10 @@ def test_outbox_slug_collision_keeps_both(tmp_path: Path):
 # --------------------------------------------------------------------------------------------- SMTP
 
 
-class _Collector:
-    """aiosmtpd handler: keeps every envelope; refuses the addresses in ``refuse`` with 550."""
-
-    def __init__(self, refuse: set[str]):
-        self.refuse = refuse
-        self.envelopes: list = []
-        self.sessions: set[int] = set()
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.envelopes.append(envelope)
-            self.sessions.add(id(session))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[Controller, _Collector]]:
-    handler = _Collector(refuse={"s.wagner@crm.example.at"})
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+def smtp_server() -> Iterator[tuple[Controller, SmtpCollector]]:
+    handler = SmtpCollector(refuse={"s.wagner@crm.example.at"})
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller, handler
@@ -310,7 +281,7 @@ def smtp_server() -> Iterator[tuple[Controller, _Collector]]:
         controller.stop()
 
 
-def _by_recipient(handler: _Collector) -> dict[str, list[email.message.EmailMessage]]:
+def _by_recipient(handler: SmtpCollector) -> dict[str, list[email.message.EmailMessage]]:
     out: dict[str, list] = {}
     for env in handler.envelopes:
         msg = email.message_from_bytes(env.original_content, policy=email.policy.default)
@@ -355,7 +326,7 @@ def test_smtp_refused_recipient_is_reported_others_delivered(smtp_server):
 
 def test_smtp_unreachable_server_fails_every_recipient_fast():
     digests = build_digests(_fixes(), NIGHT, "BLOCKED", [])
-    channel = SmtpChannel("127.0.0.1", _free_port(), SENDER, timeout=5)
+    channel = SmtpChannel("127.0.0.1", free_port(), SENDER, timeout=5)
     outcome = send_digests(digests, channel, SENDER)
     assert outcome.sent == 0 and len(outcome.failures) == 3
     assert all("ConnectionRefusedError" in err for _, err in outcome.failures)

@@ -153,7 +153,37 @@ def build_core_assets(
             }
         )
 
+    @dg.asset(
+        name="owner_alerts",
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[crm_contacts_quarantine, crm_contacts_quality_gates],
+        kinds={"email"},
+        description="One digest per CRM owner with only that owner's records to fix; sent also when the "
+        "night is blocked.",
+    )
+    def owner_alerts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        outcome = nightly.send_owner_alerts(
+            cfg, root, warehouse.get(), context.partition_key, context.log.info
+        )
+        for recipient, error in outcome.failures:
+            context.log.error(f"alert to {recipient} failed: {error}")
+        if outcome.failures and not outcome.sent:
+            first_error = outcome.failures[0][1]
+            raise dg.Failure(description=f"no owner digest could be delivered: {first_error}")
+        for owner in outcome.skipped:
+            context.log.warning(f"no recipient for the digest of {owner}: set alerts.fallback_recipient")
+        return dg.MaterializeResult(
+            metadata={
+                "channel": cfg.alerts.channel,
+                "digests_sent": dg.MetadataValue.int(outcome.sent),
+                "failed_recipients": dg.MetadataValue.int(len(outcome.failures)),
+                "skipped_owners": dg.MetadataValue.text(", ".join(outcome.skipped) or "none"),
+            }
+        )
+
     return [
+        owner_alerts,
         crm_contacts_raw,
         crm_contacts_staged,
         crm_contacts_quality_gates,
