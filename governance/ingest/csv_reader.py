@@ -170,6 +170,8 @@ class _Reader:
     def check_and_keep(self, line: int, row: list[str], raw: str) -> None:
         if not row or (len(row) == 1 and not row[0].strip() and self.ncols > 1):
             return  # a blank line
+        if len(row) > self.ncols and not any(v.strip() for v in row[self.ncols :]):
+            row = row[: self.ncols]  # a trailing delimiter (Excel): the extra fields are empty
         if len(row) != self.ncols:
             self.rejects.append(
                 (self.name, line, f"wrong field count: expected {self.ncols}, found {len(row)}", raw)
@@ -231,8 +233,13 @@ class _Reader:
             except UnicodeDecodeError as exc:
                 raise self.fail(f"cannot decode the file as {encoding}: {exc}") from exc
             encoding = "utf-8"
+        if b"\n" not in data and b"\r" in data:
+            # Excel "CSV (Macintosh)": bare CR line endings. Same length, so offsets and lines hold.
+            data = data.replace(b"\r", b"\n")
+            self.warnings.append("line endings are bare CR (old Mac format): read as line feeds")
         self.encoding = encoding
         self.buf = data
+        self.file_warnings = len(self.warnings)  # warnings about the whole file survive a re-read
         arr = np.frombuffer(data, dtype=np.uint8)
         self.nl = np.flatnonzero(arr == _NL)
         self.delimiter = detect_delimiter(data[: 256 * 1024].decode(encoding, errors="replace"), self.name)
@@ -248,7 +255,7 @@ class _Reader:
         try:
             return self.read_body(scan, header, header_end, profile, count_fields=False)
         except _FieldCountMismatch:
-            self.warnings.clear()
+            del self.warnings[self.file_warnings :]
             self.rejects.clear()
             self.slow_rows.clear()
             scan = _scan_records(arr, ord(self.delimiter), self.nl, count_fields=True)
@@ -262,6 +269,7 @@ class _Reader:
         self.add_hint_warnings(profile)
         body = scan.starts >= header_end
         starts, ends, nfields = scan.starts[body], scan.ends[body], scan.nfields[body]
+        starts, ends, nfields = self.drop_empty_records(arr, starts, ends, nfields)
         good = (nfields == self.ncols) | (nfields == -2)
         bad_bytes = _bad_byte_offsets(data, arr, encoding)
         if len(bad_bytes):
@@ -311,6 +319,21 @@ class _Reader:
             rows_read=rows_read,
         )
 
+    def drop_empty_records(
+        self, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, nfields: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Lines of nothing but delimiters, quotes and blanks (Excel writes them) carry no record."""
+        content = ~np.isin(arr, np.frombuffer(f'{self.delimiter}" \t\r'.encode(), dtype=np.uint8))
+        before = np.concatenate(([0], np.cumsum(content, dtype=np.int64)))
+        empty = (before[ends] - before[starts]) == 0
+        if empty.any():
+            lines = np.searchsorted(self.nl, starts[empty]) + 1
+            shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
+            self.warnings.append(
+                f"{int(empty.sum())} empty row(s) of only delimiters skipped (lines {shown})"
+            )
+        return starts[~empty], ends[~empty], nfields[~empty]
+
     def locate_invalid(
         self, invalid: list[tuple[str, int, int]], starts: np.ndarray, ends: np.ndarray
     ) -> np.ndarray | None:
@@ -318,25 +341,20 @@ class _Reader:
         if len(invalid) > 100:
             return None
         keep = np.ones(len(starts), dtype=bool)
-        before = len(self.rejects)
-        for text, expected, actual in set(invalid):
+        before, slow_before = len(self.rejects), len(self.slow_rows)
+        for text, _expected, _actual in set(invalid):
             needle = text.encode(self.encoding)
             pos = self.buf.find(needle)
             while pos >= 0:
                 i = int(np.searchsorted(starts, pos))
                 if i < len(starts) and starts[i] == pos and ends[i] == pos + len(needle) and keep[i]:
                     keep[i] = False
-                    self.rejects.append(
-                        (
-                            self.name,
-                            self.line_of(pos),
-                            f"wrong field count: expected {expected}, found {actual}",
-                            text[:_RAW_TEXT_MAX],
-                        )
-                    )
+                    # The csv module decides: kept (only empty extra fields) or rejected with its count.
+                    self.check_and_keep(self.line_of(pos), self.parse_fields(pos, pos + len(needle))[0], text)
                 pos = self.buf.find(needle, pos + 1)
         if int((~keep).sum()) != len(invalid):
             del self.rejects[before:]
+            del self.slow_rows[slow_before:]
             return None
         return keep
 
@@ -440,12 +458,24 @@ class _Reader:
         if invalid or table.num_rows != len(starts):
             # The byte scan and pyarrow disagree (e.g. a bare CR line ending): parse record by record.
             self.warnings.append("fast CSV path disagreed with the record scan; parsed with the csv module")
-            rows = []
-            for s, e in zip(starts, ends, strict=True):
+            rows, kept_lines = [], []
+            for s, e, line in zip(starts, ends, lines, strict=True):
                 parsed = self.parse_fields(int(s), int(e))
-                rows.append(parsed[0] if len(parsed) == 1 else [""] * self.ncols)
+                row = parsed[0] if len(parsed) == 1 else None
+                if (
+                    row is not None
+                    and len(row) > self.ncols
+                    and not any(v.strip() for v in row[self.ncols :])
+                ):
+                    row = row[: self.ncols]
+                if row is None or len(row) != self.ncols:
+                    # e.g. a stray carriage return inside an unquoted field cut the record in two
+                    self.reject(int(s), int(e), "line break inside an unquoted field: the record is cut")
+                    continue
+                rows.append(row)
+                kept_lines.append(int(line))
             frame = pd.DataFrame(rows, columns=names, dtype="str")[include]
-            return frame, lines.astype(np.int64)
+            return frame, np.asarray(kept_lines, dtype=np.int64)
         frame = table.to_pandas()
         frame.columns = include
         return frame, lines.astype(np.int64)

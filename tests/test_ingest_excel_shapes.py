@@ -1,0 +1,57 @@
+"""Shapes Excel and old CRMs give CSV files: every row accounted for, never a blank contact."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.ingest import read_csv_extract
+
+HEADER = "Kontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Firma;Land"
+HUBER = "1;Herr;Dr.;Hans;Huber;GF;ACME;AT"
+MAIER = "2;Frau;Mag.a;Eva;Maier;GF;ACME;AT"
+
+
+def read(tmp_path, text: str):
+    path = tmp_path / "kontakte.csv"
+    path.write_bytes(text.encode("cp1252"))
+    return read_csv_extract(path, "dach_excel")
+
+
+def test_stray_carriage_return_rejects_the_record_never_blanks_it(tmp_path):
+    extract = read(tmp_path, f"{HEADER}\n1;Herr;Dr.;Hans;Hu\rber;GF;ACME;AT\n{MAIER}\n")
+    assert extract.contacts["contact_id"].tolist() == ["2"]
+    assert extract.contacts["source_line"].tolist() == [3]
+    assert extract.rejects[["source_line"]].values.ravel().tolist() == [2]
+    assert "line break" in extract.rejects["reason"].iloc[0]
+    assert (extract.contacts["contact_id"] != "").all()
+    assert extract.rows_read == len(extract.contacts) + len(extract.rejects) == 2
+
+
+def test_old_mac_line_endings(tmp_path):
+    extract = read(tmp_path, f"{HEADER}\r{HUBER}\r{MAIER}\r")
+    assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
+    assert extract.contacts["source_line"].tolist() == [2, 3]
+    assert any("bare CR" in w for w in extract.warnings)
+
+
+def test_rows_of_only_delimiters_are_no_contacts(tmp_path):
+    extract = read(tmp_path, f"{HEADER}\n{HUBER}\n;;;;;;;\n{MAIER}\n;;;;;;;\n")
+    assert extract.contacts["contact_id"].tolist() == ["1", "2"]
+    assert extract.contacts["source_line"].tolist() == [2, 4]
+    assert any("empty row(s)" in w and "3, 5" in w for w in extract.warnings)
+    assert extract.rows_read == 2
+
+
+@pytest.mark.parametrize("extra", [";", ";;", "; "])
+def test_trailing_empty_fields_are_accepted(tmp_path, extra):
+    extract = read(tmp_path, f"{HEADER}\n{HUBER}{extra}\n{MAIER}\n")
+    assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
+    assert extract.rejects.empty
+
+
+def test_trailing_field_with_data_is_rejected(tmp_path):
+    extract = read(tmp_path, f"{HEADER}\n{HUBER};oops\n{MAIER}\n")
+    assert extract.contacts["contact_id"].tolist() == ["2"]
+    assert extract.rejects["reason"].tolist() == ["wrong field count: expected 8, found 9"]
+    assert extract.rejects["source_line"].tolist() == [2]
+    assert extract.rows_read == 2
