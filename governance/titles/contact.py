@@ -13,11 +13,11 @@ from governance.titles.parser import (
     issues_text,
     parse_country,
     parse_position,
-    parse_salutation,
+    parse_salutation_field,
     resolve_gender,
 )
 from governance.titles.salutation import SalutationConfig, compose, fill
-from governance.titles.tokenizer import TitleToken, scan_name, scan_title
+from governance.titles.tokenizer import TitleToken, scan_name, scan_title, strip_invisible
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -63,6 +63,11 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+def input_text(value: object) -> str:
+    """A field as the engine reads it: `as_text`, invisible format characters removed."""
+    return strip_invisible(as_text(value))
+
+
 def record_parts(
     sal_gender: str, tp: TitleParse, pp: PositionParse, vocab: Vocabulary
 ) -> tuple[str, int, str]:
@@ -85,16 +90,19 @@ def parse_contact(
     """Parse one contact record (SALUTATION_RULES.md §2-§4). Never raises on any string input."""
     config = config or SalutationConfig()
     vocab = load_vocabulary()
-    first = scan_name(as_text(first_name), "first_name", vocab)
-    last = scan_name(as_text(last_name), "last_name", vocab)
-    tp = build_title_parse(scan_title(as_text(title), vocab), first, last, vocab)
-    pp = parse_position(as_text(position), vocab)
-    code, style = parse_country(as_text(country))
-    gender, bits, position_canonical = record_parts(parse_salutation(as_text(salutation)), tp, pp, vocab)
+    sp = parse_salutation_field(input_text(salutation), vocab)
+    first = scan_name(input_text(first_name), "first_name", vocab)
+    last = scan_name(input_text(last_name), "last_name", vocab)
+    tp = build_title_parse(scan_title(input_text(title), vocab), first, last, vocab, sp.tokens)
+    pp = parse_position(input_text(position), vocab)
+    code, style = parse_country(input_text(country))
+    gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
     tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab)
-    line, block = fill(tmpl, first.clean, last.clean, " ".join(as_text(company).split()), position_canonical)
+    line, block = fill(
+        tmpl, first.clean, last.clean, " ".join(input_text(company).split()), position_canonical
+    )
     pre, post = tp.prenominal_text, tp.postnominal_text
     return ParsedContact(
         first_name_clean=first.clean,

@@ -26,10 +26,10 @@ from governance.titles.parser import (
     issues_text,
     parse_country,
     parse_position,
-    parse_salutation,
+    parse_salutation_field,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
-from governance.titles.tokenizer import NameParse, clean_name, scan_name, scan_title
+from governance.titles.tokenizer import NameParse, clean_name, scan_name, scan_title, strip_invisible
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 _STR = pa.large_string()
@@ -53,7 +53,7 @@ def _encode(df: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]]:
     arr = pc.fill_null(arr.cast(_STR), pa.scalar("", _STR))
     encoded = pc.dictionary_encode(arr)
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    values = encoded.dictionary.to_pylist()
+    values = [strip_invisible(v) for v in encoded.dictionary.to_pylist()]  # as contact.input_text
     if not values:
         return np.zeros(n, dtype=np.int64), [""]
     return codes, values
@@ -123,7 +123,17 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
 
     # Distinct values, parsed once each.
     sal_codes, sal_values = enc["salutation"]
-    sal_gender = np.array([GENDERS.index(parse_salutation(v)) for v in sal_values], dtype=np.int64)
+    sal_parses = [parse_salutation_field(v, vocab) for v in sal_values]
+    sal_gender = np.array([GENDERS.index(sp.gender) for sp in sal_parses], dtype=np.int64)
+    # Titles typed into the salutation field ("Frau Mag.a"): id per distinct token tuple (0 = none).
+    sal_extracts: list[tuple] = [()]
+    sal_seen: dict[tuple, int] = {(): 0}
+    sal_ext = np.zeros(len(sal_values), dtype=np.int64)
+    for i, sp in enumerate(sal_parses):
+        if sp.tokens not in sal_seen:
+            sal_seen[sp.tokens] = len(sal_extracts)
+            sal_extracts.append(sp.tokens)
+        sal_ext[i] = sal_seen[sp.tokens]
     country_codes, country_values = enc["country"]
     country_style = np.array([STYLES.index(parse_country(v)[1]) for v in country_values], dtype=np.int64)
     title_codes, title_values = enc["title"]
@@ -137,15 +147,20 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
     company_codes, company_values = enc["company"]
     company_clean = [clean_name(v) for v in company_values]
 
-    # Title parse per distinct (title, first-name extract, last-name extract).
-    sizes = [len(title_values), len(first_extracts), len(last_extracts)]
+    # Title parse per distinct (salutation extract, title, first-name extract, last-name extract).
+    sizes = [len(sal_extracts), len(title_values), len(first_extracts), len(last_extracts)]
     tp_codes, tp_keys = _combine(
-        (title_codes, sizes[0]), (first_ext[first_codes], sizes[1]), (last_ext[last_codes], sizes[2])
+        (sal_ext[sal_codes], sizes[0]),
+        (title_codes, sizes[1]),
+        (first_ext[first_codes], sizes[2]),
+        (last_ext[last_codes], sizes[3]),
     )
     tparses = []
     for key in tp_keys:
-        t, f, la = _decode(key, sizes)
-        tparses.append(build_title_parse(title_tokens[t], first_extracts[f], last_extracts[la], vocab))
+        s, t, f, la = _decode(key, sizes)
+        tparses.append(
+            build_title_parse(title_tokens[t], first_extracts[f], last_extracts[la], vocab, sal_extracts[s])
+        )
 
     # Gender and issue bits per distinct (salutation gender, title parse, position).
     g_codes, g_keys = _combine(

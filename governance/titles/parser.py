@@ -6,13 +6,14 @@ code serves `parse_contact` (one record) and `parse_contacts` (a frame, per dist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from governance.titles.tokenizer import NameParse, TitleToken, clean_name
+from governance.titles.tokenizer import NameParse, TitleToken, clean_name, scan_title
 from governance.titles.vocabulary import Vocabulary, fold_key
 
-# Flag codes in the stable order in which they are reported.
+# Flag codes in the stable order in which they are reported. TITLE_IN_NAME_FIELD means "a title stood in
+# a field that is not the title field": first_name, last_name or the salutation field ("Frau Mag.a").
 ISSUE_ORDER: tuple[str, ...] = (
     "NAME_MISSING",
     "TITLE_IN_NAME_FIELD",
@@ -66,6 +67,11 @@ _COUNTRIES = {
     "li": "LI",
     "lie": "LI",
     "liechtenstein": "LI",
+    # vehicle / postal prefixes and sports codes seen in CRM country fields
+    "a": "AT",
+    "d": "DE",
+    "sui": "CH",
+    "fl": "LI",
 }
 
 # Words after an office/function that make the rest a qualifier: "Bürgermeisterin der Stadt Graz".
@@ -79,18 +85,54 @@ def issues_text(bits: int) -> str:
     return ";".join(code for code in ISSUE_ORDER if bits & ISSUE_BIT[code])
 
 
+def _salutation_word(text: str) -> tuple[str, str] | None:
+    """(gender, rest) when `text` starts with a salutation word (Herr, Frau, Mr., Divers …, any case)."""
+    key = text.casefold().rstrip(".").strip()
+    if key in _SALUTATIONS:
+        return _SALUTATIONS[key], ""
+    head, _, rest = text.partition(" ")
+    gender = _SALUTATIONS.get(head.casefold().rstrip("."))
+    return (gender, rest.strip()) if gender else None
+
+
 @lru_cache(maxsize=4096)
 def parse_salutation(value: str) -> str:
-    """Gender from the salutation field: m, f, d or unknown (never guessed from anything else here)."""
-    key = " ".join(value.split()).casefold().rstrip(".").strip()
-    return _SALUTATIONS.get(key, "unknown")
+    """Gender from the salutation field's leading salutation word: m, f, d or unknown."""
+    found = _salutation_word(" ".join(value.split()))
+    return found[0] if found else "unknown"
+
+
+@dataclass(frozen=True)
+class SalutationParse:
+    """The salutation field: gender of its salutation word and the title tokens written after it."""
+
+    gender: str  # m | f | d | unknown
+    tokens: tuple[TitleToken, ...]  # titles typed into the field ("Frau Mag.a"), source "salutation"
+
+
+@lru_cache(maxsize=65536)
+def parse_salutation_field(value: str, vocab: Vocabulary) -> SalutationParse:
+    """A leading salutation word, then title tokens scanned with the title vocabulary ("Herr Prof. Dr.",
+    "Frau HRin Dr.", "Dr."). Unknown words after a salutation word are kept as unknown tokens. A field
+    without a salutation word is read as titles only when it holds a known title; otherwise (e.g.
+    "Sehr geehrter Herr", "Firma") it is, as before, no salutation and no title."""
+    text = " ".join(value.split())
+    found = _salutation_word(text)
+    gender, rest = found if found else ("unknown", text)
+    if not rest:
+        return SalutationParse(gender, ())
+    tokens = tuple(replace(t, source="salutation") for t in scan_title(rest, vocab))
+    if not found and all(t.status == "unknown" for t in tokens):
+        return SalutationParse(gender, ())
+    return SalutationParse(gender, tokens)
 
 
 @lru_cache(maxsize=4096)
 def parse_country(value: str) -> tuple[str, str]:
     """(normalised country code, salutation style). Unknown countries keep their code, DE style."""
     key = " ".join(value.split()).casefold()
-    code = _COUNTRIES.get(key, key.upper())
+    # "CH-", "A-": the country prefix of a postal code
+    code = _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key, key.upper())
     if code == "AT":
         return code, "AT"
     if code in ("CH", "LI"):
@@ -179,7 +221,7 @@ _GROUP = {"function": 0, "berufstitel": 1, "professor": 2, "lecturer": 2, "degre
 class TitleParse:
     """All title tokens of a record (title field and name fields) in address order."""
 
-    tokens: tuple[TitleToken, ...]  # as found, written order (title field, then first, then last name)
+    tokens: tuple[TitleToken, ...]  # as found, written order (salutation, title field, first, last name)
     pre: tuple[TitleToken, ...]  # pre-nominal, address order (unknown tokens kept, last)
     post: tuple[TitleToken, ...]
     bits: int
@@ -206,11 +248,30 @@ def _is_post(vocab: Vocabulary, tok: TitleToken) -> bool:
     return bool(abbrs) and all(vocab.entries[a].cls == "post" for a in abbrs)
 
 
+def _same_title(a: TitleToken, b: TitleToken) -> bool:
+    """The same title: the same entry (any gender form), or the same text when not resolved."""
+    return a.entry == b.entry if a.entry and b.entry else a.canonical == b.canonical
+
+
 @lru_cache(maxsize=65536)
 def build_title_parse(
-    title_tokens: tuple[TitleToken, ...], first: NameParse | None, last: NameParse | None, vocab: Vocabulary
+    title_tokens: tuple[TitleToken, ...],
+    first: NameParse | None,
+    last: NameParse | None,
+    vocab: Vocabulary,
+    salutation_tokens: tuple[TitleToken, ...] = (),
 ) -> TitleParse:
+    """Titles of a record: those typed into the salutation field come first, as if written at the start
+    of the title field (one that the title field also holds is taken from the title field), then the
+    title field's own, then those moved out of the name fields."""
     bits = 0
+    hints: set[str] = set()
+    if salutation_tokens:
+        bits |= ISSUE_BIT["TITLE_IN_NAME_FIELD"]
+        kept = tuple(t for t in salutation_tokens if not any(_same_title(t, o) for o in title_tokens))
+        # a duplicate still tells the gender of its form ("Dr.in" in the salutation, "Dr." as title)
+        hints.update(t.gender for t in salutation_tokens if t.status == "ok" and t.gender in ("f", "d"))
+        title_tokens = kept + title_tokens
     name_tokens: tuple[TitleToken, ...] = ()
     for np_ in (first, last):
         if np_ is not None and np_.tokens:
@@ -228,7 +289,6 @@ def build_title_parse(
     pre: list[TitleToken] = []
     post_list: list[TitleToken] = []
     seen: set[str] = set()
-    hints: set[str] = set()
     for tok in tokens:
         if tok.status == "unknown":
             bits |= ISSUE_BIT["TITLE_UNKNOWN"]

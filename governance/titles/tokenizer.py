@@ -8,6 +8,8 @@ boundary (end, non-alphanumeric, after a dot, or a lower→upper case change as 
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +28,7 @@ class TitleToken:
     entry: str | None  # entry abbreviation; None for unknown or ambiguous tokens
     gender: str  # m | f | d form as written; "" when not resolved
     status: str  # ok | unknown | ambiguous
-    source: str  # title | first_name | last_name
+    source: str  # salutation | title | first_name | last_name
     candidates: tuple[str, ...] = ()  # entries of an ambiguous token
 
     @property
@@ -68,27 +70,43 @@ def _ends(text: str, start: int, trie: dict, casefold: bool, name: bool) -> list
     return ends
 
 
-def _longest(text: str, start: int, trie: dict, casefold: bool, name: bool) -> int:
+def _longest(text: str, start: int, ends_at: Callable[[str, int], list[int]], seps: frozenset[str]) -> int:
     """End of the match to take at `start`, or 0. With several candidates, one token of lookahead:
     "Mag. Mag.phil." is Mag. + Mag.phil., not MMag. + "phil."; "Dr. Dr. in" is Dr. + Dr.in."""
-    ends = _ends(text, start, trie, casefold, name)
+    ends = ends_at(text, start)
     if len(ends) <= 1:
         return ends[0] if ends else 0
     n = len(text)
-    seps = NAME_SEPARATORS if name else TITLE_SEPARATORS
     best, best_reach = ends[-1], -1
-    for end in reversed(ends):  # the one whose following title reaches furthest; ties: the longer
+    # The one whose following title reaches furthest (a match followed by no title reaches its own end,
+    # so "Dr.med. Hans" stays Dr.med. and does not become Dr. + "med."); ties: the longer.
+    for end in reversed(ends):
         k = end
         while k < n and text[k].isspace():
             k += 1
         if k == n or text[k] in seps:
             reach = end
         else:
-            nxt = _ends(text, k, trie, casefold, name)
-            reach = nxt[-1] if nxt else -1
+            nxt = ends_at(text, k)
+            reach = nxt[-1] if nxt else end
         if reach > best_reach:
             best, best_reach = end, reach
     return best
+
+
+def _title_ends(vocab: Vocabulary) -> Callable[[str, int], list[int]]:
+    return lambda text, start: _ends(text, start, vocab.title_trie, True, False)
+
+
+def _name_ends(vocab: Vocabulary) -> Callable[[str, int], list[int]]:
+    """Name fields: writings as written (case kept), plus punctuated writings without case."""
+
+    def ends_at(text: str, start: int) -> list[int]:
+        exact = _ends(text, start, vocab.name_trie, False, True)
+        folded = _ends(text, start, vocab.name_fold_trie, True, True)
+        return sorted(set(exact) | set(folded)) if folded else exact
+
+    return ends_at
 
 
 def _resolve(
@@ -115,7 +133,7 @@ def _pick_gender(cands: frozenset[Candidate]) -> str:
 
 def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False) -> TitleToken:
     exact = vocab.name_exact if name else vocab.title_exact
-    status, cands = _resolve(surface, exact, None if name else vocab.title_fold)
+    status, cands = _resolve(surface, exact, vocab.name_fold if name else vocab.title_fold)
     if status == "ok":
         abbr = next(iter(cands)).abbr
         gender = _pick_gender(cands)
@@ -133,13 +151,14 @@ def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False)
 def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
     """All tokens of a title field, in written order. Never raises, never drops text."""
     tokens: list[TitleToken] = []
+    ends_at = _title_ends(vocab)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace() or ch in TITLE_SEPARATORS:
             i += 1
             continue
-        end = _longest(text, i, vocab.title_trie, True, False)
+        end = _longest(text, i, ends_at, TITLE_SEPARATORS)
         if end:
             tokens.append(make_token(vocab, text[i:end], "title"))
             i = end
@@ -148,7 +167,7 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
         k = i
         while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
             k += 1
-            if text[k - 1] == "." and k < n and _longest(text, k, vocab.title_trie, True, False):
+            if text[k - 1] == "." and k < n and _longest(text, k, ends_at, TITLE_SEPARATORS):
                 break
         tokens.append(make_token(vocab, text[i:k], "title"))
         i = k
@@ -162,6 +181,14 @@ class NameParse:
     clean: str
     tokens: tuple[TitleToken, ...]
     misplaced: bool  # a pre-nominal after the name or a post-nominal before it
+
+
+def strip_invisible(text: str) -> str:
+    """Input text without invisible format characters (Unicode category Cf: zero-width space U+200B,
+    BOM U+FEFF, soft hyphen U+00AD, joiners, direction marks), removed before anything is tokenised."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def clean_name(text: str) -> str:
@@ -178,15 +205,16 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     words: list[str] = []
     tokens: list[TitleToken] = []
     misplaced = False
+    ends_at = _name_ends(vocab)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace() or ch in NAME_SEPARATORS:
             i += 1
             continue
-        end = _longest(text, i, vocab.name_trie, False, True)
+        end = _longest(text, i, ends_at, NAME_SEPARATORS)
         # In a field written all in capitals, a bare abbreviation (MA, DI) may be a name: keep it.
-        if end and not (all_upper and "." not in text[i:end]):
+        if end and not (all_upper and not any(c in text[i:end] for c in ".-(")):
             tok = make_token(vocab, text[i:end], source, name=True)
             if tok.status != "unknown":
                 is_post = tok.entry is not None and vocab.entries[tok.entry].cls == "post"

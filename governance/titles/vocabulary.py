@@ -142,6 +142,11 @@ class Vocabulary:
     title_trie: dict
     name_exact: dict[str, frozenset[Candidate]]
     name_trie: dict
+    # Writings with a ".", "-" or "(" (DR., MAG., DIPL.-ING., UNIV.-PROF.) are matched in name fields
+    # without case as well: old CRMs store names in capitals. Dotless writings (DI, MA, MBA, KR) stay
+    # case-sensitive there, because "DI MARCO" or "MA" in an upper-case name are names or particles.
+    name_fold: dict[str, frozenset[Candidate]]
+    name_fold_trie: dict
     name_prefilter: re.Pattern[str]
     position_exact: dict[str, frozenset[Candidate]]
     position_fold: dict[str, frozenset[Candidate]]
@@ -169,6 +174,17 @@ def _name_safe(writing: str) -> bool:
     if any(ch in writing for ch in ".-()"):
         return True
     return sum(ch.isupper() for ch in writing) >= 2
+
+
+def _punctuated(writing: str) -> bool:
+    """A writing that may be matched without case in a name field (it carries ".", "-" or "(")."""
+    return any(ch in writing for ch in ".-(")
+
+
+def _name_prefix(writing: str) -> str:
+    """The part of a writing that the name prefilter looks for (first word up to its first dot)."""
+    first = writing.translate(_CHAR_MAP).split()[0]
+    return first.split(".")[0] + "." if "." in first else first
 
 
 def _add(table: dict[str, set[Candidate]], key: str, cand: Candidate) -> None:
@@ -223,10 +239,12 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     title_exact: dict[str, set[Candidate]] = {}
     title_fold: dict[str, set[Candidate]] = {}
     name_exact: dict[str, set[Candidate]] = {}
+    name_fold: dict[str, set[Candidate]] = {}
     position_exact: dict[str, set[Candidate]] = {}
     position_fold: dict[str, set[Candidate]] = {}
-    title_trie, name_trie = _Trie(), _Trie()
+    title_trie, name_trie, name_fold_trie = _Trie(), _Trie(), _Trie()
     prefixes: set[str] = set()
+    fold_prefixes: set[str] = set()
     for entry in entries.values():
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
@@ -239,8 +257,11 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
                 if _name_safe(writing) and entry.cls != "function":
                     _add(name_exact, exact_key(writing), cand)
                     name_trie.add(exact_key(writing))
-                    first = writing.translate(_CHAR_MAP).split()[0]
-                    prefixes.add(first.split(".")[0] + "." if "." in first else first)
+                    prefixes.add(_name_prefix(writing))
+                    if _punctuated(writing):
+                        _add(name_fold, fold_key(writing), cand)
+                        name_fold_trie.add(fold_key(writing))
+                        fold_prefixes.add(_name_prefix(writing))
             if in_position:
                 _add(position_exact, exact_key(writing), cand)
                 _add(position_fold, fold_key(writing), cand)
@@ -249,8 +270,12 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
                         g = "f" if long == entry.long_f and long != entry.long_m else "m"
                         _add(position_exact, exact_key(long), Candidate(entry.abbr, g))
                         _add(position_fold, fold_key(long), Candidate(entry.abbr, g))
-    alternation = "|".join(sorted((re.escape(p) for p in prefixes), key=len, reverse=True))
-    prefilter = re.compile(rf"(?:^|[\s,])(?:{alternation})")
+
+    def alternation(items: set[str]) -> str:
+        return "|".join(sorted((re.escape(p) for p in items), key=len, reverse=True))
+
+    # Case-sensitive for every name-safe writing, case-insensitive for the punctuated ones.
+    prefilter = re.compile(rf"(?:^|[\s,])(?:(?:{alternation(prefixes)})|(?i:{alternation(fold_prefixes)}))")
     return Vocabulary(
         entries=entries,
         title_exact=_freeze(title_exact),
@@ -258,6 +283,8 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         title_trie=title_trie.root,
         name_exact=_freeze(name_exact),
         name_trie=name_trie.root,
+        name_fold=_freeze(name_fold),
+        name_fold_trie=name_fold_trie.root,
         name_prefilter=prefilter,
         position_exact=_freeze(position_exact),
         position_fold=_freeze(position_fold),
