@@ -196,7 +196,7 @@ def cmd_salutations(args: argparse.Namespace) -> int:
     except TitleInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"{rows:,} contacts written to {args.output}")
+    print(f"{rows:,} contact{'' if rows == 1 else 's'} written to {args.output}")
     return 0
 
 

@@ -95,3 +95,26 @@ def test_salutations_unreadable_file_exits_2(tmp_path, capsys):
     missing = tmp_path / "nope.csv"
     assert main(["salutations", str(missing), "-o", str(tmp_path / "out.csv")]) == 2
     assert str(missing) in capsys.readouterr().err
+
+
+def test_salutations_headers_as_people_type_them(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_bytes(
+        "\ufeffSalutation; Title ;First_Name;LAST_NAME;position;country;Kundennr\r\n"
+        "Frau;Mag.a;Eva;Huber;;AT;4711\r\n".encode()
+    )
+    target = tmp_path / "out.csv"
+    assert main(["salutations", str(source), "-o", str(target)]) == 0
+    assert "1 contact written" in capsys.readouterr().out
+    with target.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert rows[0]["Kundennr"] == "4711" and rows[0][" Title "] == "Mag.a"
+    assert rows[0]["salutation_line"] == "Sehr geehrte Frau Mag.a Huber,"
+
+
+def test_salutations_unwritable_output_exits_2(tmp_path, capsys):
+    source = tmp_path / "in.csv"
+    source.write_text("salutation,title,first_name,last_name,position,country\nFrau,,Eva,Huber,,AT\n")
+    target = tmp_path / "missing-dir" / "out.csv"
+    assert main(["salutations", str(source), "-o", str(target)]) == 2
+    assert str(target) in capsys.readouterr().err

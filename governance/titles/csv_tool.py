@@ -49,15 +49,22 @@ def salutations_csv(
         raise TitleInputError(f"{src}: cannot read the file: {exc}") from exc
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise TitleInputError(f"{src}: cannot read the file as CSV: {exc}") from exc
-    missing = [c for c in INPUT_COLUMNS if c not in df.columns]
+    # Headers as people type them: "Salutation", " Title " and "last_name" all count.
+    by_key = {str(c).strip().casefold(): c for c in df.columns}
+    missing = [c for c in INPUT_COLUMNS if c not in by_key]
     if missing:
         raise TitleInputError(
             f"{src}: missing required column(s): {', '.join(missing)} "
             f"(found: {', '.join(map(str, df.columns)) or 'none'})"
         )
-    parsed = parse_contacts(df, config)
-    out = df.drop(columns=[c for c in OUTPUT_COLUMNS if c in df.columns])
+    fields = pd.DataFrame({c: df[by_key[c]] for c in INPUT_COLUMNS}, index=df.index)
+    parsed = parse_contacts(fields, config)
+    out = df.drop(columns=[c for c in df.columns if str(c).strip().casefold() in OUTPUT_COLUMNS])
     for col in OUTPUT_COLUMNS:
         out[col] = parsed[col]
-    out.to_csv(Path(output_path), sep=dialect.delimiter, index=False, encoding="utf-8", lineterminator="\n")
+    target = Path(output_path)
+    try:
+        out.to_csv(target, sep=dialect.delimiter, index=False, encoding="utf-8", lineterminator="\n")
+    except OSError as exc:
+        raise TitleInputError(f"{target}: cannot write the output: {exc.strerror or exc}") from exc
     return len(out)
