@@ -32,3 +32,27 @@ def write_mail_merge_csv(df: pd.DataFrame, path: str | Path) -> Path:
     safe.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
     tmp.replace(path)
     return path
+
+
+class CampaignIntegrityError(RuntimeError):
+    """A campaign list holds contacts it must not hold; nothing was exported."""
+
+
+def export_campaign(warehouse, campaign_table: str, partition_date: str, path: str | Path) -> int:
+    """Export one night of a campaign list for mail merge; returns the rows written.
+
+    The list is checked before anything is written: a contact who opted out or is not
+    salutation-ready stops the export (the asset check reports the same condition in Dagster).
+    """
+    from governance.nightly import campaign_offenders
+
+    offenders = campaign_offenders(warehouse, campaign_table, partition_date)
+    if len(offenders):
+        examples = ", ".join(offenders["contact_id"].astype(str).head(5))
+        raise CampaignIntegrityError(
+            f"{campaign_table} {partition_date}: {len(offenders)} contact(s) opted out or not "
+            f"salutation-ready (e.g. {examples}); not exported"
+        )
+    frame = warehouse.read_partition(campaign_table, partition_date)
+    write_mail_merge_csv(frame, path)
+    return len(frame)

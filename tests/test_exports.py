@@ -32,3 +32,29 @@ def test_mail_merge_csv_opens_in_a_german_excel(tmp_path):
     assert back["salutation_line"].tolist() == frame["salutation_line"].tolist()
     assert back["address_block"].tolist() == ["Frau\nMag.a Eva Größ", "'=cmd|' /C calc'!A0"]
     assert not list(tmp_path.glob("exports/newsletter_at/*.tmp"))
+
+
+def test_a_campaign_with_an_opted_out_contact_is_not_exported(tmp_path):
+    import pytest
+
+    from governance.exports import CampaignIntegrityError, export_campaign
+    from governance.warehouse import Warehouse
+
+    wh = Warehouse(f"sqlite:///{tmp_path / 'wh.sqlite'}")
+    staged = pd.DataFrame(
+        {
+            "contact_id": ["C1", "C2"],
+            "email_opt_out": [False, True],
+            "do_not_contact": [False, False],
+            "is_ready": [True, True],
+        }
+    )
+    wh.replace_partition("crm_contacts_staged", "2026-11-20", staged)
+    wh.replace_partition("campaign_list_x", "2026-11-20", pd.DataFrame({"contact_id": ["C1"]}))
+    target = tmp_path / "x.csv"
+    assert export_campaign(wh, "campaign_list_x", "2026-11-20", target) == 1
+    wh.replace_partition("campaign_list_x", "2026-11-20", pd.DataFrame({"contact_id": ["C1", "C2"]}))
+    target.unlink()
+    with pytest.raises(CampaignIntegrityError, match="C2"):
+        export_campaign(wh, "campaign_list_x", "2026-11-20", target)
+    assert not target.exists()

@@ -5,7 +5,6 @@ from pathlib import Path
 import dagster as dg
 
 from governance.config import GovernanceConfig
-from governance.defs.markdown import md_table
 from governance.defs.resources import WarehouseResource
 from governance.sql_models import ModelProject, SqlModel, run_model
 
@@ -45,20 +44,16 @@ def _model_asset(
         if rows is not None:
             metadata["dagster/row_count"] = rows
         if exporting:
-            from governance.exports import write_mail_merge_csv
+            from governance.exports import CampaignIntegrityError, export_campaign
 
-            frame = wh.read_partition(model.name, partition)
-            path = write_mail_merge_csv(frame, export_path(cfg, root, campaign, partition))
-            context.log.info(f"campaign {campaign}: {len(frame):,} contacts exported to {path}")
+            path = export_path(cfg, root, campaign, partition)
+            try:
+                exported = export_campaign(wh, model.name, partition, path)
+            except CampaignIntegrityError as exc:
+                raise dg.Failure(description=str(exc)) from exc
+            context.log.info(f"campaign {campaign}: {exported:,} contacts exported to {path}")
             metadata["export"] = dg.MetadataValue.path(str(path))
-            metadata["preview"] = dg.MetadataValue.md(
-                md_table(
-                    frame.head(5)[["contact_id", "salutation_line"]].itertuples(index=False),
-                    ("contact_id", "salutation_line"),
-                )
-                if len(frame)
-                else "empty"
-            )
+            metadata["exported_rows"] = dg.MetadataValue.int(exported)
         return dg.MaterializeResult(metadata=metadata)
 
     return _asset
