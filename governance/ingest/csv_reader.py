@@ -323,9 +323,19 @@ class _Reader:
         self, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, nfields: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Lines of nothing but delimiters, quotes and blanks (Excel writes them) carry no record."""
-        content = ~np.isin(arr, np.frombuffer(f'{self.delimiter}" \t\r'.encode(), dtype=np.uint8))
-        before = np.concatenate(([0], np.cumsum(content, dtype=np.int64)))
-        empty = (before[ends] - before[starts]) == 0
+        if not len(starts):
+            return starts, ends, nfields
+        # One byte per byte of the file (a lookup table), reduced per record [start, end): no
+        # cumulative sum over the whole file (8 bytes per byte: 1.8 GB for a 225 MB extract).
+        blank = np.zeros(256, dtype=bool)
+        blank[np.frombuffer(f'{self.delimiter}" \t\r'.encode(), dtype=np.uint8)] = True
+        content = np.empty(len(arr) + 1, dtype=bool)
+        np.logical_not(blank[arr], out=content[:-1])
+        content[-1] = False
+        bounds = np.empty(2 * len(starts), dtype=np.int64)
+        bounds[0::2] = starts
+        bounds[1::2] = ends
+        empty = ~np.logical_or.reduceat(content, bounds)[0::2]
         if empty.any():
             lines = np.searchsorted(self.nl, starts[empty]) + 1
             shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
