@@ -149,7 +149,10 @@ def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> Previo
     previous = last_accepted_partition(warehouse, partition_date)
     if previous is None or not warehouse.has_table(STAGED_TABLE):
         return None
-    frame = warehouse.read_partition(STAGED_TABLE, previous, columns=["contact_id", "has_title", "position"])
+    columns = ["contact_id", "has_title", "position"]
+    frame = warehouse.read_handoff(STAGED_TABLE, previous, columns=columns)
+    if frame is None:
+        frame = warehouse.read_partition(STAGED_TABLE, previous, columns=columns)
     frame["has_title"] = to_bool(frame["has_title"])
     return PreviousNight(partition_date=previous, contacts=frame)
 
@@ -167,7 +170,7 @@ def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNigh
     from governance.quality import apply_record_rules
     from governance.titles import SalutationConfig, parse_contacts
 
-    frame = stg.copy()
+    frame = stg.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     for column in CANONICAL_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str).str.strip()
     frame["source_line"] = pd.to_numeric(frame["source_line"]).astype("int64")
@@ -194,7 +197,9 @@ def stage_contacts(
     previous = previous_accepted_night(warehouse, partition_date)
     progress(f"parsing titles and applying record rules to {len(stg):,} contacts")
     staged = stage_frame(stg, cfg, previous)
-    warehouse.replace_partition(STAGED_TABLE, partition_date, staged)
+    del stg  # its text columns were replaced in staged: free them before the write
+    # The gates read these rows next: a hand-off file spares reading them back from the database.
+    warehouse.replace_partition(STAGED_TABLE, partition_date, staged, handoff=True)
     return StageOutcome(
         rows=len(staged),
         ready=int(staged["is_ready"].sum()),
@@ -209,7 +214,9 @@ def count_flags(flags: pd.Series) -> dict[str, int]:
 
 
 def read_staged(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
-    staged = warehouse.read_partition(STAGED_TABLE, partition_date)
+    staged = warehouse.read_handoff(STAGED_TABLE, partition_date)
+    if staged is None:
+        staged = warehouse.read_partition(STAGED_TABLE, partition_date)
     for column in ("email_opt_out", "do_not_contact", "is_company_contact", "has_title", "is_ready"):
         staged[column] = to_bool(staged[column])
     staged["source_line"] = pd.to_numeric(staged["source_line"]).astype("int64")
@@ -382,10 +389,49 @@ def _run_suite(gx_runner, suite, warehouse: Warehouse, ready: pd.DataFrame, part
         # The validated rows of the night: the same predicate the validated view applies.
         where = f"{PARTITION_COLUMN} = '{check_partition_key(partition_date)}' AND is_ready"
         return gx_runner.run_suite_on_sql(suite, warehouse.url, STAGED_TABLE, where=where)
-    outcome = gx_runner.run_suite_on_dataframe(suite, ready)
+    # Only the columns the suite refers to: GX hashes the whole batch per expectation, and the other
+    # thirty columns of a million rows cost more than the checks themselves.
+    columns = suite_columns(suite, list(ready.columns))
+    frame = ready[columns] if columns is not None else ready
+    outcome = gx_runner.run_suite_on_dataframe(suite, frame)
     if not outcome.success:
-        outcome = gx_runner.run_suite_on_dataframe(suite, ready, with_example_ids=True)
+        outcome = gx_runner.run_suite_on_dataframe(suite, frame, with_example_ids=True)
     return outcome
+
+
+def suite_columns(suite, available: list[str], id_column: str = "contact_id") -> list[str] | None:
+    """The columns of ``available`` a suite's expectations refer to (kwargs and row conditions), in
+    frame order with the id column; None (use every column) when an expectation is table-level or
+    names no column."""
+    import re
+
+    known = set(available)
+    wanted: set[str] = {id_column} & known
+
+    def collect(value, key: str = "") -> bool:
+        found = False
+        if isinstance(value, dict):
+            for k, v in value.items():
+                found = collect(v, k) or found
+        elif isinstance(value, list | tuple):
+            for v in value:
+                found = collect(v, key) or found
+        elif isinstance(value, str):
+            if value in known and ("column" in key or key == "name"):
+                wanted.add(value)
+                found = True
+            elif key == "row_condition":
+                for name in known:
+                    if re.search(rf"\b{re.escape(name)}\b", value):
+                        wanted.add(name)
+        return found
+
+    for expectation in suite.expectations:
+        if expectation.type.startswith("expect_table_"):
+            return None
+        if not collect(dict(expectation.kwargs)):
+            return None
+    return [c for c in available if c in wanted]
 
 
 def cfg_path(root: Path, path: Path) -> Path:
@@ -565,10 +611,13 @@ def retention(warehouse: Warehouse, partition_date: str, nights: int) -> None:
 def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
     """Rows of a campaign list whose contact opted out, must not be contacted or is not ready."""
     true = "TRUE" if warehouse.dialect == "postgresql" else "1"
+    # The night's staged rows are materialised first: joined directly, SQLite walks the partition
+    # index once per campaign row (quadratic); materialised, it joins through an automatic index.
     return warehouse.query(
+        f"WITH s AS MATERIALIZED (SELECT contact_id, email_opt_out, do_not_contact, is_ready "
+        f'FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p) '
         f'SELECT c.contact_id FROM "{campaign_table}" c '
-        f'LEFT JOIN "{STAGED_TABLE}" s '
-        f"ON s.contact_id = c.contact_id AND s.{PARTITION_COLUMN} = c.{PARTITION_COLUMN} "
+        f"LEFT JOIN s ON s.contact_id = c.contact_id "
         f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR s.email_opt_out = {true} "
         f"OR s.do_not_contact = {true} OR s.is_ready <> {true})",
         {"p": check_partition_key(partition_date)},

@@ -20,6 +20,8 @@ from sqlalchemy.engine import Connection, Engine
 
 PARTITION_COLUMN = "partition_date"
 _INSERT_CHUNK = 50_000
+# Which partition of which table has a valid hand-off file (see Warehouse.replace_partition).
+HANDOFF_TABLE = "governance_handoff"
 
 
 def check_partition_key(partition_date: str) -> str:
@@ -43,6 +45,10 @@ def _sql_type(series: pd.Series) -> sa.types.TypeEngine:
 
 def _python_rows(df: pd.DataFrame) -> list[tuple]:
     """Rows as plain Python values (None for missing) for DB-API executemany."""
+    return list(_iter_python_rows(df))
+
+
+def _iter_python_rows(df: pd.DataFrame) -> Iterator[tuple]:
     columns = []
     for name in df.columns:
         col = df[name]
@@ -52,6 +58,8 @@ def _python_rows(df: pd.DataFrame) -> list[tuple]:
             values = col.to_numpy(dtype=object)
             values[col.isna().to_numpy()] = None
             columns.append(values)
+        elif isinstance(col.dtype, pd.StringDtype):
+            columns.append(col.to_numpy(dtype=object, na_value=None))  # one pass, None for missing
         else:
             values = col.astype(object).to_numpy()
             mask = pd.isna(values)
@@ -59,16 +67,28 @@ def _python_rows(df: pd.DataFrame) -> list[tuple]:
                 values = values.copy()
                 values[mask] = None
             columns.append(values)
-    return list(zip(*columns, strict=True)) if columns else []
+    return zip(*columns, strict=True) if columns else iter(())
 
 
 class Warehouse:
     """Plain-Python access to the warehouse (the Dagster resource wraps this)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, handoff_dir: str | Path | None = None) -> None:
         self.url = url
+        self._handoff_dir = Path(handoff_dir) if handoff_dir is not None else None
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def handoff_dir(self) -> Path | None:
+        """Where partition hand-off files live: the folder given (the pipeline passes var/handoff), or
+        next to a SQLite file; None (no hand-off, reads go to the database) for a server database
+        without a configured folder."""
+        if self._handoff_dir is not None:
+            return self._handoff_dir
+        if self.url.startswith("sqlite:///") and ":memory:" not in self.url:
+            return Path(self.url.removeprefix("sqlite:///").split("?")[0]).parent / "handoff"
+        return None
 
     @cached_property
     def engine(self) -> Engine:
@@ -122,8 +142,16 @@ class Warehouse:
                 conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {col_type}')
         return sa.Table(name, metadata, autoload_with=conn)
 
-    def replace_partition(self, table: str, partition_date: str, df: pd.DataFrame) -> int:
-        """Replace one partition of ``table`` with ``df`` in a single transaction; returns rows written."""
+    def replace_partition(
+        self, table: str, partition_date: str, df: pd.DataFrame, *, handoff: bool = False
+    ) -> int:
+        """Replace one partition of ``table`` with ``df`` in a single transaction; returns rows written.
+
+        ``handoff``: also leave the rows as a Parquet file that :meth:`read_handoff` returns instead of
+        reading the partition back from the database (a SQLite read of a million wide rows costs more
+        than everything else in the night). The file is valid only while the token committed with the
+        partition matches it; any later write of the partition drops the token in its transaction.
+        """
         partition_date = check_partition_key(partition_date)
         df = df.copy(deep=False)
         df[PARTITION_COLUMN] = partition_date
@@ -131,7 +159,110 @@ class Warehouse:
             sa_table = self._ensure_table(conn, table, df)
             conn.execute(sa.delete(sa_table).where(sa_table.c[PARTITION_COLUMN] == partition_date))
             self._bulk_insert(conn, table, df)
+            want = handoff and self.handoff_dir is not None
+            handoff_table = self._handoff_table(conn, create=want)
+            if handoff_table is not None:
+                conn.execute(
+                    sa.delete(handoff_table).where(
+                        (handoff_table.c.table_name == table)
+                        & (handoff_table.c[PARTITION_COLUMN] == partition_date)
+                    )
+                )
+                if want:
+                    token = self._write_handoff(conn, table, partition_date, df)
+                    conn.execute(
+                        sa.insert(handoff_table).values(
+                            {"table_name": table, PARTITION_COLUMN: partition_date, "token": token}
+                        )
+                    )
         return len(df)
+
+    # -- hand-off files ---------------------------------------------------------------------------------
+    def _handoff_table(self, conn: Connection, *, create: bool) -> sa.Table | None:
+        table = sa.Table(
+            HANDOFF_TABLE,
+            sa.MetaData(),
+            sa.Column("table_name", sa.Text()),
+            sa.Column(PARTITION_COLUMN, sa.Text()),
+            sa.Column("token", sa.Text()),
+        )
+        if sa.inspect(conn).has_table(HANDOFF_TABLE):
+            return table
+        if not create:
+            return None
+        table.create(conn)
+        return table
+
+    def _handoff_path(self, table: str, partition_date: str) -> Path:
+        assert self.handoff_dir is not None
+        return self.handoff_dir / table / f"{check_partition_key(partition_date)}.parquet"
+
+    def _write_handoff(self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame) -> str:
+        """The partition as a read returns it: the table's column order, the database's types."""
+        import uuid
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = [c for c in self.table_columns(table, conn) if c != PARTITION_COLUMN]
+        stored: dict[str, pd.Series] = {}
+        for name in columns:
+            if name not in df.columns:
+                stored[name] = pd.Series([None] * len(df), dtype=object, index=df.index)
+                continue
+            col = df[name]
+            if col.dtype.kind == "b" and self.dialect != "postgresql":
+                col = col.astype("int64")  # stored as 0/1, read back as integers
+            elif col.dtype.kind not in "biuf":
+                col = col.astype("str")
+            stored[name] = col
+        frame = pd.DataFrame(stored, columns=columns).reset_index(drop=True)
+        token = uuid.uuid4().hex
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = {**(arrow.schema.metadata or {}), b"handoff_token": token.encode()}
+        arrow = arrow.replace_schema_metadata(metadata)
+        path = self._handoff_path(table, partition_date)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{token}.tmp")
+        pq.write_table(arrow, tmp, compression="lz4")
+        tmp.replace(path)
+        # Only the latest written partition keeps its file (a night's file is ~100 MB per million rows);
+        # the others read from the database again.
+        for other in path.parent.glob("*.parquet"):
+            if other != path:
+                other.unlink(missing_ok=True)
+        return token
+
+    def read_handoff(
+        self, table: str, partition_date: str, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The partition from its hand-off file while that is valid, else None (read the database)."""
+        partition_date = check_partition_key(partition_date)
+        if self.handoff_dir is None:
+            return None
+        path = self._handoff_path(table, partition_date)
+        if not path.exists():
+            return None
+        import pyarrow.parquet as pq
+
+        with self.engine.connect() as conn:
+            handoff_table = self._handoff_table(conn, create=False)
+            if handoff_table is None:
+                return None
+            token = conn.execute(
+                sa.select(handoff_table.c.token).where(
+                    (handoff_table.c.table_name == table)
+                    & (handoff_table.c[PARTITION_COLUMN] == partition_date)
+                )
+            ).scalar()
+        if token is None:
+            return None
+        try:
+            if (pq.read_schema(path).metadata or {}).get(b"handoff_token", b"").decode() != token:
+                return None
+            return pq.read_table(path, columns=list(columns) if columns else None).to_pandas()
+        except (OSError, ValueError):
+            return None
 
     def _bulk_insert(self, conn: Connection, table: str, df: pd.DataFrame) -> None:
         if df.empty:
@@ -147,7 +278,7 @@ class Warehouse:
         cursor = conn.connection.driver_connection.cursor()
         try:
             for start in range(0, len(df), _INSERT_CHUNK):
-                cursor.executemany(statement, _python_rows(df.iloc[start : start + _INSERT_CHUNK]))
+                cursor.executemany(statement, _iter_python_rows(df.iloc[start : start + _INSERT_CHUNK]))
         finally:
             cursor.close()
 
@@ -156,8 +287,9 @@ class Warehouse:
         columns = ", ".join(f'"{c}"' for c in df.columns)
         raw = conn.connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-            for row in _python_rows(df):
-                copy.write_row(row)
+            for start in range(0, len(df), _INSERT_CHUNK):  # chunks: Python rows of all 1M cost GBs
+                for row in _iter_python_rows(df.iloc[start : start + _INSERT_CHUNK]):
+                    copy.write_row(row)
 
     def read_partition(
         self, table: str, partition_date: str, columns: Sequence[str] | None = None
@@ -171,9 +303,19 @@ class Warehouse:
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         with self.engine.connect() as conn:
+            if self.dialect == "sqlite" and "\\:" not in sql:
+                # sqlite3 takes the same :name parameters; its own cursor skips SQLAlchemy's Row objects.
+                cursor = conn.connection.driver_connection.cursor()
+                try:
+                    cursor.execute(sql, params or {})
+                    names = [d[0] for d in cursor.description or ()]
+                    return _frame_from_cursor(names, cursor.fetchmany)
+                finally:
+                    cursor.close()
             result = conn.execute(sa.text(sql), params or {})
-            rows = result.fetchall()
-            return pd.DataFrame.from_records(rows, columns=list(result.keys()))
+            if not result.returns_rows:
+                return pd.DataFrame()
+            return _frame_from_cursor(list(result.keys()), result.fetchmany)
 
     def scalar(self, sql: str, params: dict | None = None):
         with self.engine.connect() as conn:
@@ -188,10 +330,90 @@ class Warehouse:
                     conn.execute(
                         sa.text(f'DELETE FROM "{table}" WHERE {PARTITION_COLUMN} < :p'), {"p": keep_from}
                     )
+            handoff_table = self._handoff_table(conn, create=False)
+            if handoff_table is not None:
+                conn.execute(
+                    sa.delete(handoff_table).where(
+                        handoff_table.c.table_name.in_(list(tables))
+                        & (handoff_table.c[PARTITION_COLUMN] < keep_from)
+                    )
+                )
+        if self.handoff_dir is not None:
+            for table in tables:
+                folder = self.handoff_dir / table
+                if folder.is_dir():
+                    for path in folder.glob("*.parquet"):
+                        if path.stem < keep_from:
+                            path.unlink(missing_ok=True)
 
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def _PLAIN_ARROW_TYPE(kind) -> bool:  # noqa: N802 - reads as a predicate on types
+    """Types whose pandas form equals what from_records infers (others: dates, decimals... fall back)."""
+    import pyarrow as pa
+
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_int64(kind)
+        or pa.types.is_float64(kind)
+        or (pa.types.is_boolean(kind))
+    )
+
+
+def _frame_from_cursor(names: list[str], fetchmany, chunk: int = _INSERT_CHUNK) -> pd.DataFrame:
+    """A result as a DataFrame, built column by column through Arrow, one chunk of rows at a time
+    (the Python objects of a chunk are freed before the next is fetched).
+
+    Same dtypes as ``DataFrame.from_records`` gives: text -> str (NaN for NULL), integers -> int64
+    (float64 when NULLs), reals -> float64, booleans; a column Arrow cannot type alike (mixed SQLite
+    storage classes, dates, decimals) falls back to pandas inference on its Python values.
+    """
+    import pyarrow as pa
+
+    arrays: list[list] = [[] for _ in names]  # per column: Arrow arrays, or Python tuples once "fallback"
+    fallback = [False] * len(names)
+    fetched = False
+    while True:
+        rows = fetchmany(chunk)
+        if not rows:
+            break
+        fetched = True
+        for i, values in enumerate(zip(*rows, strict=True)):
+            if not fallback[i]:
+                try:
+                    array = pa.array(values)
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    array = None
+                if array is not None and (pa.types.is_null(array.type) or _PLAIN_ARROW_TYPE(array.type)):
+                    arrays[i].append(array)
+                    continue
+                fallback[i] = True
+                arrays[i] = [tuple(a.to_pylist()) for a in arrays[i]]
+            arrays[i].append(values)
+        del rows
+    if not fetched:
+        return pd.DataFrame.from_records([], columns=names)
+    columns: dict[str, pd.Series] = {}
+    for i, name in enumerate(names):
+        parts = arrays[i]
+        arrow = None
+        if not fallback[i]:
+            kinds = {a.type for a in parts if not pa.types.is_null(a.type)}
+            if len(kinds) == 1:
+                kind = kinds.pop()
+                arrow = pa.chunked_array([a.cast(kind) if pa.types.is_null(a.type) else a for a in parts])
+            else:  # all NULL, or integers in one chunk and reals in another: let pandas decide
+                parts = [tuple(a.to_pylist()) for a in parts]
+        if arrow is not None:
+            columns[name] = arrow.to_pandas()
+        else:
+            values = [v for p in parts for v in p]
+            columns[name] = pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
+        arrays[i] = []
+    return pd.DataFrame(columns, columns=names)
 
 
 def to_bool(series: pd.Series) -> pd.Series:

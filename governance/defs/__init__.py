@@ -91,5 +91,9 @@ def build_definitions(cfg: GovernanceConfig, root: Path) -> dg.Definitions:
         asset_checks=checks,
         jobs=[nightly_job],
         schedules=[schedule],
-        resources={"warehouse": WarehouseResource(url=cfg.resolved_warehouse_url(root))},
+        resources={
+            "warehouse": WarehouseResource(
+                url=cfg.resolved_warehouse_url(root), handoff_dir=str(cfg.paths.resolve(root).var / "handoff")
+            )
+        },
     )
