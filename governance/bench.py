@@ -55,6 +55,7 @@ STAGES = (
 TARGET_SECONDS_1M = 60.0
 TARGET_RSS_MB = 2048.0
 TARGET_FLOOR_RATIO = 25.0
+TARGET_TITLES_PER_S = 1_000_000
 TARGET_GROWTH = 12.0
 
 
@@ -299,7 +300,7 @@ def child_titles(size: int) -> dict[str, Any]:
     from governance.titles import bench as titles_bench
 
     with contextlib.redirect_stdout(io.StringIO()) as out:
-        figures = titles_bench.main(n=size, repeat=1)
+        figures = titles_bench.main(n=size, repeat=3)
     figures["printed"] = out.getvalue()
     figures["peak_rss_mb"] = _peak_rss_mb()
     return figures
@@ -358,7 +359,8 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "met": e2e["total_s"] <= TARGET_SECONDS_1M,
                     }
                 )
-            if size == 1_000_000 or size == max(sizes):
+            if db == "sqlite" and (size == 1_000_000 or size == max(sizes)):
+                # The memory target is the embedded default's; PostgreSQL's RSS is in the table.
                 peak = max(e2e.get("peak_rss_mb", 0), run.get("stages", {}).get("peak_rss_mb", 0))
                 targets.append(
                     {
@@ -367,16 +369,16 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "met": peak <= TARGET_RSS_MB,
                     }
                 )
-                if floor.get("pyarrow_read_csv_s"):
-                    ratio = e2e["total_s"] / floor["pyarrow_read_csv_s"]
-                    ratio_pd = e2e["total_s"] / floor["pandas_read_csv_s"]
-                    targets.append(
-                        {
-                            "target": f"{size:,} on {db}: end to end <= 25 x bare CSV read (pyarrow)",
-                            "observed": f"{ratio:.1f} x (pandas.read_csv: {ratio_pd:.1f} x)",
-                            "met": ratio <= TARGET_FLOOR_RATIO,
-                        }
-                    )
+            if (size == 1_000_000 or size == max(sizes)) and floor.get("pyarrow_read_csv_s"):
+                ratio = e2e["total_s"] / floor["pyarrow_read_csv_s"]
+                ratio_pd = e2e["total_s"] / floor["pandas_read_csv_s"]
+                targets.append(
+                    {
+                        "target": f"{size:,} on {db}: end to end <= 25 x bare CSV read (pyarrow)",
+                        "observed": f"{ratio:.1f} x (pandas.read_csv: {ratio_pd:.1f} x)",
+                        "met": ratio <= TARGET_FLOOR_RATIO,
+                    }
+                )
         small = runs.get(f"{db}_100000", {}).get("dagster", {})
         big = runs.get(f"{db}_1000000", {}).get("dagster", {})
         if "total_s" in small and "total_s" in big:
@@ -388,6 +390,19 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": growth <= TARGET_GROWTH,
                 }
             )
+    titles = results.get("titles") or {}
+    if titles.get("parse_contacts_records_per_s"):
+        best, first = (
+            titles["parse_contacts_records_per_s"],
+            titles.get("parse_contacts_first_call_records_per_s", 0),
+        )
+        targets.append(
+            {
+                "target": "title engine >= 1,000,000 records/s (best of 3)",
+                "observed": f"{best:,.0f} records/s (first call in a fresh process: {first:,.0f})",
+                "met": best >= TARGET_TITLES_PER_S,
+            }
+        )
     return targets
 
 
