@@ -161,7 +161,11 @@ def night_summary(
         )
         lines.append(f"  validated:      {validated:,}")
         lines.append(f"  quarantined:    {quarantined:,}")
-    lines.append(f"  checks:         {len(checks) - len(failed)} passed, {len(failed)} failed")
+    blocking = sum(1 for c in failed if c.severity.value == "ERROR")
+    lines.append(
+        f"  checks:         {len(checks) - len(failed)} passed, {len(failed)} failed "
+        f"({blocking} blocking ERROR, {len(failed) - blocking} WARN)"
+    )
     for c in sorted(failed, key=lambda c: (c.severity.value, c.check_name)):
         observed = c.metadata.get("observed")
         shown = f": observed {observed.value:g}" if observed is not None else ""
@@ -182,6 +186,14 @@ def night_summary(
             lines.append(f"  campaign {name}: built{where}")
         else:
             lines.append(f"  campaign {name}: BLOCKED (a blocking gate failed)")
+    alerts = [
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "owner_alerts"
+    ]
+    if alerts:
+        where = f" -> {cfg.paths.resolve(root).outbox / partition}" if cfg.alerts.channel == "outbox" else ""
+        lines.append(f"  owner digests:  {alerts[0]['digests_sent'].value} via {cfg.alerts.channel}{where}")
     lines.append(f"  warehouse:      {warehouse.display_url}")
     lines.append(f"  Dagster UI:     make ui  (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
     return "\n".join(lines)

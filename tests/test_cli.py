@@ -33,7 +33,8 @@ def test_run_with_sample_prints_the_night(run_config, tmp_path, capsys):
     assert (tmp_path / "landing" / "contacts_2026-11-20.csv").exists()
     assert "rows in:        800" in out
     assert "validated:" in out and "quarantined:" in out
-    assert "checks:" in out
+    assert "checks:" in out and "blocking ERROR" in out
+    assert "owner digests:" in out
     assert "campaign newsletter_at: built ->" in out
     assert (tmp_path / "var" / "exports" / "newsletter_at" / "2026-11-20.csv").exists()
     assert "crm_contacts_staged ..." in out  # progress while it runs
