@@ -182,19 +182,19 @@ def _verdict_sentence(verdict: str, failed_gates: Sequence[str]) -> str:
 
 
 def _intro(count: int, partition_date: str, unassigned: bool) -> str:
-    noun = "Kontakt ist" if count == 1 else "Kontakte sind"
+    verb = "ist" if count == 1 else "sind"
+    night = f"bei der nächtlichen Prüfung der CRM-Kontakte (Nacht {partition_date}) {verb}"
     if unassigned:
+        noun = "Kontakt" if count == 1 else "Kontakte"
         return (
-            f"bei der nächtlichen Prüfung der CRM-Kontakte (Nacht {partition_date}) {count} {noun} "
-            f"aufgefallen, {'dem' if count == 1 else 'denen'} keine erreichbare Betreuerin bzw. "
-            "kein erreichbarer Betreuer zugeordnet ist. "
+            f"{night} {count} {noun} aufgefallen, {'dem' if count == 1 else 'denen'} keine erreichbare "
+            "Betreuerin bzw. kein erreichbarer Betreuer zugeordnet ist. "
             "Bitte ordnen Sie diese Datensätze im CRM zu oder korrigieren Sie sie."
         )
-    mine = "Ihrer Kontakte ist" if count == 1 else "Ihrer Kontakte sind"
+    mine = "einer Ihrer Kontakte" if count == 1 else f"{count} Ihrer Kontakte"
     return (
-        f"bei der nächtlichen Prüfung der CRM-Kontakte (Nacht {partition_date}) {count} {mine} "
-        "aufgefallen. Wir bitten Sie, diese Datensätze im CRM zu korrigieren; die Änderungen werden "
-        "in der nächsten Nacht übernommen."
+        f"{night} {mine} aufgefallen. Wir bitten Sie, diese Datensätze im CRM zu korrigieren; "
+        "die Änderungen werden in der nächsten Nacht übernommen."
     )
 
 
