@@ -341,9 +341,10 @@ def evaluate_gates(
             severity=gates.position_loss.severity,
         )
     )
+    malformed = _malformed_count(warehouse, partition_date)
     results.append(
         batch_gates.volume(
-            len(staged),
+            len(staged) + malformed,  # the extract's size: malformed rows were delivered too
             int(previous["rows"]) if previous is not None else None,
             tolerance=gates.volume.tolerance,
             severity=gates.volume.severity,
@@ -351,7 +352,10 @@ def evaluate_gates(
     )
     results.append(
         batch_gates.quarantine_share(
-            staged, max_share=gates.quarantine_share.max_share, severity=gates.quarantine_share.severity
+            staged,
+            max_share=gates.quarantine_share.max_share,
+            severity=gates.quarantine_share.severity,
+            malformed=malformed,
         )
     )
     results.extend(batch_gates.record_rule_gates(staged, dict(cfg.rules)))
@@ -365,7 +369,7 @@ def evaluate_gates(
         partition_date=partition_date,
         results=tuple(results),
         accepted=accepted,
-        rows=len(staged),
+        rows=len(staged) + malformed,
         ready=len(ready),
         title_coverage=titled / len(staged) if len(staged) else 0.0,
         position_completeness=(
@@ -378,6 +382,16 @@ def evaluate_gates(
     timings["report"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     return outcome
+
+
+def _malformed_count(warehouse: Warehouse, partition_date: str) -> int:
+    if not warehouse.has_table(REJECTS_TABLE):
+        return 0
+    return int(
+        warehouse.scalar(
+            f'SELECT COUNT(*) FROM "{REJECTS_TABLE}" WHERE {PARTITION_COLUMN} = :p', {"p": partition_date}
+        )
+    )
 
 
 def _run_suite(gx_runner, suite, warehouse: Warehouse, ready: pd.DataFrame, partition_date: str):
@@ -602,10 +616,38 @@ def retention(warehouse: Warehouse, partition_date: str, nights: int) -> None:
     from datetime import date, timedelta
 
     keep_from = (date.fromisoformat(partition_date) - timedelta(days=nights)).isoformat()
-    warehouse.delete_partitions_before([RAW_TABLE, REJECTS_TABLE, STAGED_TABLE, QUARANTINE_TABLE], keep_from)
+    # The last accepted night is the loss gates' baseline: it stays however old it is.
+    baseline = last_accepted_partition(warehouse, partition_date)
+    warehouse.delete_partitions_before(
+        [RAW_TABLE, REJECTS_TABLE, STAGED_TABLE, QUARANTINE_TABLE], keep_from, keep=baseline
+    )
 
 
 # ------------------------------------------------------------------------------------------- campaigns
+
+
+def withdraw_campaigns(
+    warehouse: Warehouse, tables: list[str], partition_date: str, export_files: list[Path]
+) -> list[str]:
+    """Remove a blocked night's campaign rows and exports (left from an earlier, accepted run of the
+    same night); returns what was removed."""
+    partition_date = check_partition_key(partition_date)
+    removed: list[str] = []
+    with warehouse.begin() as conn:
+        import sqlalchemy as sa
+
+        for table in tables:
+            if sa.inspect(conn).has_table(table):
+                deleted = conn.execute(
+                    sa.text(f'DELETE FROM "{table}" WHERE {PARTITION_COLUMN} = :p'), {"p": partition_date}
+                ).rowcount
+                if deleted:
+                    removed.append(f"{table}: {deleted} rows")
+    for path in export_files:
+        if path.exists():
+            path.unlink()
+            removed.append(str(path))
+    return removed
 
 
 def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
@@ -685,8 +727,12 @@ def fix_list(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
 
 
 def night_verdict(warehouse: Warehouse, partition_date: str) -> tuple[str, list[str]]:
-    """("ACCEPTED" | "BLOCKED", failed ERROR gates) as the quality gates recorded them."""
+    """("ACCEPTED" | "BLOCKED" | "NOT EVALUATED", failed ERROR gates) as the quality gates recorded them."""
+    if not warehouse.has_table(GATE_RESULTS_TABLE):
+        return "NOT EVALUATED", []
     results = read_gate_results(warehouse, partition_date)
+    if results.empty:
+        return "NOT EVALUATED", []
     failed = results[(results["passed_flag"] == 0) & (results["severity"] == "ERROR")]["gate"].tolist()
     return ("BLOCKED" if failed else "ACCEPTED"), failed
 

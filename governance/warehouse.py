@@ -321,14 +321,21 @@ class Warehouse:
         with self.engine.connect() as conn:
             return conn.execute(sa.text(sql), params or {}).scalar()
 
-    def delete_partitions_before(self, tables: Sequence[str], keep_from: str) -> None:
-        """Retention: drop partitions older than ``keep_from`` from the given tables."""
+    def delete_partitions_before(
+        self, tables: Sequence[str], keep_from: str, keep: str | None = None
+    ) -> None:
+        """Retention: drop partitions older than ``keep_from`` from the given tables, except ``keep``."""
         keep_from = check_partition_key(keep_from)
+        spared = check_partition_key(keep) if keep else ""
         with self.begin() as conn:
             for table in tables:
                 if sa.inspect(conn).has_table(table):
                     conn.execute(
-                        sa.text(f'DELETE FROM "{table}" WHERE {PARTITION_COLUMN} < :p'), {"p": keep_from}
+                        sa.text(
+                            f'DELETE FROM "{table}" '
+                            f"WHERE {PARTITION_COLUMN} < :p AND {PARTITION_COLUMN} <> :k"
+                        ),
+                        {"p": keep_from, "k": spared},
                     )
             handoff_table = self._handoff_table(conn, create=False)
             if handoff_table is not None:
@@ -336,6 +343,7 @@ class Warehouse:
                     sa.delete(handoff_table).where(
                         handoff_table.c.table_name.in_(list(tables))
                         & (handoff_table.c[PARTITION_COLUMN] < keep_from)
+                        & (handoff_table.c[PARTITION_COLUMN] != spared)
                     )
                 )
         if self.handoff_dir is not None:
@@ -343,7 +351,7 @@ class Warehouse:
                 folder = self.handoff_dir / table
                 if folder.is_dir():
                     for path in folder.glob("*.parquet"):
-                        if path.stem < keep_from:
+                        if path.stem < keep_from and path.stem != spared:
                             path.unlink(missing_ok=True)
 
     def dispose(self) -> None:

@@ -175,3 +175,72 @@ def test_malformed_rows_are_quarantined_with_file_and_line(tmp_path, sqlite_url)
     assert malformed["source_line"].tolist() == [6]
     assert malformed["source_file"].iloc[0].endswith(path.name)
     assert night.count(nightly.VALIDATED_VIEW) + night.count(nightly.QUARANTINE_TABLE) == 201
+
+
+def test_a_blocked_rerun_withdraws_the_nights_campaign_lists(tmp_path, sqlite_url):
+    cfg = night_config(tmp_path, sqlite_url)
+    base = clean_contacts(N, seed=61)
+    accepted_first_night(cfg, tmp_path, base)
+    second = next_night(base, seed=62, night=date.fromisoformat(SECOND))
+    assert run_night(cfg, tmp_path, SECOND, second).result.success
+    export = tmp_path / "var" / "exports" / "newsletter_at" / f"{SECOND}.csv"
+    assert export.exists()
+
+    lost = next_night(base, seed=62, night=date.fromisoformat(SECOND), lose_titles=0.3)
+    rerun = run_night(cfg, tmp_path, SECOND, lost)
+
+    assert_blocked_by(rerun, "title_loss")
+    assert not export.exists()
+    assert rerun.count("campaign_list_newsletter_at") == 0
+    assert rerun.count("campaign_list_customer_letter_dach") == 0
+
+
+def test_a_campaign_materialised_alone_refuses_a_blocked_night(tmp_path, sqlite_url):
+    import dagster as dg
+
+    from governance.defs import build_definitions
+
+    cfg = night_config(tmp_path, sqlite_url)
+    base = clean_contacts(N, seed=63)
+    accepted_first_night(cfg, tmp_path, base)
+    assert_blocked_by(run_night(cfg, tmp_path, SECOND, base.iloc[: int(N * 0.7)]), "volume")
+
+    defs = build_definitions(cfg, tmp_path)
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(
+        partition_key=SECOND,
+        asset_selection=[dg.AssetKey("campaign_list_newsletter_at")],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "blocked (volume)" in failure.event_specific_data.error.message
+    assert not (tmp_path / "var" / "exports" / "newsletter_at" / f"{SECOND}.csv").exists()
+
+
+def test_retention_keeps_the_baseline_of_the_loss_gates(tmp_path, sqlite_url):
+    cfg = night_config(tmp_path, sqlite_url, retention_nights=8)
+    base = clean_contacts(N, seed=64)
+    early, late = "2026-11-05", "2026-11-16"  # 11 nights apart, retention keeps 8
+    assert run_night(cfg, tmp_path, early, base).result.success
+    lost = next_night(base, seed=65, night=date.fromisoformat(late), lose_titles=0.1)
+    night = run_night(cfg, tmp_path, late, lost)
+
+    assert_blocked_by(night, "title_loss")
+    assert night.checks["title_loss"].metadata["observed"].value > 0.05
+
+
+def test_malformed_rows_count_in_quarantine_share_and_volume(tmp_path, sqlite_url):
+    cfg = night_config(tmp_path, sqlite_url)
+    extract = clean_contacts(600, seed=66)
+    lines = extract.to_csv(index=False).splitlines()
+    broken = [line + ",extra" if i % 6 == 0 else line for i, line in enumerate(lines[1:], start=1)]
+    path = tmp_path / "landing" / f"contacts_{FIRST}.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join([lines[0], *broken]) + "\n", encoding="utf-8")
+    night = run_night(cfg, tmp_path, FIRST, None)
+
+    assert_blocked_by(night, "quarantine_share")
+    assert night.checks["quarantine_share"].metadata["observed"].value == pytest.approx(100 / 600)
+    assert night.count(nightly.VALIDATED_VIEW) + night.count(nightly.QUARANTINE_TABLE) == 600

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -12,7 +13,7 @@ from governance.config import ConfigError, GovernanceConfig
 from governance.defs.assets import build_core_assets
 from governance.defs.checks import build_campaign_check, build_gate_checks
 from governance.defs.resources import WarehouseResource
-from governance.defs.sql_assets import CAMPAIGN_PREFIX, build_model_assets, campaign_name
+from governance.defs.sql_assets import CAMPAIGN_PREFIX, build_model_assets, campaign_name, export_path
 from governance.sql_models import ModelProject, load_models
 
 NIGHTLY_JOB = "nightly_contacts_job"
@@ -67,9 +68,10 @@ def check_configuration(cfg: GovernanceConfig, root: Path) -> tuple[ModelProject
 def build_definitions(cfg: GovernanceConfig, root: Path) -> dg.Definitions:
     project, suite_names = check_configuration(cfg, root)
     partitions_def = partitions_for(cfg)
-    core = build_core_assets(cfg, root, partitions_def)
-    models = build_model_assets(project, cfg, root, partitions_def)
     campaign_models = [n for n in project.order if n.startswith(CAMPAIGN_PREFIX)]
+    exports = {name: partial(export_path, cfg, root, campaign_name(name)) for name in campaign_models}
+    core = build_core_assets(cfg, root, partitions_def, exports)
+    models = build_model_assets(project, cfg, root, partitions_def)
     checks = [build_gate_checks(nightly.gate_names(suite_names), partitions_def)]
     checks += [build_campaign_check(name, partitions_def) for name in campaign_models]
     nightly_job = dg.define_asset_job(

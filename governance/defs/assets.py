@@ -1,5 +1,6 @@
 """The night's assets: thin wrappers around governance.nightly, adding Dagster metadata."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -13,8 +14,13 @@ GROUP = "crm_contacts"
 
 
 def build_core_assets(
-    cfg: GovernanceConfig, root: Path, partitions_def: dg.PartitionsDefinition
+    cfg: GovernanceConfig,
+    root: Path,
+    partitions_def: dg.PartitionsDefinition,
+    campaign_exports: dict[str, Callable[[str], Path]],
 ) -> list[dg.AssetsDefinition]:
+    """``campaign_exports``: campaign table -> its export file for a night (withdrawn when blocked)."""
+
     @dg.asset(
         name=nightly.RAW_TABLE,
         group_name=GROUP,
@@ -83,11 +89,22 @@ def build_core_assets(
         "records the verdict in quality_gate_results and quality_history.",
     )
     def crm_contacts_quality_gates(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        outcome = nightly.evaluate_gates(cfg, root, warehouse.get(), context.partition_key, context.log.info)
+        wh = warehouse.get()
+        outcome = nightly.evaluate_gates(cfg, root, wh, context.partition_key, context.log.info)
         for failed in outcome.failed_errors:
             context.log.error(
                 f"gate {failed.name} failed: observed {failed.observed:g}, {failed.description}"
             )
+        if not outcome.accepted:
+            # An earlier accepted run of this night may have left lists behind: they must not go out.
+            removed = nightly.withdraw_campaigns(
+                wh,
+                list(campaign_exports),
+                context.partition_key,
+                [path_of(context.partition_key) for path_of in campaign_exports.values()],
+            )
+            for item in removed:
+                context.log.warning(f"blocked night: withdrew {item}")
         return dg.MaterializeResult(
             metadata={
                 "accepted": dg.MetadataValue.bool(outcome.accepted),

@@ -39,6 +39,15 @@ def _model_asset(
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.get()
         partition = context.partition_key
+        if campaign is not None:
+            # Materialised alone (not behind the blocking checks), a campaign still needs an accepted night.
+            from governance import nightly
+
+            verdict, failed = nightly.night_verdict(wh, partition)
+            if verdict != "ACCEPTED":
+                reason = ", ".join(failed) or "no gate evaluation"
+                message = f"night {partition} is {verdict.lower()} ({reason}): campaign {campaign} not built"
+                raise dg.Failure(description=message)
         rows = run_model(wh, model, None if model.materialized == "view" else partition)
         metadata: dict = {"warehouse": wh.display_url}
         if rows is not None:

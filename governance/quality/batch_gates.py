@@ -262,13 +262,20 @@ def record_rule_gates(flagged: pd.DataFrame, severities: Mapping[str, str] | Non
     return results
 
 
-def quarantine_share(flagged: pd.DataFrame, max_share: float = 0.10, severity: str = "ERROR") -> GateResult:
-    """Share of records that are not ready; above ``max_share`` the night is blocked."""
+def quarantine_share(
+    flagged: pd.DataFrame, max_share: float = 0.10, severity: str = "ERROR", malformed: int = 0
+) -> GateResult:
+    """Share of input rows that are not ready; above ``max_share`` the night is blocked.
+
+    ``malformed``: rows of the extract that never became records (they are quarantined too), so a
+    night that loses a sixth of its rows to broken quoting does not pass as clean.
+    """
     sev = _severity(severity)
     ready = flagged["is_ready"].to_numpy(dtype=bool, na_value=False)
-    n = len(ready)
     not_ready = ~ready
-    observed = float(not_ready.mean()) if n else 0.0
+    n = len(ready) + int(malformed)
+    quarantined = int(not_ready.sum()) + int(malformed)
+    observed = quarantined / n if n else 0.0
     return GateResult(
         name="quarantine_share",
         passed=observed <= max_share + _EPS,
@@ -277,5 +284,5 @@ def quarantine_share(flagged: pd.DataFrame, max_share: float = 0.10, severity: s
         threshold=float(max_share),
         description=f"share of records quarantined (not ready) must be at most {max_share:.0%}",
         example_ids=_examples(flagged, not_ready),
-        details={"rows": n, "quarantined": int(not_ready.sum())},
+        details={"rows": n, "quarantined": quarantined, "malformed": int(malformed)},
     )
