@@ -565,11 +565,18 @@ def read_gate_results(warehouse: Warehouse, partition_date: str) -> pd.DataFrame
 
 def publish_validated(warehouse: Warehouse, partition_date: str) -> dict[str, int]:
     """The validated contacts are a view over the staged table: ready records, never a copy."""
+    # Re-created every night: PostgreSQL fixes the columns of SELECT * when a view is created, so a
+    # column the staged table gained since would otherwise never reach the campaign models.
     with warehouse.begin() as conn:
-        if not _has_view(warehouse, conn, VALIDATED_VIEW):
-            ready = "is_ready" if warehouse.dialect == "postgresql" else "is_ready = 1"
+        if warehouse.dialect == "postgresql":
             conn.exec_driver_sql(
-                f'CREATE VIEW "{VALIDATED_VIEW}" AS SELECT * FROM "{STAGED_TABLE}" WHERE {ready}'
+                f'CREATE OR REPLACE VIEW "{VALIDATED_VIEW}" AS SELECT * FROM "{STAGED_TABLE}" WHERE is_ready'
+            )
+        else:
+            if _has_view(warehouse, conn, VALIDATED_VIEW):
+                conn.exec_driver_sql(f'DROP VIEW "{VALIDATED_VIEW}"')
+            conn.exec_driver_sql(
+                f'CREATE VIEW "{VALIDATED_VIEW}" AS SELECT * FROM "{STAGED_TABLE}" WHERE is_ready = 1'
             )
     rows = warehouse.scalar(
         f'SELECT COUNT(*) FROM "{VALIDATED_VIEW}" WHERE {PARTITION_COLUMN} = :p', {"p": partition_date}

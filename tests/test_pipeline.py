@@ -115,3 +115,19 @@ def test_country_normalisation_reuses_the_engine_reading():
 
     values = pd.Series(["Österreich", " at", "Deutschland", "", None, "Italien", "Liechtenstein", "schweiz"])
     assert normalise_country(values).tolist() == ["AT", "AT", "DE", "", "", "ITALIEN", "LI", "CH"]
+
+
+def test_validated_view_follows_new_staged_columns(warehouse_url):
+    from governance.warehouse import Warehouse
+
+    wh = Warehouse(warehouse_url)
+    frame = pd.DataFrame({"contact_id": ["C1", "C2"], "is_ready": [True, False]})
+    wh.replace_partition(nightly.STAGED_TABLE, "2026-11-20", frame)
+    assert nightly.publish_validated(wh, "2026-11-20") == {"rows": 1}
+    wh.replace_partition(nightly.STAGED_TABLE, "2026-11-21", frame.assign(salutation_line=["a", "b"]))
+    nightly.publish_validated(wh, "2026-11-21")
+    columns = wh.query(
+        f'SELECT * FROM "{nightly.VALIDATED_VIEW}" WHERE partition_date = :p', {"p": "2026-11-21"}
+    )
+    assert "salutation_line" in columns.columns and columns["contact_id"].tolist() == ["C1"]
+    wh.dispose()
