@@ -297,3 +297,38 @@ def test_postgres_query(postgres_schema):
     query = f'SELECT id, last_name, date_modified, deleted FROM "{schema}".contacts ORDER BY id'
     ex = read_sql_extract(POSTGRES_URL, query=query, modified_since=dt.datetime(2023, 1, 1))
     assert ex.contacts["contact_id"].tolist() == ["c1", "c2"]
+
+
+@pytest.mark.mariadb
+def test_contact_in_two_accounts_is_one_record(mariadb_schema):
+    engine, schema = mariadb_schema
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(f"INSERT INTO `{schema}`.accounts (id, name, deleted) VALUES ('a2', 'Zweit AG', 0)")
+        )
+        conn.execute(
+            sa.text(
+                f"INSERT INTO `{schema}`.accounts_contacts (id, contact_id, account_id, deleted) "
+                "VALUES ('ac2', 'c1', 'a2', 0)"
+            )
+        )
+    extract = read_sql_extract(engine, "suitecrm", table=f"{schema}.contacts")
+    ids = extract.contacts["contact_id"].tolist()
+    assert sorted(ids) == ["c1", "c2"]
+    assert extract.contacts.set_index("contact_id").loc["c1", "company"] == "Müller GmbH"  # a1 sorts first
+    assert any("several accounts" in w for w in extract.warnings)
+
+
+@pytest.mark.mariadb
+def test_deleted_column_in_any_case_is_honoured(mariadb_schema):
+    engine, schema = mariadb_schema
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"ALTER TABLE `{schema}`.contacts CHANGE deleted Deleted SMALLINT"))
+    extract = read_sql_extract(engine, "suitecrm", table=f"{schema}.contacts")
+    assert sorted(extract.contacts["contact_id"]) == ["c1", "c2"]
+    queried = read_sql_extract(
+        engine,
+        "suitecrm",
+        query=f"SELECT id, salutation, first_name, last_name, title, Deleted FROM `{schema}`.contacts",
+    )
+    assert sorted(queried.contacts["contact_id"]) == ["c1", "c2"]

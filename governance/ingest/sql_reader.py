@@ -52,6 +52,11 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
         raise ExtractError(f"table {table!r} does not exist", file=_source_name(conn.engine.url, table))
     md = sa.MetaData()
     c = sa.Table(name, md, autoload_with=conn, schema=schema)
+    contact_id = _column(c, "id")
+    if contact_id is None:
+        raise ExtractError(
+            f"table {table!r} has no id column", file=_source_name(conn.engine.url, table), field="id"
+        )
     columns: list[Any] = [c]
     joined: Any = c
 
@@ -63,7 +68,9 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
         return sa.Table(tname, md, autoload_with=conn, schema=schema).alias(alias)
 
     def not_deleted(t) -> Any:
-        col = t.c.deleted
+        col = _column(t, "deleted")
+        if col is None:
+            return sa.true()
         return sa.or_(col.is_(None), col == (sa.false() if isinstance(col.type, sa.Boolean) else 0))
 
     def is_one(col) -> Any:
@@ -74,7 +81,7 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
         joined = joined.outerjoin(
             rel,
             sa.and_(
-                rel.c.bean_id == c.c.id,
+                rel.c.bean_id == contact_id,
                 rel.c.bean_module == "Contacts",
                 is_one(rel.c.primary_address),
                 not_deleted(rel),
@@ -85,15 +92,16 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
         warnings.append("tables email_addr_bean_rel/email_addresses absent: email will be empty")
     if has("accounts_contacts", "accounts"):
         ac, acc = reflect("accounts_contacts", "ac"), reflect("accounts", "acc")
-        joined = joined.outerjoin(ac, sa.and_(ac.c.contact_id == c.c.id, not_deleted(ac))).outerjoin(
+        joined = joined.outerjoin(ac, sa.and_(ac.c.contact_id == contact_id, not_deleted(ac))).outerjoin(
             acc, sa.and_(acc.c.id == ac.c.account_id, not_deleted(acc))
         )
         columns += [acc.c.id.label("account_id"), acc.c.name.label("account_name")]
     else:
         warnings.append("tables accounts_contacts/accounts absent: company will be empty")
-    if has("users") and "assigned_user_id" in c.c:
+    assigned = _column(c, "assigned_user_id")
+    if has("users") and assigned is not None:
         users = reflect("users", "u")
-        joined = joined.outerjoin(users, users.c.id == c.c.assigned_user_id)
+        joined = joined.outerjoin(users, users.c.id == assigned)
         columns.append(users.c.user_name.label("assigned_user_name"))
         if has("email_addr_bean_rel", "email_addresses"):
             urel, uaddr = reflect("email_addr_bean_rel", "urel"), reflect("email_addresses", "uea")
@@ -107,13 +115,19 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
                 ),
             ).outerjoin(uaddr, sa.and_(uaddr.c.id == urel.c.email_address_id, not_deleted(uaddr)))
             columns.append(uaddr.c.email_address.label("assigned_user_email"))
-    stmt = sa.select(*columns).select_from(joined)
-    if "deleted" in c.c:
-        stmt = stmt.where(not_deleted(c))
-    if modified_since is not None:
-        stmt = stmt.where(c.c.date_modified >= modified_since)
-    order = [c.c.date_modified, c.c.id] if "date_modified" in c.c else [c.c.id]
-    return stmt.order_by(*order)
+    stmt = sa.select(*columns).select_from(joined).where(not_deleted(c))
+    modified = _column(c, "date_modified")
+    if modified_since is not None and modified is not None:
+        stmt = stmt.where(modified >= modified_since)
+    # Joins can repeat a contact (several accounts or primary e-mails); the reader keeps the first
+    # row per id, so the order decides which one, the same every night.
+    order = [modified, contact_id] if modified is not None else [contact_id]
+    return stmt.order_by(*order, *(col for col in columns[1:] if col.name in ("account_id", "email_address")))
+
+
+def _column(table, name: str):
+    """A column by name, whatever its case (MariaDB keeps the case the table was created with)."""
+    return next((col for col in table.c if col.name.lower() == name), None)
 
 
 def read_sql_extract(
@@ -179,9 +193,26 @@ def read_sql_extract(
         if own_engine:
             engine.dispose()
     check_required(prof, header, source)
-    if query is not None and "deleted" in header:
-        i = header.index("deleted")
+    lowered = [str(h).lower() for h in header]
+    if query is not None and "deleted" in lowered:
+        i = lowered.index("deleted")
         rows = [r for r in rows if _to_text(r[i]).strip().lower() not in ("1", "true")]
+    if query is None and rows:
+        # One row per contact: the joins may repeat a contact that has several accounts or e-mails.
+        i = lowered.index("id")
+        seen: set[str] = set()
+        unique = []
+        for r in rows:
+            key = _to_text(r[i])
+            if key not in seen:
+                seen.add(key)
+                unique.append(r)
+        if len(unique) < len(rows):
+            warnings.append(
+                f"{len(rows) - len(unique)} extra joined row(s) for contacts with several accounts or "
+                "primary e-mails: the first account and e-mail were used"
+            )
+        rows = unique
     if not rows and modified_since is None:
         raise ExtractError("empty extract: the query returned no rows", file=source)
     if not rows:
