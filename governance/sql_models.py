@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Literal
@@ -167,12 +168,17 @@ def run_model(warehouse: Warehouse, model: SqlModel, partition_date: str | None)
     """Materialise one model; returns the partition's row count for tables, None for views."""
     sql = render_model(model, partition_date)
     name = f'"{model.name}"'
+    cascade = " CASCADE" if warehouse.dialect == "postgresql" else ""
     with warehouse.begin() as conn:
+        views = set(sa.inspect(conn).get_view_names())
         if model.materialized == "view":
-            cascade = " CASCADE" if warehouse.dialect == "postgresql" else ""
+            if model.name not in views and sa.inspect(conn).has_table(model.name):
+                conn.exec_driver_sql(f"DROP TABLE {name}{cascade}")  # the model was a table before
             conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}{cascade}")
             _driver_sql(conn, f"CREATE VIEW {name} AS {sql}")
             return None
+        if model.name in views:
+            conn.exec_driver_sql(f"DROP VIEW {name}{cascade}")  # the model was a view before
         if partition_date is None:
             raise ModelError(f"{model.path}: a table model needs a partition to run")
         select = f"SELECT * FROM ({sql}) AS model_rows"
@@ -185,8 +191,10 @@ def run_model(warehouse: Warehouse, model: SqlModel, partition_date: str | None)
         if inspector.has_table(model.name):
             existing = [c["name"] for c in inspector.get_columns(model.name)]
             if existing != columns:
-                # The model's columns changed: rebuild the table rather than mix shapes.
-                conn.exec_driver_sql(f"DROP TABLE {name}")
+                # The model's columns changed: start a new table, and keep the other nights' rows in
+                # the old one under another name rather than mix shapes or lose them.
+                stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+                conn.exec_driver_sql(f'ALTER TABLE {name} RENAME TO "{model.name}__before_{stamp}"')
         if not sa.inspect(conn).has_table(model.name):
             _driver_sql(conn, f"CREATE TABLE {name} AS {select} WHERE 1 = 0")
         conn.execute(

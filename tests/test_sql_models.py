@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from governance.sql_models import ModelError, load_models, run_model
 from governance.warehouse import Warehouse
@@ -82,4 +83,40 @@ def test_views_and_partitioned_tables_run_on_both_databases(tmp_path, warehouse_
     assert run_model(wh, project.models["people_a"], "2026-11-01") == 2  # re-run replaces, no duplicates
     rows = wh.query("select partition_date, name from people_a order by partition_date, name")
     assert rows.values.tolist() == [["2026-11-01", "ALMA"], ["2026-11-01", "ANNA"], ["2026-11-02", "AXEL"]]
+    wh.dispose()
+
+
+def test_changed_models_keep_other_nights_and_switch_materialisation(tmp_path, warehouse_url):
+    wh = Warehouse(warehouse_url)
+    wh.replace_partition("people", "2026-11-01", pd.DataFrame({"id": [1], "name": ["anna"]}))
+    wh.replace_partition("people", "2026-11-02", pd.DataFrame({"id": [2], "name": ["bert"]}))
+    path = write_model(
+        tmp_path,
+        "marts",
+        "m",
+        "select partition_date, id from {{ ref('people') }} where partition_date = {{ partition_date }}",
+    )
+    project = load_models(tmp_path, external=["people"])
+    run_model(wh, project.models["m"], "2026-11-01")
+
+    path.write_text(
+        "select partition_date, id, name from {{ ref('people') }} "
+        "where partition_date = {{ partition_date }}",
+        encoding="utf-8",
+    )
+    project = load_models(tmp_path, external=["people"])
+    assert run_model(wh, project.models["m"], "2026-11-02") == 1
+    kept = [t for t in sa.inspect(wh.engine).get_table_names() if t.startswith("m__before_")]
+    assert len(kept) == 1 and wh.scalar(f'SELECT COUNT(*) FROM "{kept[0]}"') == 1
+
+    path.write_text(
+        "{{ config(materialized='view') }}\nselect id, name from {{ ref('people') }}", encoding="utf-8"
+    )
+    assert run_model(wh, load_models(tmp_path, external=["people"]).models["m"], "2026-11-02") is None
+    assert wh.scalar('SELECT COUNT(*) FROM "m"') == 2
+    path.write_text(
+        "select partition_date, id from {{ ref('people') }} where partition_date = {{ partition_date }}",
+        encoding="utf-8",
+    )
+    assert run_model(wh, load_models(tmp_path, external=["people"]).models["m"], "2026-11-01") == 1
     wh.dispose()
