@@ -227,7 +227,7 @@ def child_stages(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
         rows = run_model(wh, model, None if model.materialized == "view" else PARTITION)
         campaign = campaign_name(name)
         if name.startswith(CAMPAIGN_PREFIX) and campaign in cfg.campaigns and cfg.campaigns[campaign].export:
-            rows = export_campaign(wh, name, PARTITION, export_path(cfg, PROJECT, campaign, PARTITION))
+            rows = export_campaign(wh, name, PARTITION, export_path(cfg, PROJECT, campaign, PARTITION)).rows
         campaigns[name] = int(rows or 0)
     seconds["campaigns"] = time.perf_counter() - t0
     rss["campaigns"] = _peak_rss_mb()

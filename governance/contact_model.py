@@ -49,3 +49,22 @@ PARSED_COLUMNS: tuple[str, ...] = (
     "issues",  # flag codes, ";"-separated, "" when clean
     "has_title",  # bool: any title (pre- or post-nominal) after parsing
 )
+
+# A record an owner has to fix, as quarantine keeps it and the owner digests show it.
+FIX_LIST_COLUMNS: tuple[str, ...] = (
+    "contact_id",
+    "source_file",
+    "source_line",
+    "salutation",
+    "title",
+    "first_name",
+    "last_name",
+    "position",
+    "company",
+    "country",
+    "owner",
+    "owner_email",
+    "quality_flags",
+    "quarantine_reasons",
+    "raw_text",  # the row as delivered, for rows that never became a record
+)

@@ -7,6 +7,7 @@ advice against CSV injection).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,25 +35,27 @@ def write_mail_merge_csv(df: pd.DataFrame, path: str | Path) -> Path:
     return path
 
 
-class CampaignIntegrityError(RuntimeError):
-    """A campaign list holds contacts it must not hold; nothing was exported."""
+@dataclass(frozen=True)
+class CampaignExport:
+    rows: int  # rows written; 0 when the export was refused
+    offenders: pd.DataFrame  # contact_id of rows that opted out or are not salutation-ready
+    path: Path | None  # the file written, None when refused
+
+    @property
+    def refused(self) -> bool:
+        return len(self.offenders) > 0
 
 
-def export_campaign(warehouse, campaign_table: str, partition_date: str, path: str | Path) -> int:
-    """Export one night of a campaign list for mail merge; returns the rows written.
+def export_campaign(warehouse, campaign_table: str, partition_date: str, path: str | Path) -> CampaignExport:
+    """Export one night of a campaign list for mail merge.
 
     The list is checked before anything is written: a contact who opted out or is not
-    salutation-ready stops the export (the asset check reports the same condition in Dagster).
+    salutation-ready refuses the whole export, and the offenders are returned for the asset check.
     """
     from governance.nightly import campaign_offenders
 
     offenders = campaign_offenders(warehouse, campaign_table, partition_date)
     if len(offenders):
-        examples = ", ".join(offenders["contact_id"].astype(str).head(5))
-        raise CampaignIntegrityError(
-            f"{campaign_table} {partition_date}: {len(offenders)} contact(s) opted out or not "
-            f"salutation-ready (e.g. {examples}); not exported"
-        )
+        return CampaignExport(rows=0, offenders=offenders, path=None)
     frame = warehouse.read_partition(campaign_table, partition_date)
-    write_mail_merge_csv(frame, path)
-    return len(frame)
+    return CampaignExport(rows=len(frame), offenders=offenders, path=write_mail_merge_csv(frame, path))

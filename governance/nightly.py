@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from governance.config import GovernanceConfig
-from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
 
 RAW_TABLE = "crm_contacts_raw"
@@ -30,23 +30,7 @@ HISTORY_TABLE = "quality_history"
 PYTHON_TABLES = (RAW_TABLE, STAGED_TABLE, VALIDATED_VIEW, QUARANTINE_TABLE)
 
 # Columns kept in quarantine: enough for an owner to find and fix the record.
-QUARANTINE_COLUMNS = (
-    "contact_id",
-    "source_file",
-    "source_line",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "position",
-    "company",
-    "country",
-    "owner",
-    "owner_email",
-    "quality_flags",
-    "quarantine_reasons",
-    "raw_text",
-)
+QUARANTINE_COLUMNS = FIX_LIST_COLUMNS
 
 Progress = Callable[[str], None]
 

@@ -32,6 +32,12 @@ def test_clean_night_passes_every_gate_and_builds_the_campaigns(tmp_path, wareho
     assert night.failed_checks == set(), night.failed_checks
     assert night.result.success
     assert night.materialized >= CAMPAIGNS
+    campaign_checks = [
+        e
+        for e in night.result.get_asset_check_evaluations()
+        if e.check_name == "only_ready_contacts_not_opted_out"
+    ]
+    assert len(campaign_checks) == len(CAMPAIGNS) and all(e.passed for e in campaign_checks)
     validated = night.count(nightly.VALIDATED_VIEW)
     quarantined = night.count(nightly.QUARANTINE_TABLE)
     assert validated + quarantined == len(extract)

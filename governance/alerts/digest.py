@@ -1,7 +1,7 @@
 """Owner digests: one polite German fix list per CRM owner, with only that owner's records.
 
 Input is the night's fix list (the quarantine table plus records that only carry warn flags) with the columns
-of ``governance.nightly.QUARANTINE_COLUMNS``. Records are grouped by ``owner``; the digest goes to that
+of ``governance.contact_model.FIX_LIST_COLUMNS``. Records are grouped by ``owner``; the digest goes to that
 owner's ``owner_email``. Records without an owner, or whose owner has no e-mail address on any record, go
 to one "unassigned" digest addressed to ``fallback_recipient`` (or with ``recipient=None`` so that the
 caller reports them): nothing is dropped silently.
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from governance.contact_model import FIX_LIST_COLUMNS
 from governance.quality.rules import FLAG_SEPARATOR, RULES
 
 UNASSIGNED_OWNER = "unassigned"
@@ -380,22 +381,7 @@ def _make_digest(
     )
 
 
-_COLUMNS = (
-    "contact_id",
-    "source_file",
-    "source_line",
-    "salutation",
-    "title",
-    "first_name",
-    "last_name",
-    "position",
-    "company",
-    "owner",
-    "owner_email",
-    "quality_flags",
-    "quarantine_reasons",
-    "raw_text",
-)
+_COLUMNS = FIX_LIST_COLUMNS
 
 
 def build_digests(

@@ -11,7 +11,7 @@ import dagster as dg
 from governance import nightly
 from governance.config import ConfigError, GovernanceConfig
 from governance.defs.assets import build_core_assets
-from governance.defs.checks import build_campaign_check, build_gate_checks
+from governance.defs.checks import build_gate_checks
 from governance.defs.resources import WarehouseResource
 from governance.defs.sql_assets import CAMPAIGN_PREFIX, build_model_assets, campaign_name, export_path
 from governance.sql_models import ModelProject, load_models
@@ -73,7 +73,6 @@ def build_definitions(cfg: GovernanceConfig, root: Path) -> dg.Definitions:
     core = build_core_assets(cfg, root, partitions_def, exports)
     models = build_model_assets(project, cfg, root, partitions_def)
     checks = [build_gate_checks(nightly.gate_names(suite_names), partitions_def)]
-    checks += [build_campaign_check(name, partitions_def) for name in campaign_models]
     nightly_job = dg.define_asset_job(
         NIGHTLY_JOB,
         selection=dg.AssetSelection.all(),

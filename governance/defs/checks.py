@@ -1,4 +1,7 @@
-"""Asset checks: the night's gates on the validated contacts (blocking), and campaign list checks."""
+"""Asset checks: the night's gates on the validated contacts, one blocking check per gate.
+
+The campaign lists' own check is computed with their export (governance/defs/sql_assets.py).
+"""
 
 import json
 from collections.abc import Sequence
@@ -58,29 +61,3 @@ def build_gate_checks(
             )
 
     return crm_contacts_gates
-
-
-def build_campaign_check(
-    campaign_model: str, partitions_def: dg.PartitionsDefinition
-) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(campaign_model),
-        name="only_ready_contacts_not_opted_out",
-        blocking=True,
-        partitions_def=partitions_def,
-        description="The list holds no contact who opted out or is not salutation-ready.",
-    )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-        offenders = nightly.campaign_offenders(warehouse.get(), campaign_model, context.partition_key)
-        return dg.AssetCheckResult(
-            passed=offenders.empty,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "offending_contacts": dg.MetadataValue.int(len(offenders)),
-                "example_contact_ids": dg.MetadataValue.text(
-                    ", ".join(offenders["contact_id"].astype(str).head(5)) or "none"
-                ),
-            },
-        )
-
-    return _check

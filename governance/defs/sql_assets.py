@@ -9,6 +9,7 @@ from governance.defs.resources import WarehouseResource
 from governance.sql_models import ModelProject, SqlModel, run_model
 
 CAMPAIGN_PREFIX = "campaign_list_"
+CAMPAIGN_CHECK = "only_ready_contacts_not_opted_out"
 
 
 def campaign_name(model_name: str) -> str | None:
@@ -27,6 +28,20 @@ def _model_asset(
         campaign is not None and cfg.campaigns.get(campaign) is not None and cfg.campaigns[campaign].export
     )
 
+    check_specs = (
+        [
+            dg.AssetCheckSpec(
+                CAMPAIGN_CHECK,
+                asset=model.name,
+                blocking=True,
+                description="The list holds no contact who opted out or is not salutation-ready; "
+                "otherwise nothing is exported.",
+            )
+        ]
+        if campaign is not None
+        else None
+    )
+
     @dg.asset(
         name=model.name,
         group_name="campaigns" if campaign else model.layer,
@@ -35,6 +50,7 @@ def _model_asset(
         kinds={"sql"},
         description=model.description or f"SQL model {model.path.name}",
         metadata={"model_file": dg.MetadataValue.path(str(model.path)), "materialized": model.materialized},
+        check_specs=check_specs,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.get()
@@ -52,18 +68,35 @@ def _model_asset(
         metadata: dict = {"warehouse": wh.display_url}
         if rows is not None:
             metadata["dagster/row_count"] = rows
+        if campaign is None:
+            return dg.MaterializeResult(metadata=metadata)
+        # One query serves both the guard on the export and the campaign's blocking check.
         if exporting:
-            from governance.exports import CampaignIntegrityError, export_campaign
+            from governance.exports import export_campaign
 
-            path = export_path(cfg, root, campaign, partition)
-            try:
-                exported = export_campaign(wh, model.name, partition, path)
-            except CampaignIntegrityError as exc:
-                raise dg.Failure(description=str(exc)) from exc
-            context.log.info(f"campaign {campaign}: {exported:,} contacts exported to {path}")
-            metadata["export"] = dg.MetadataValue.path(str(path))
-            metadata["exported_rows"] = dg.MetadataValue.int(exported)
-        return dg.MaterializeResult(metadata=metadata)
+            export = export_campaign(wh, model.name, partition, export_path(cfg, root, campaign, partition))
+            offenders = export.offenders
+            if export.path is not None:
+                context.log.info(f"campaign {campaign}: {export.rows:,} contacts exported to {export.path}")
+                metadata["export"] = dg.MetadataValue.path(str(export.path))
+                metadata["exported_rows"] = dg.MetadataValue.int(export.rows)
+        else:
+            from governance.nightly import campaign_offenders
+
+            offenders = campaign_offenders(wh, model.name, partition)
+        check = dg.AssetCheckResult(
+            check_name=CAMPAIGN_CHECK,
+            passed=offenders.empty,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=None if offenders.empty else "not exported: the list holds contacts it must not",
+            metadata={
+                "offending_contacts": dg.MetadataValue.int(len(offenders)),
+                "example_contact_ids": dg.MetadataValue.text(
+                    ", ".join(offenders["contact_id"].astype(str).head(5)) or "none"
+                ),
+            },
+        )
+        return dg.MaterializeResult(metadata=metadata, check_results=[check])
 
     return _asset
 
