@@ -111,3 +111,15 @@ def test_sql_source_needs_its_settings(tmp_path):
     cfg = night_config(tmp_path, "sqlite://", extract={"source": "sql"})
     with pytest.raises(ConfigError, match=r"extract\.sql"):
         build_definitions(cfg, tmp_path)
+
+
+def test_suite_name_that_cannot_be_a_check_name_is_refused(tmp_path):
+    suites = copy_suites(tmp_path)
+    path = suites / "crm_contacts_titles.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    suite["name"] = "crm-contacts titles"
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    cfg = night_config(tmp_path, "sqlite://", expectations_dir=str(suites))
+    with pytest.raises(ConfigError, match="letters, digits and _") as err:
+        build_definitions(cfg, tmp_path)
+    assert str(path) in str(err.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from functools import partial
 from pathlib import Path
@@ -30,14 +31,13 @@ def partitions_for(cfg: GovernanceConfig) -> dg.DailyPartitionsDefinition:
 
 def check_configuration(cfg: GovernanceConfig, root: Path) -> tuple[ModelProject, list[str]]:
     """Start-up validation across files: rules, suites and campaigns must all exist."""
+    from governance.ingest import ProfileError, load_profile
     from governance.quality.gx_runner import SuiteConfigError, load_suites
     from governance.quality.rules import RULE_CODES
 
     for code in cfg.rules:
         if code not in RULE_CODES:
             raise ConfigError(f"rules.{code}: unknown rule; known rules: {', '.join(RULE_CODES)}")
-    from governance.ingest import ProfileError, load_profile
-
     profiles = {"extract.profile": cfg.extract.profile}
     if cfg.extract.sql is not None:
         profiles["extract.sql.profile"] = cfg.extract.sql.profile
@@ -51,9 +51,13 @@ def check_configuration(cfg: GovernanceConfig, root: Path) -> tuple[ModelProject
         raise ConfigError("extract.sql: required when extract.source is sql (give at least url)")
     expectations = nightly.cfg_path(root, cfg.expectations_dir)
     try:
-        suite_names = sorted(load_suites(expectations))
+        suites = load_suites(expectations)
     except SuiteConfigError as exc:
         raise ConfigError(str(exc)) from exc
+    for name, suite in suites.items():
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):  # it becomes the Dagster check gx_<name>
+            raise ConfigError(f"{suite.path}: name: {name!r} may use letters, digits and _ only")
+    suite_names = sorted(suites)
     project = load_models(nightly.cfg_path(root, cfg.models_dir), external=nightly.PYTHON_TABLES)
     campaigns = {campaign_name(n) for n in project.models if n.startswith(CAMPAIGN_PREFIX)}
     for name in cfg.campaigns:
