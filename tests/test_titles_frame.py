@@ -87,3 +87,16 @@ def test_throughput_is_vectorised():
     elapsed = time.perf_counter() - start
     assert len(out) == 200_000
     assert elapsed < 1.5, f"{elapsed:.2f}s for 200k rows"
+
+
+def test_nameless_address_block_has_no_trailing_spaces():
+    import pandas as pd
+
+    from governance.titles import parse_contact, parse_contacts
+
+    row = ("Herr", "Dr.", "", "", "Geschäftsführer", "AT")
+    single = parse_contact(*row).address_block
+    frame = parse_contacts(
+        pd.DataFrame([row], columns=["salutation", "title", "first_name", "last_name", "position", "country"])
+    )["address_block"].iloc[0]
+    assert single == frame == "Herrn\nDr.\nGeschäftsführer"

@@ -259,5 +259,10 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
         {name: pd.Series(arr.to_pandas(), copy=False) for name, arr in columns.items()}, copy=False
     )
     out["has_title"] = has_title[tp_codes]
+    nameless = ((out["first_name_clean"] == "") & (out["last_name_clean"] == "")).to_numpy()
+    if nameless.any():  # rare: the title line would end in the space meant before the name
+        out.loc[nameless, "address_block"] = out.loc[nameless, "address_block"].str.replace(
+            r" +(\n|$)", r"\1", regex=True
+        )
     out.index = df.index
     return out[list(PARSED_COLUMNS)]

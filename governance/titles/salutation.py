@@ -6,6 +6,7 @@ same fill with vectorised string operations, so both paths produce identical tex
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -168,4 +169,6 @@ def fill(tmpl: Template, first: str, last: str, company: str, position_line: str
     block = (f"{company}\n" if company else "") + tmpl.addr_head + full + tmpl.addr_tail
     if position_line and not tmpl.uses_position:
         block += "\n" + position_line
+    if not full:  # the title line would end in the space meant before the name
+        block = re.sub(r" +(\n|$)", r"\1", block)
     return line, block
