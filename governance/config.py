@@ -8,7 +8,6 @@ without reading code.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -219,8 +218,3 @@ def load_config(path: str | Path | None = None) -> GovernanceConfig:
         return GovernanceConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(cfg_path, exc)) from None
-
-
-@lru_cache(maxsize=4)
-def cached_config(path: str | None = None) -> GovernanceConfig:
-    return load_config(path)

@@ -43,11 +43,6 @@ def _sql_type(series: pd.Series) -> sa.types.TypeEngine:
     return sa.Text()
 
 
-def _python_rows(df: pd.DataFrame) -> list[tuple]:
-    """Rows as plain Python values (None for missing) for DB-API executemany."""
-    return list(_iter_python_rows(df))
-
-
 def _iter_python_rows(df: pd.DataFrame) -> Iterator[tuple]:
     columns = []
     for name in df.columns:
