@@ -18,14 +18,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	@mkdir -p $(DAGSTER_HOME)
 	$(VENV)/bin/governance run --sample $(if $(DATE),--date $(DATE))
 
 test: install
 	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 ui: install
-	@mkdir -p $(DAGSTER_HOME)
+	@$(PY) -c "from pathlib import Path; from governance.cli import ensure_dagster_home; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 bench: install

@@ -68,6 +68,17 @@ def _progress_logger():
     return progress
 
 
+DAGSTER_YAML = "# Local Dagster instance (SQLite storage under this folder).\ntelemetry:\n  enabled: false\n"
+
+
+def ensure_dagster_home(home: Path) -> None:
+    """A local instance with telemetry off: the pipeline's network traffic stays on this machine."""
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+
+
 def ensure_sample_extract(cfg: GovernanceConfig, root: Path, partition: str, rows: int) -> Path:
     """Write a sample extract for the night unless one is already in the landing folder."""
     from governance import nightly
@@ -88,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     root = PROJECT_ROOT
     var = cfg.paths.resolve(root).var
     os.environ.setdefault("DAGSTER_HOME", str(var / "dagster"))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home(Path(os.environ["DAGSTER_HOME"]))
     partition = args.date or last_completed_night(cfg)
     if cfg.extract.source == "csv" and args.sample:
         ensure_sample_extract(cfg, root, partition, args.sample_rows)

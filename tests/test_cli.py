@@ -119,3 +119,16 @@ def test_salutations_unwritable_output_exits_2(tmp_path, capsys):
     target = tmp_path / "missing-dir" / "out.csv"
     assert main(["salutations", str(source), "-o", str(target)]) == 2
     assert str(target) in capsys.readouterr().err
+
+
+def test_local_dagster_instance_has_telemetry_off(tmp_path):
+    import yaml
+
+    from governance.cli import ensure_dagster_home
+
+    home = tmp_path / "dagster"
+    ensure_dagster_home(home)
+    assert yaml.safe_load((home / "dagster.yaml").read_text())["telemetry"]["enabled"] is False
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
+    ensure_dagster_home(home)  # an operator's own file is left alone
+    assert "enabled: true" in (home / "dagster.yaml").read_text()
