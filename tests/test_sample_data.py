@@ -7,10 +7,8 @@ import dataclasses
 import datetime as dt
 import math
 import re
-import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -469,14 +467,3 @@ def test_write_extract_windows_dialect(tmp_path, df):
 def test_write_extract_bom(tmp_path, clean):
     path = write_extract(clean.head(10), tmp_path / "bom.csv", encoding="utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbfcontact_id,")
-
-
-# --- speed (measured, not asserted) -----------------------------------------------------------------------
-def test_generation_speed_is_reported():
-    sd._pools(11)  # pools are built once per seed; measure the row generation
-    start = time.perf_counter()
-    out = generate_contacts(200_000, seed=11)
-    elapsed = time.perf_counter() - start
-    assert len(out) == 200_000
-    print(f"\n200,000 contacts generated in {elapsed:.2f} s")
-    assert np.isfinite(elapsed)

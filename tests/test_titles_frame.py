@@ -1,8 +1,6 @@
-"""parse_contacts: same answers as parse_contact, row by row, on a varied frame; shape and speed."""
+"""parse_contacts: same answers as parse_contact, row by row, on a varied frame and a large one."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
@@ -78,15 +76,23 @@ def test_input_not_modified():
     pd.testing.assert_frame_equal(df, before)
 
 
-def test_throughput_is_vectorised():
-    """200k rows in well under a second on 2 cores (the 1M/s target is measured by bench.py)."""
+def test_a_large_frame_agrees_with_single_records():
+    """200k rows through the vectorised path; speed is measured by `make bench`, not asserted here."""
     df = make_contacts(200_000, seed=5)
-    parse_contacts(df.head(1000))
-    start = time.perf_counter()
     out = parse_contacts(df)
-    elapsed = time.perf_counter() - start
     assert len(out) == 200_000
-    assert elapsed < 1.5, f"{elapsed:.2f}s for 200k rows"
+    for i in range(0, 200_000, 20_011):
+        row = df.iloc[i]
+        one = parse_contact(
+            row["salutation"],
+            row["title"],
+            row["first_name"],
+            row["last_name"],
+            row["position"],
+            row["country"],
+        )
+        assert out["salutation_line"].iloc[i] == one.salutation_line
+        assert out["issues"].iloc[i] == one.issues
 
 
 def test_nameless_address_block_has_no_trailing_spaces():
