@@ -232,9 +232,9 @@ class GateOutcome:
 
 def _history(warehouse: Warehouse, before: str, window: int) -> pd.DataFrame:
     if not warehouse.has_table(HISTORY_TABLE):
-        return pd.DataFrame(columns=[PARTITION_COLUMN, "rows", "titled", "title_coverage"])
+        return pd.DataFrame(columns=[PARTITION_COLUMN, "rows", "titled", "positioned", "title_coverage"])
     return warehouse.query(
-        f"SELECT {PARTITION_COLUMN}, rows, titled, title_coverage FROM {HISTORY_TABLE} "
+        f"SELECT {PARTITION_COLUMN}, rows, titled, positioned, title_coverage FROM {HISTORY_TABLE} "
         f"WHERE accepted_flag = 1 AND {PARTITION_COLUMN} < :p "
         f"ORDER BY {PARTITION_COLUMN} DESC LIMIT {int(window)}",
         {"p": before},
@@ -316,11 +316,10 @@ def evaluate_gates(
             severity=gates.title_loss.severity,
         )
     )
-    prev_positions = _previous_position_count(warehouse, partition_date)
     results.append(
         batch_gates.position_loss(
             staged,
-            prev_positions,
+            int(previous["positioned"]) if previous is not None else 0,
             max_share=gates.position_loss.max_share,
             severity=gates.position_loss.severity,
         )
@@ -434,16 +433,6 @@ def suite_columns(suite, available: list[str], id_column: str = "contact_id") ->
 
 def cfg_path(root: Path, path: Path) -> Path:
     return path if path.is_absolute() else root / path
-
-
-def _previous_position_count(warehouse: Warehouse, partition_date: str) -> int:
-    previous = last_accepted_partition(warehouse, partition_date)
-    if previous is None:
-        return 0
-    value = warehouse.scalar(
-        f"SELECT positioned FROM {HISTORY_TABLE} WHERE {PARTITION_COLUMN} = :p", {"p": previous}
-    )
-    return int(value or 0)
 
 
 def _schema_gate(name: str, report, severity: str, what: str):

@@ -131,9 +131,8 @@ def build_core_assets(
     def crm_contacts_validated(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.get()
         counts = nightly.publish_validated(wh, context.partition_key)
+        verdict, _failed = nightly.night_verdict(wh, context.partition_key)
         results = nightly.read_gate_results(wh, context.partition_key)
-        failed = results[(results["passed_flag"] == 0) & (results["severity"] == "ERROR")]
-        verdict = "BLOCKED" if len(failed) else "ACCEPTED"
         summary = [f"**{context.partition_key}: {verdict}**, {counts['rows']:,} validated contacts", ""]
         summary.append(
             md_table(
