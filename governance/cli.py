@@ -126,17 +126,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if _night_completed(result) else 1
 
 
+def _step_failures(result) -> list[tuple[str, str]]:
+    """(step, message) of steps that failed themselves, not by a blocking check they ran."""
+    failures = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error
+            if error is None or "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
+                failures.append((event.step_key, error.message.strip() if error else "unknown error"))
+    return failures
+
+
 def _night_completed(result) -> bool:
     """A night whose gates blocked the campaign lists still completed its job: exit 0 then.
 
     Only a failure of a step itself (unreadable extract, database down) is a failed run.
     """
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            if error is None or "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
-                return False
-    return True
+    return not _step_failures(result)
+
+
+def _materialization_metadata(result, asset: str) -> dict | None:
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.to_user_string() == asset:
+            return event.materialization.metadata
+    return None
 
 
 def night_summary(
@@ -149,20 +162,13 @@ def night_summary(
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
     lines = ["", f"Night {partition} ({elapsed:.1f} s)"]
-    raw_md = [
-        e.materialization.metadata
-        for e in result.get_asset_materialization_events()
-        if e.asset_key.to_user_string() == nightly.RAW_TABLE
-    ]
-    if raw_md:
-        rows_read = raw_md[0]["rows_read"].value
-        rejected = raw_md[0]["rows_rejected"].value
-        lines.append(f"  rows in:        {rows_read:,} ({rejected:,} malformed)")
-    else:
-        failure = next((e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None)
-        reason = failure.event_specific_data.error.message.strip() if failure else "not run"
+    failures = _step_failures(result)
+    raw = _materialization_metadata(result, nightly.RAW_TABLE)
+    if raw is None:
+        reason = failures[0][1] if failures else "not run"
         lines.append(f"  ingestion FAILED: {reason}")
         return "\n".join(lines)
+    lines.append(f"  rows in:        {raw['rows_read'].value:,} ({raw['rows_rejected'].value:,} malformed)")
     if nightly.VALIDATED_VIEW in materialized and nightly.QUARANTINE_TABLE in materialized:
         validated = warehouse.scalar(
             f'SELECT COUNT(*) FROM "{nightly.VALIDATED_VIEW}" WHERE partition_date = :p', {"p": partition}
@@ -181,11 +187,8 @@ def night_summary(
         observed = c.metadata.get("observed")
         shown = f": observed {observed.value:g}" if observed is not None else ""
         lines.append(f"    - {c.check_name} ({c.severity.value}){shown}")
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.event_specific_data.error
-            if error is not None and "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
-                lines.append(f"  step {event.step_key} FAILED: {error.message.strip()}")
+    for step, message in failures:
+        lines.append(f"  step {step} FAILED: {message}")
     campaigns = [n for n in result.job_def.asset_layer.asset_graph.get_all_asset_keys()]
     for key in sorted(k.to_user_string() for k in campaigns):
         if not key.startswith(CAMPAIGN_PREFIX):
@@ -195,16 +198,14 @@ def night_summary(
             path = export_path(cfg, root, name, partition)
             where = f" -> {path}" if path.exists() else ""
             lines.append(f"  campaign {name}: built{where}")
+        elif failures:
+            lines.append(f"  campaign {name}: NOT BUILT (a step failed)")
         else:
             lines.append(f"  campaign {name}: BLOCKED (a blocking gate failed)")
-    alerts = [
-        e.materialization.metadata
-        for e in result.get_asset_materialization_events()
-        if e.asset_key.to_user_string() == "owner_alerts"
-    ]
-    if alerts:
+    alerts = _materialization_metadata(result, "owner_alerts")
+    if alerts is not None:
         where = f" -> {cfg.paths.resolve(root).outbox / partition}" if cfg.alerts.channel == "outbox" else ""
-        lines.append(f"  owner digests:  {alerts[0]['digests_sent'].value} via {cfg.alerts.channel}{where}")
+        lines.append(f"  owner digests:  {alerts['digests_sent'].value} via {cfg.alerts.channel}{where}")
     lines.append(f"  warehouse:      {warehouse.display_url}")
     lines.append(f"  Dagster UI:     make ui  (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
     return "\n".join(lines)
