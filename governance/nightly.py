@@ -347,17 +347,15 @@ def evaluate_gates(
     t0 = time.perf_counter()
     accepted = not any(not r.passed and r.severity == "ERROR" for r in results)
     titled = int(staged["has_title"].sum())
-    company = staged["is_company_contact"]
+    observed = {r.name: r.observed for r in results}
     outcome = GateOutcome(
         partition_date=partition_date,
         results=tuple(results),
         accepted=accepted,
         rows=len(staged) + malformed,
         ready=len(ready),
-        title_coverage=titled / len(staged) if len(staged) else 0.0,
-        position_completeness=(
-            float((staged.loc[company, "position"] != "").mean()) if company.any() else 1.0
-        ),
+        title_coverage=observed["title_coverage"],
+        position_completeness=observed["position_completeness"],
         stage_seconds=timings,
     )
     outcome = _with_summary(outcome, titled)
