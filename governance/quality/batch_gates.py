@@ -18,10 +18,9 @@ import pandas as pd
 from governance.quality.rules import (
     FLAG_SEPARATOR,
     RULE_CODES,
-    _blank,
     _bool,
-    _text,
     flag_mask,
+    position_missing_mask,
     resolve_severities,
 )
 
@@ -68,7 +67,7 @@ def position_completeness(
     """Share of company contacts with a non-empty position must be >= threshold."""
     sev = _severity(severity)
     company = _bool(staged, "is_company_contact")
-    missing = company & _blank(_text(staged, "position"))
+    missing = position_missing_mask(staged)
     n_company = int(company.sum())
     n_missing = int(missing.sum())
     details: dict[str, Any] = {"company_contacts": n_company, "without_position": n_missing}

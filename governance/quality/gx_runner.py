@@ -106,9 +106,6 @@ class SuiteResult:
     success: bool
     results: list[ExpectationOutcome]
 
-    def failed(self, severity: str | None = None) -> list[ExpectationOutcome]:
-        return [r for r in self.results if not r.success and (severity is None or r.severity == severity)]
-
 
 # --------------------------------------------------------------------------------------------------------
 # loading

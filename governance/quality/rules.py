@@ -92,17 +92,6 @@ RULE_CODES: tuple[str, ...] = tuple(r.code for r in _RULE_LIST)
 ENGINE_CODES: tuple[str, ...] = tuple(r.code for r in _RULE_LIST if r.source == "engine")
 DEFAULT_SEVERITIES: Mapping[str, str] = MappingProxyType({r.code: r.severity for r in _RULE_LIST})
 
-# The conditions of SALUTATION_RULES.md section 5, as rule codes.
-SALUTATION_READINESS_CODES: tuple[str, ...] = (
-    "NAME_MISSING",
-    "GENDER_UNKNOWN",
-    "TITLE_UNKNOWN",
-    "TITLE_AMBIGUOUS",
-    "TITLE_INVALID",
-    "TITLE_GENDER_CONFLICT",
-    "POSITION_MISSING",
-)
-
 EMAIL_PATTERN = r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n.]+$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 KNOWN_GENDERS = ("f", "m", "d")
@@ -160,6 +149,12 @@ def _blank(s: pd.Series) -> np.ndarray:
     """
     stripped = s.str.strip()
     return (stripped.isna() | (stripped == "")).to_numpy(dtype=bool, na_value=True)
+
+
+def position_missing_mask(df: pd.DataFrame) -> np.ndarray:
+    """Company contacts without a position (empty or whitespace): one definition for the record rule,
+    the completeness gate and the validated schema."""
+    return _bool(df, "is_company_contact") & _blank(_text(df, "position"))
 
 
 def _isin(s: pd.Series, values) -> np.ndarray:
@@ -222,11 +217,6 @@ def _combine(bits: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
     return labels[inverse.reshape(-1)]
 
 
-def compute_rule_masks(staged: pd.DataFrame, previous: pd.DataFrame | None) -> dict[str, np.ndarray]:
-    """Boolean mask per rule code (registry order) for every row of ``staged``."""
-    return _compute(staged, previous)[0]
-
-
 def _compute(staged: pd.DataFrame, previous: pd.DataFrame | None) -> tuple[dict[str, np.ndarray], pd.Series]:
     missing = [c for c in STAGED_REQUIRED_COLUMNS if c not in staged.columns]
     if missing:
@@ -249,7 +239,7 @@ def _compute(staged: pd.DataFrame, previous: pd.DataFrame | None) -> tuple[dict[
     masks["GENDER_UNKNOWN"] = ~_isin(gender, KNOWN_GENDERS)
 
     position_blank = _blank(_text(staged, "position"))
-    masks["POSITION_MISSING"] = _bool(staged, "is_company_contact") & position_blank
+    masks["POSITION_MISSING"] = position_missing_mask(staged)
     masks["OWNER_MISSING"] = _blank(_text(staged, "owner"))
 
     email = _text(staged, "email")

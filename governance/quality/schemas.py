@@ -16,7 +16,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from governance.contact_model import CANONICAL_COLUMNS
-from governance.quality.rules import COUNTRY_PATTERN, EMAIL_PATTERN, KNOWN_GENDERS, _flag_pattern, error_codes
+from governance.quality.rules import (
+    COUNTRY_PATTERN,
+    EMAIL_PATTERN,
+    KNOWN_GENDERS,
+    _flag_pattern,
+    error_codes,
+    position_missing_mask,
+)
 
 FAILURE_COLUMNS: tuple[str, ...] = ("contact_id", "column", "check", "failure_case")
 
@@ -43,8 +50,7 @@ def _empty_or_match(pattern: str, name: str) -> pa.Check:
 
 
 def _position_for_company(df: pd.DataFrame) -> pd.Series:
-    company = df["is_company_contact"].fillna(False).astype(bool)
-    return ~company | _present(df["position"].astype("str"))
+    return pd.Series(~position_missing_mask(df), index=df.index)
 
 
 raw_contacts_schema = pa.DataFrameSchema(
