@@ -1,4 +1,7 @@
-"""Quality stage: record rules, pandera schemas, GX suites, batch gates (no Dagster, no eager GX import)."""
+"""Quality stage: record rules, pandera schemas, GX suites, batch gates.
+
+No Dagster; neither GX nor pandera is imported until used (Dagster loads the definitions often).
+"""
 
 from governance.quality.batch_gates import (
     GateResult,
@@ -30,13 +33,6 @@ from governance.quality.rules import (
     apply_record_rules,
     error_codes,
     resolve_severities,
-)
-from governance.quality.schemas import (
-    SchemaReport,
-    build_validated_contacts_schema,
-    raw_contacts_schema,
-    validate_with_schema,
-    validated_contacts_schema,
 )
 
 __all__ = [
@@ -71,3 +67,21 @@ __all__ = [
     "validated_contacts_schema",
     "volume",
 ]
+
+_SCHEMA_NAMES = frozenset(
+    (
+        "SchemaReport",
+        "build_validated_contacts_schema",
+        "raw_contacts_schema",
+        "validate_with_schema",
+        "validated_contacts_schema",
+    )
+)
+
+
+def __getattr__(name: str):  # lazy: pandera costs an import on every definitions load
+    if name in _SCHEMA_NAMES:
+        from governance.quality import schemas
+
+        return getattr(schemas, name)
+    raise AttributeError(name)
