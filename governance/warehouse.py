@@ -68,9 +68,16 @@ def _iter_python_rows(df: pd.DataFrame) -> Iterator[tuple]:
 class Warehouse:
     """Plain-Python access to the warehouse (the Dagster resource wraps this)."""
 
-    def __init__(self, url: str, handoff_dir: str | Path | None = None) -> None:
+    def __init__(
+        self, url: str, handoff_dir: str | Path | None = None, bulk_workers: int | None = None
+    ) -> None:
+        """``bulk_workers``: processes for large SQLite reads (default: one per core, at most four; 1 turns
+        the parallel path off). Other databases ignore it."""
+        from governance.sqlite_bulk import default_workers
+
         self.url = url
         self._handoff_dir = Path(handoff_dir) if handoff_dir is not None else None
+        self.bulk_workers = default_workers() if bulk_workers is None else max(1, int(bulk_workers))
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
@@ -84,6 +91,16 @@ class Warehouse:
         if self.url.startswith("sqlite:///") and ":memory:" not in self.url:
             return Path(self.url.removeprefix("sqlite:///").split("?")[0]).parent / "handoff"
         return None
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The database file of a file-based SQLite warehouse, else None."""
+        if self.dialect != "sqlite":
+            return None
+        database = self.engine.url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database).resolve()
 
     @cached_property
     def engine(self) -> Engine:
@@ -154,23 +171,29 @@ class Warehouse:
             sa_table = self._ensure_table(conn, table, df)
             conn.execute(sa.delete(sa_table).where(sa_table.c[PARTITION_COLUMN] == partition_date))
             self._bulk_insert(conn, table, df)
-            want = handoff and self.handoff_dir is not None
-            handoff_table = self._handoff_table(conn, create=want)
-            if handoff_table is not None:
-                conn.execute(
-                    sa.delete(handoff_table).where(
-                        (handoff_table.c.table_name == table)
-                        & (handoff_table.c[PARTITION_COLUMN] == partition_date)
-                    )
-                )
-                if want:
-                    token = self._write_handoff(conn, table, partition_date, df)
-                    conn.execute(
-                        sa.insert(handoff_table).values(
-                            {"table_name": table, PARTITION_COLUMN: partition_date, "token": token}
-                        )
-                    )
+            self._replace_handoff(conn, table, partition_date, df if handoff else None)
         return len(df)
+
+    def _replace_handoff(
+        self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame | None
+    ) -> None:
+        """Drop the partition's hand-off token; with ``df``, write a new file and token."""
+        want = df is not None and self.handoff_dir is not None
+        handoff_table = self._handoff_table(conn, create=want)
+        if handoff_table is None:
+            return
+        conn.execute(
+            sa.delete(handoff_table).where(
+                (handoff_table.c.table_name == table) & (handoff_table.c[PARTITION_COLUMN] == partition_date)
+            )
+        )
+        if want:
+            token = self._write_handoff(conn, table, partition_date, df)
+            conn.execute(
+                sa.insert(handoff_table).values(
+                    {"table_name": table, PARTITION_COLUMN: partition_date, "token": token}
+                )
+            )
 
     # -- hand-off files ---------------------------------------------------------------------------------
     def _handoff_table(self, conn: Connection, *, create: bool) -> sa.Table | None:
@@ -289,11 +312,21 @@ class Warehouse:
     def read_partition(
         self, table: str, partition_date: str, columns: Sequence[str] | None = None
     ) -> pd.DataFrame:
-        """All rows of one partition (without the partition column)."""
+        """All rows of one partition (without the partition column); large SQLite partitions are read
+        by worker processes (:func:`governance.sqlite_bulk.parallel_read`)."""
+        from governance import sqlite_bulk
+
         partition_date = check_partition_key(partition_date)
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         query = f'SELECT {cols} FROM "{table}" WHERE {PARTITION_COLUMN} = :p'
-        frame = self.query(query, {"p": partition_date})
+        frame = None
+        database = self.sqlite_file
+        if database is not None and self.bulk_workers > 1:
+            arrow = sqlite_bulk.parallel_read(database, query, {"p": partition_date}, self.bulk_workers)
+            if arrow is not None:
+                frame = _frame_from_arrow(arrow)
+        if frame is None:
+            frame = self.query(query, {"p": partition_date})
         return frame.drop(columns=[PARTITION_COLUMN], errors="ignore")
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
@@ -354,18 +387,6 @@ class Warehouse:
             self.engine.dispose()
 
 
-def _PLAIN_ARROW_TYPE(kind) -> bool:  # noqa: N802 - reads as a predicate on types
-    """Types whose pandas form equals what from_records infers (others: dates, decimals... fall back)."""
-    import pyarrow as pa
-
-    return (
-        pa.types.is_string(kind)
-        or pa.types.is_int64(kind)
-        or pa.types.is_float64(kind)
-        or (pa.types.is_boolean(kind))
-    )
-
-
 def _frame_from_cursor(names: list[str], fetchmany, chunk: int = _INSERT_CHUNK) -> pd.DataFrame:
     """A result as a DataFrame, built column by column through Arrow, one chunk of rows at a time
     (the Python objects of a chunk are freed before the next is fetched).
@@ -374,49 +395,35 @@ def _frame_from_cursor(names: list[str], fetchmany, chunk: int = _INSERT_CHUNK) 
     (float64 when NULLs), reals -> float64, booleans; a column Arrow cannot type alike (mixed SQLite
     storage classes, dates, decimals) falls back to pandas inference on its Python values.
     """
+    from governance.arrow_rows import collect
+
+    columns = collect(names, fetchmany, chunk)
+    if columns.rows == 0:
+        return pd.DataFrame.from_records([], columns=names)
+    series: dict[str, pd.Series] = {}
+    for i, name in enumerate(names):
+        arrow = columns.arrow_column(i)
+        if arrow is not None:
+            series[name] = arrow.to_pandas()
+        else:
+            values = columns.fallback_values(i)
+            series[name] = pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
+        columns.release(i)
+    return pd.DataFrame(series, columns=names)
+
+
+def _frame_from_arrow(table) -> pd.DataFrame:
+    """The DataFrame :func:`_frame_from_cursor` builds for the same rows (a column of only NULLs is an
+    object column of None, as ``DataFrame.from_records`` makes it)."""
     import pyarrow as pa
 
-    arrays: list[list] = [[] for _ in names]  # per column: Arrow arrays, or Python tuples once "fallback"
-    fallback = [False] * len(names)
-    fetched = False
-    while True:
-        rows = fetchmany(chunk)
-        if not rows:
-            break
-        fetched = True
-        for i, values in enumerate(zip(*rows, strict=True)):
-            if not fallback[i]:
-                try:
-                    array = pa.array(values)
-                except (pa.ArrowInvalid, pa.ArrowTypeError):
-                    array = None
-                if array is not None and (pa.types.is_null(array.type) or _PLAIN_ARROW_TYPE(array.type)):
-                    arrays[i].append(array)
-                    continue
-                fallback[i] = True
-                arrays[i] = [tuple(a.to_pylist()) for a in arrays[i]]
-            arrays[i].append(values)
-        del rows
-    if not fetched:
-        return pd.DataFrame.from_records([], columns=names)
-    columns: dict[str, pd.Series] = {}
-    for i, name in enumerate(names):
-        parts = arrays[i]
-        arrow = None
-        if not fallback[i]:
-            kinds = {a.type for a in parts if not pa.types.is_null(a.type)}
-            if len(kinds) == 1:
-                kind = kinds.pop()
-                arrow = pa.chunked_array([a.cast(kind) if pa.types.is_null(a.type) else a for a in parts])
-            else:  # all NULL, or integers in one chunk and reals in another: let pandas decide
-                parts = [tuple(a.to_pylist()) for a in parts]
-        if arrow is not None:
-            columns[name] = arrow.to_pandas()
+    series: dict[str, pd.Series] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_null(column.type):
+            series[name] = pd.Series([None] * len(column), dtype=object)
         else:
-            values = [v for p in parts for v in p]
-            columns[name] = pd.DataFrame.from_records([(v,) for v in values], columns=[name])[name]
-        arrays[i] = []
-    return pd.DataFrame(columns, columns=names)
+            series[name] = column.to_pandas()
+    return pd.DataFrame(series, columns=table.column_names)
 
 
 def to_bool(series: pd.Series) -> pd.Series:
