@@ -7,7 +7,10 @@ export DAGSTER_HOME := $(CURDIR)/var/dagster
 export GX_ANALYTICS_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: install run test ui bench lint format clean
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: install browser run test ui bench lint format clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,11 +20,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The quality report is checked in a real headless Chromium: Debian's chromium and chromium-driver.
+browser:
+	@if [ -x "$(CHROMIUM)" ] && [ -x "$(CHROMEDRIVER)" ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  echo "installing Debian packages chromium and chromium-driver (for the report tests)"; \
+	  $$SUDO apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null \
+	    || { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }; \
+	else echo "error: install Chromium and ChromeDriver, or set CHROMIUM= and CHROMEDRIVER=" >&2; exit 1; fi
+
 run: install
 	$(VENV)/bin/governance run --sample $(if $(DATE),--date $(DATE))
 
-test: install
-	$(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+test: install browser
+	GOVERNANCE_CHROMIUM=$(CHROMIUM) GOVERNANCE_CHROMEDRIVER=$(CHROMEDRIVER) $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 ui: install
 	@$(PY) -c "from pathlib import Path; from governance.cli import ensure_dagster_home; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"

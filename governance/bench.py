@@ -12,8 +12,10 @@ every database, runs two fresh subprocesses on an empty warehouse:
 * ``dagster``: the whole ``nightly_contacts_job`` through Dagster (``execute_in_process`` on an
   ephemeral instance): the honest end-to-end time.
 
-Peak memory is each child's own ``ru_maxrss`` (so it is per run). The floor is the bare read of the same
-CSV file with ``pyarrow.csv.read_csv`` (all columns as strings) and with ``pandas.read_csv``; the title
+Peak memory is each child's own ``ru_maxrss`` (so it is per run), and for the Dagster run also the
+sampled sum of the run and the SQLite read workers it starts (:mod:`governance.sqlite_bulk`). The
+floor is the bare read of the same CSV file, best of three, with ``pyarrow.csv.read_csv`` (all columns
+as strings) and with ``pandas.read_csv``; the title
 engine is compared with python-nameparser through :func:`governance.titles.bench.main`. Everything lands
 in ``<dir>/results.json``; the printed table ends with the targets and whether each is met.
 """
@@ -46,7 +48,7 @@ STAGES = (
     ("pandera", "pandera"),
     ("gx", "GX suites"),
     ("batch_gates", "batch gates"),
-    ("report", "report (gate results write)"),
+    ("report", "report (gate results + HTML)"),
     ("validated_quarantine", "validated view + quarantine"),
     ("campaigns", "campaign lists (SQL + export)"),
     ("alerts", "alerts"),
@@ -64,9 +66,70 @@ def _progress(message: str) -> None:
 
 
 def _peak_rss_mb() -> float:
-    # Linux reports kilobytes, macOS bytes.
+    """Peak RSS of this process. (Not RUSAGE_CHILDREN for the read workers: a child's ru_maxrss counts
+    the parent's pages it shared between fork and exec; TreeRssSampler measures them instead.)
+    Linux reports kilobytes, macOS bytes."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+class TreeRssSampler:
+    """Samples the resident memory of this process plus its children (the SQLite read workers) every
+    ``interval`` seconds from /proc, and keeps the largest sum: the memory the run holds at once.
+    ``peak_mb`` stays None where /proc is missing (not Linux)."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        import threading
+
+        self.interval = interval
+        self.peak_mb: float | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+
+    @staticmethod
+    def _rss_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass  # the process ended meanwhile
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        found: list[int] = []
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                found.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                continue
+        return found
+
+    def _tree_rss_kb(self, root: int) -> int | None:
+        if not Path(f"/proc/{root}/status").exists():
+            return None
+        total, frontier = 0, [root]
+        while frontier:
+            pid = frontier.pop()
+            total += self._rss_kb(pid)
+            frontier.extend(self._children(pid))
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            kb = self._tree_rss_kb(os.getpid())
+            if kb is not None:
+                self.peak_mb = max(self.peak_mb or 0.0, kb / 1024)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeRssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 # ------------------------------------------------------------------------------------------ setup
@@ -150,17 +213,22 @@ def child_floor(path: Path) -> dict[str, Any]:
 
     with path.open(encoding="utf-8") as fh:
         header = fh.readline().rstrip("\n").split(",")
-    t0 = time.perf_counter()
-    table = pacsv.read_csv(
-        path, convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header})
-    )
-    pyarrow_s = time.perf_counter() - t0
-    rows = table.num_rows
-    del table
-    t0 = time.perf_counter()
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    pandas_s = time.perf_counter() - t0
-    assert len(frame) == rows
+    # Best of three: the floor is the fastest read of the file, warm cache included.
+    pyarrow_s = pandas_s = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        table = pacsv.read_csv(
+            path, convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header})
+        )
+        pyarrow_s = min(pyarrow_s, time.perf_counter() - t0)
+        rows = table.num_rows
+        del table
+    for _ in range(3):
+        t0 = time.perf_counter()
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        pandas_s = min(pandas_s, time.perf_counter() - t0)
+        assert len(frame) == rows
+        del frame
     return {
         "rows": rows,
         "file_mb": path.stat().st_size / 1e6,
@@ -203,12 +271,12 @@ def child_stages(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
     gates = nightly.evaluate_gates(cfg, PROJECT, wh, PARTITION, progress=_progress)
     gs = gates.stage_seconds
     rss["gates"] = _peak_rss_mb()
-    for key in ("gates_read", "pandera", "gx", "batch_gates", "report"):
+    for key in ("gates_read", "pandera", "gx", "batch_gates"):
         seconds[key] = gs.get(key, 0.0)
-    # Whatever evaluate_gates spent outside its named parts (history queries, ...) goes to report.
-    seconds["report"] += max(
-        gs.get("total", 0.0)
-        - sum(gs.get(k, 0.0) for k in ("gates_read", "pandera", "gx", "batch_gates", "report")),
+    # Recording the gate results, and whatever evaluate_gates spent outside its named parts (history
+    # queries, ...), count as the report; the HTML report is added below.
+    seconds["report"] = max(
+        gs.get("total", 0.0) - sum(gs.get(k, 0.0) for k in ("gates_read", "pandera", "gx", "batch_gates")),
         0.0,
     )
 
@@ -217,6 +285,11 @@ def child_stages(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
     quarantine = nightly.write_quarantine(wh, PARTITION)
     seconds["validated_quarantine"] = time.perf_counter() - t0
     rss["validated_quarantine"] = _peak_rss_mb()
+    t0 = time.perf_counter()
+    report_file = nightly.write_night_report(
+        cfg, PROJECT, wh, PARTITION, [n for n in project.order if n.startswith(CAMPAIGN_PREFIX)]
+    )
+    seconds["report"] += time.perf_counter() - t0
 
     t0 = time.perf_counter()
     campaigns: dict[str, int] = {}
@@ -249,6 +322,7 @@ def child_stages(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
         "accepted": gates.accepted,
         "failed_error_gates": [r.name for r in gates.failed_errors],
         "campaign_rows": campaigns,
+        "report": str(report_file),
         "peak_rss_mb": _peak_rss_mb(),
         "peak_rss_mb_after": rss,
     }
@@ -267,7 +341,8 @@ def child_dagster(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
     load_s = time.perf_counter() - t0
     instance = dg.DagsterInstance.ephemeral()
     t0 = time.perf_counter()
-    result = job.execute_in_process(partition_key=PARTITION, instance=instance, raise_on_error=False)
+    with TreeRssSampler() as tree:
+        result = job.execute_in_process(partition_key=PARTITION, instance=instance, raise_on_error=False)
     run_s = time.perf_counter() - t0
     steps: dict[str, float] = {}
     starts: dict[str, float] = {}
@@ -290,6 +365,7 @@ def child_dagster(bench_dir: Path, database: str, size: int) -> dict[str, Any]:
         "materialized": materialized,
         "failed_checks": failed_checks,
         "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_tree_mb": tree.peak_mb,
     }
 
 
@@ -360,11 +436,16 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     }
                 )
             if db == "sqlite" and (size == 1_000_000 or size == max(sizes)):
-                # The memory target is the embedded default's; PostgreSQL's RSS is in the table.
-                peak = max(e2e.get("peak_rss_mb", 0), run.get("stages", {}).get("peak_rss_mb", 0))
+                # The memory target is the embedded default's; PostgreSQL's RSS is in the table. The
+                # process tree (run + read workers at the same moment) counts where it was sampled.
+                peak = max(
+                    e2e.get("peak_rss_mb", 0),
+                    e2e.get("peak_rss_tree_mb") or 0,
+                    run.get("stages", {}).get("peak_rss_mb", 0),
+                )
                 targets.append(
                     {
-                        "target": f"{size:,} on {db}: peak RSS <= 2 GB",
+                        "target": f"{size:,} on {db}: peak RSS <= 2 GB (run + read workers)",
                         "observed": f"{peak:,.0f} MB",
                         "met": peak <= TARGET_RSS_MB,
                     }
@@ -438,6 +519,10 @@ def render_table(results: dict[str, Any]) -> str:
     )
     row("peak RSS MB, stages run", [f"{r.get('stages', {}).get('peak_rss_mb', 0):,.0f}" for r in runs])
     row("peak RSS MB, Dagster run", [f"{r.get('dagster', {}).get('peak_rss_mb', 0):,.0f}" for r in runs])
+    row(
+        "  run + workers at once (sampled)",
+        [f"{r.get('dagster', {}).get('peak_rss_tree_mb') or 0:,.0f}" for r in runs],
+    )
     floors = [results["floor"].get(str(size), {}) for _db, size in columns]
     row("bare CSV read, pyarrow", [_fmt_s(f.get("pyarrow_read_csv_s")) for f in floors])
     row("bare CSV read, pandas", [_fmt_s(f.get("pandas_read_csv_s")) for f in floors])

@@ -206,6 +206,9 @@ def night_summary(
     if alerts is not None:
         where = f" -> {cfg.paths.resolve(root).outbox / partition}" if cfg.alerts.channel == "outbox" else ""
         lines.append(f"  owner digests:  {alerts['digests_sent'].value} via {cfg.alerts.channel}{where}")
+    report = _materialization_metadata(result, "crm_quality_report")
+    if report is not None:
+        lines.append(f"  quality report: {report['path'].value}")
     lines.append(f"  warehouse:      {warehouse.display_url}")
     lines.append(f"  Dagster UI:     make ui  (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
     return "\n".join(lines)

@@ -60,3 +60,49 @@ def mariadb_engine() -> Iterator[sa.Engine]:
     engine = _connect_or_fail(MARIADB_URL, "MariaDB")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """A real headless Chromium driven through ChromeDriver (Debian packages; `make test` installs them).
+
+    Mandatory like the databases: a missing browser fails the report tests instead of skipping them.
+    Everything stays on this machine: no Selenium Manager lookup (both paths are given), no background
+    networking, a fresh profile.
+    """
+    from pathlib import Path
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser = Path(os.environ.get("GOVERNANCE_CHROMIUM", "/usr/bin/chromium"))
+    driver_path = Path(os.environ.get("GOVERNANCE_CHROMEDRIVER", "/usr/bin/chromedriver"))
+    for path, package in ((browser, "chromium"), (driver_path, "chromium-driver")):
+        if not path.exists():
+            pytest.fail(
+                f"{path} is missing: install the Debian package {package} (`make browser` does it). "
+                "The report tests run in a real headless Chromium and never skip.",
+                pytrace=False,
+            )
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(browser)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1280,2000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(driver_path)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

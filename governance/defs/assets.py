@@ -198,7 +198,32 @@ def build_core_assets(
             }
         )
 
+    @dg.asset(
+        name="crm_quality_report",
+        group_name=GROUP,
+        partitions_def=partitions_def,
+        deps=[crm_contacts_quality_gates, crm_contacts_quarantine],
+        kinds={"html"},
+        description="The night's quality report (static HTML under var/reports/<date>/): verdict, every "
+        "gate with observed value and threshold, findings by rule, records to fix per owner, malformed "
+        "rows. Written on blocked nights too: that is when it is needed.",
+    )
+    def crm_quality_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        wh = warehouse.get()
+        path = nightly.write_night_report(cfg, root, wh, context.partition_key, list(campaign_exports))
+        verdict, failed = nightly.night_verdict(wh, context.partition_key)
+        context.log.info(f"quality report: {path}")
+        return dg.MaterializeResult(
+            metadata={
+                "verdict": verdict,
+                "failed_gates": dg.MetadataValue.text(", ".join(failed) or "none"),
+                "path": dg.MetadataValue.path(str(path)),
+                "report": dg.MetadataValue.url(path.resolve().as_uri()),
+            }
+        )
+
     return [
+        crm_quality_report,
         owner_alerts,
         crm_contacts_raw,
         crm_contacts_staged,
