@@ -46,7 +46,7 @@ def _row(i: int, **kw) -> dict:
 
 @pytest.fixture(scope="module")
 def flagged() -> pd.DataFrame:
-    rows = [_row(i) for i in range(20)]
+    rows = [_row(i) for i in range(22)]
     rows[1].update(last_name="")  # empty surname
     rows[2].update(last_name="   ")  # whitespace surname
     rows[3].update(position=" ")  # company contact, whitespace position
@@ -62,6 +62,8 @@ def flagged() -> pd.DataFrame:
     rows[13].update(titles_prenominal="Dr. Foo.")
     rows[14].update(owner="")
     rows[15].update(titles_prenominal="ao. Univ.-Prof. Dr.in")
+    rows[20].update(last_name="\u00a0")  # only a no-break space (Excel exports write them)
+    rows[21].update(owner="\u3000\t")  # ideographic space and a tab
     df = pd.DataFrame(rows)
     df["last_name_clean"] = df["last_name"]
     return apply_record_rules(df, None)
@@ -70,17 +72,17 @@ def flagged() -> pd.DataFrame:
 # expectation index -> (success, unexpected_count) on the fixture: computed by hand from the rows above
 EXPECTED_COMPLETENESS = {
     0: (True, 0),  # contact_id not null
-    1: (False, 1),  # contact_id \S  (row 7)
+    1: (False, 1),  # contact_id not blank (row 7)
     2: (False, 2),  # unique: C0 twice
-    3: (False, 2),  # last_name \S  (rows 1, 2)
+    3: (False, 3),  # last_name not blank (rows 1, 2, 20)
     4: (False, 1),  # salutation_line (row 10)
     5: (False, 2),  # position for company contacts (rows 3, 5; row 4 is private)
     6: (False, 1),  # gender in f/m/d/unknown (row 9)
     7: (False, 2),  # gender in f/m/d (rows 8, 9)
-    8: (False, 1),  # owner (row 14)
+    8: (False, 2),  # owner (rows 14, 21)
 }
 EXPECTED_TITLES = {
-    0: (False, 3),  # error-class title flags: rows 1, 2 (NAME_MISSING), 11 (TITLE_UNKNOWN)
+    0: (False, 4),  # error-class title flags: rows 1, 2, 20 (NAME_MISSING), 11 (TITLE_UNKNOWN)
     1: (True, 0),
     2: (False, 2),  # rows 11, 13
     3: (True, 0),
@@ -110,7 +112,7 @@ def test_titles_error_flag_count_matches_rules(flagged):
     pat = r"(?:^|;)(?:TITLE_UNKNOWN|TITLE_AMBIGUOUS|TITLE_INVALID|TITLE_GENDER_CONFLICT|NAME_MISSING)(?:;|$)"
     n = int(flagged["quality_flags"].str.contains(pat).sum())
     assert (n == 0, n) == EXPECTED_TITLES[0]
-    assert n == 3  # rows 1, 2 (NAME_MISSING), 11 (TITLE_UNKNOWN)
+    assert n == 4  # rows 1, 2, 20 (NAME_MISSING), 11 (TITLE_UNKNOWN)
 
 
 def test_pandas_verdicts(suites, flagged):
@@ -127,7 +129,7 @@ def test_pandas_verdicts(suites, flagged):
 def test_pandas_example_ids_are_contact_ids(suites, flagged):
     comp = run_suite_on_dataframe(suites["crm_contacts_completeness"], flagged, with_example_ids=True)
     by_i = dict(enumerate(comp.results))
-    assert set(by_i[3].example_ids) == {"C1", "C2"}
+    assert set(by_i[3].example_ids) == {"C1", "C2", "C20"}
     assert set(by_i[5].example_ids) == {"C3", "C5"}
     assert by_i[2].example_ids == ("C0",)
     assert _verdicts(comp) == EXPECTED_COMPLETENESS  # same verdicts with the richer format
@@ -178,19 +180,19 @@ def test_sqlite_same_verdicts_as_pandas(suites, flagged, tmp_path):
         sql_res = run_suite_on_sql(spec, url, "contacts")
         assert _verdicts(sql_res) == _verdicts(pandas_res), name
     comp = run_suite_on_sql(suites["crm_contacts_completeness"], url, "contacts")
-    assert set(comp.results[3].example_ids) == {"C1", "C2"}
+    assert set(comp.results[3].example_ids) == {"C1", "C2", "C20"}
 
 
 def test_sqlite_where_clause_restricts_rows(suites, flagged, tmp_path):
     url = f"sqlite:///{tmp_path / 'contacts.db'}"
     df = flagged.copy()
-    df.loc[df["contact_id"].isin(["C1", "C2"]), "partition_date"] = "2026-11-25"
+    df.loc[df["contact_id"].isin(["C1", "C2", "C20"]), "partition_date"] = "2026-11-25"
     _write_sql(df, url, "contacts")
     spec = suites["crm_contacts_completeness"]
     res = run_suite_on_sql(spec, url, "contacts", where="partition_date = '2026-11-26'")
     assert res.results[3].success is True and res.results[3].unexpected_count == 0
     res_all = run_suite_on_sql(spec, url, "contacts")
-    assert res_all.results[3].unexpected_count == 2
+    assert res_all.results[3].unexpected_count == 3
 
 
 def _require_postgres() -> None:
@@ -218,7 +220,7 @@ def test_postgres_same_verdicts_as_pandas(suites, flagged):
         assert _verdicts(comp) == EXPECTED_COMPLETENESS
         assert set(comp.results[5].example_ids) == {"C3", "C5"}
         res = run_suite_on_sql(
-            suites["crm_contacts_completeness"], PG_URL, table, where="contact_id NOT IN ('C1', 'C2')"
+            suites["crm_contacts_completeness"], PG_URL, table, where="contact_id NOT IN ('C1', 'C2', 'C20')"
         )
         assert res.results[3].success is True
     finally:
