@@ -74,3 +74,16 @@ def test_unreadable_file_names_file(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(TitleInputError, match="empty.csv"):
         salutations_csv(empty, tmp_path / "out.csv")
+
+
+def test_an_optional_company_column_heads_the_address_block(tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    header = [*HEADER[:6], " Company ", *HEADER[6:]]
+    rows = [[*ROWS[0][:6], "ACME AG", *ROWS[0][6:]], [*ROWS[1][:6], "", *ROWS[1][6:]]]
+    _write(src, ";", header=header, rows=rows)
+    assert salutations_csv(src, dst) == 2
+    with dst.open(encoding="utf-8", newline="") as fh:
+        out = list(csv.DictReader(fh, delimiter=";"))
+    assert out[0]["address_block"] == "ACME AG\nHerrn Generaldirektor\nKommR Dr. Franz Müller, MBA"
+    assert out[0][" Company "] == "ACME AG"  # passes through as delivered
+    assert out[1]["address_block"] == "Frau\nMag.a Eva Huber"

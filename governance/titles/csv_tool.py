@@ -12,6 +12,8 @@ from governance.titles.frame import parse_contacts
 from governance.titles.salutation import SalutationConfig
 
 INPUT_COLUMNS: tuple[str, ...] = ("salutation", "title", "first_name", "last_name", "position", "country")
+# Used when present: the company line of the address block (rules §4).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("company",)
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "salutation_line",
     "address_block",
@@ -57,7 +59,8 @@ def salutations_csv(
             f"{src}: missing required column(s): {', '.join(missing)} "
             f"(found: {', '.join(map(str, df.columns)) or 'none'})"
         )
-    fields = pd.DataFrame({c: df[by_key[c]] for c in INPUT_COLUMNS}, index=df.index)
+    used = [c for c in (*INPUT_COLUMNS, *OPTIONAL_COLUMNS) if c in by_key]
+    fields = pd.DataFrame({c: df[by_key[c]] for c in used}, index=df.index)
     parsed = parse_contacts(fields, config)
     out = df.drop(columns=[c for c in df.columns if str(c).strip().casefold() in OUTPUT_COLUMNS])
     for col in OUTPUT_COLUMNS:
