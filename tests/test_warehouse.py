@@ -69,3 +69,23 @@ def test_partition_keys_are_dates(bad):
 def test_display_url_hides_password():
     wh = Warehouse("postgresql+psycopg://user:secret@127.0.0.1:5432/db")
     assert "secret" not in wh.display_url
+
+
+def test_handoff_round_trip_and_a_failed_handoff_write_keeps_the_partition(tmp_path):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}", handoff_dir=tmp_path / "handoff")
+    wh.replace_partition("contacts", "2026-11-01", frame(4, "a"), handoff=True)
+    handed = wh.read_handoff("contacts", "2026-11-01")
+    pd.testing.assert_frame_equal(handed, wh.read_partition("contacts", "2026-11-01"))
+    assert wh.read_handoff("contacts", "2026-11-01", columns=["line"]).columns.tolist() == ["line"]
+    # The next night replaces the file (only the latest partition keeps one).
+    wh.replace_partition("contacts", "2026-11-02", frame(2, "b"), handoff=True)
+    assert [p.name for p in (tmp_path / "handoff" / "contacts").iterdir()] == ["2026-11-02.arrow"]
+    assert wh.read_handoff("contacts", "2026-11-01") is None
+
+    blocked = Warehouse(wh.url, handoff_dir=tmp_path / "not_a_folder")
+    (tmp_path / "not_a_folder").write_text("a file where the hand-off folder should be")
+    blocked.replace_partition("contacts", "2026-11-03", frame(3, "c"), handoff=True)  # no error
+    assert blocked.read_handoff("contacts", "2026-11-03") is None
+    assert len(blocked.read_partition("contacts", "2026-11-03")) == 3
+    wh.dispose()
+    blocked.dispose()

@@ -10,7 +10,7 @@ class WarehouseResource(dg.ConfigurableResource):
     """SQLAlchemy warehouse (SQLite by default, PostgreSQL in production)."""
 
     url: str
-    # Parquet hand-off of the night's staged rows between steps (see Warehouse.read_handoff).
+    # Arrow hand-off file of the night's staged rows between steps (see Warehouse.read_handoff).
     handoff_dir: str | None = None
 
     _warehouse: Warehouse | None = PrivateAttr(default=None)
