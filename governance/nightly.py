@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from governance.config import GovernanceConfig
@@ -257,7 +258,9 @@ def evaluate_gates(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     staged = read_staged(warehouse, partition_date)
-    ready = staged[staged["is_ready"]]
+    # The ready rows are never copied whole: each check takes only the columns it reads (a copy of all
+    # 35 columns of a million rows was the night's memory peak).
+    ready = staged["is_ready"].to_numpy(dtype=bool)
     timings["gates_read"] = time.perf_counter() - started
     gates = cfg.gates
     results: list[GateResult] = []
@@ -270,7 +273,8 @@ def evaluate_gates(
     del as_delivered  # a copy of 18 columns: free it before the validated rows are checked
     results.append(_schema_gate("raw_schema", raw_report, gates.raw_schema.severity, "raw contacts schema"))
     validated_schema = schemas.build_validated_contacts_schema(dict(cfg.rules))
-    val_report = schemas.validate_with_schema(validated_schema, ready)
+    checked = [c for c in validated_schema.columns if c in staged.columns]  # absent ones fail the schema
+    val_report = schemas.validate_with_schema(validated_schema, staged.loc[ready, checked])
     results.append(
         _schema_gate(
             "validated_schema", val_report, gates.validated_schema.severity, "validated contacts schema"
@@ -284,7 +288,9 @@ def evaluate_gates(
     for name, suite in sorted(suites.items()):
         results.append(
             _suite_gate(
-                name, _run_suite(gx_runner, suite, warehouse, ready, partition_date), gates.gx_suites.severity
+                name,
+                _run_suite(gx_runner, suite, warehouse, staged, ready, partition_date),
+                gates.gx_suites.severity,
             )
         )
     timings["gx"] = time.perf_counter() - t0
@@ -354,7 +360,7 @@ def evaluate_gates(
         results=tuple(results),
         accepted=accepted,
         rows=len(staged) + malformed,
-        ready=len(ready),
+        ready=int(ready.sum()),
         title_coverage=observed["title_coverage"],
         position_completeness=observed["position_completeness"],
         stage_seconds=timings,
@@ -376,7 +382,9 @@ def _malformed_count(warehouse: Warehouse, partition_date: str) -> int:
     )
 
 
-def _run_suite(gx_runner, suite, warehouse: Warehouse, ready: pd.DataFrame, partition_date: str):
+def _run_suite(
+    gx_runner, suite, warehouse: Warehouse, staged: pd.DataFrame, ready: np.ndarray, partition_date: str
+):
     """On PostgreSQL the suite runs as SQL inside the database; elsewhere on the DataFrame.
 
     Example ids cost a second pass, so they are collected only when something failed.
@@ -387,8 +395,8 @@ def _run_suite(gx_runner, suite, warehouse: Warehouse, ready: pd.DataFrame, part
         return gx_runner.run_suite_on_sql(suite, warehouse.url, STAGED_TABLE, where=where)
     # Only the columns the suite refers to: GX hashes the whole batch per expectation, and the other
     # thirty columns of a million rows cost more than the checks themselves.
-    columns = suite_columns(suite, list(ready.columns))
-    frame = ready[columns] if columns is not None else ready
+    columns = suite_columns(suite, list(staged.columns))
+    frame = staged.loc[ready, columns] if columns is not None else staged.loc[ready]
     outcome = gx_runner.run_suite_on_dataframe(suite, frame)
     if not outcome.success:
         outcome = gx_runner.run_suite_on_dataframe(suite, frame, with_example_ids=True)
