@@ -215,7 +215,8 @@ def test_default_severities_match_brief():
         "OWNER_MISSING", "EMAIL_INVALID", "COUNTRY_INVALID",
     }  # fmt: skip
     assert set(RULE_CODES) - errors == {
-        "TITLE_NONCANONICAL", "TITLE_IN_NAME_FIELD", "TITLE_MISPLACED", "POSITION_DROPPED",
+        "TITLE_NONCANONICAL", "TITLE_IN_NAME_FIELD", "TITLE_MISPLACED", "POSITION_IN_TITLE_FIELD",
+        "POSITION_DROPPED",
     }  # fmt: skip
 
 

@@ -36,6 +36,9 @@ _GERMAN: dict[str, str] = {
     "TITLE_AMBIGUOUS": "Abkürzung mit zwei Bedeutungen (z. B. MR, KS); bitte eindeutig erfassen",
     "TITLE_MISPLACED": "vor- bzw. nachgestellter Titel auf der falschen Seite; wurde automatisch verschoben",
     "TITLE_GENDER_CONFLICT": "weibliche Titelform bei männlicher Anrede; bitte Titel oder Anrede korrigieren",
+    "POSITION_IN_TITLE_FIELD": (
+        "Funktion oder Amt (z. B. Bgm.) steht im Titelfeld; wurde automatisch als Position übernommen"
+    ),
     "TITLE_INVALID": "diese Titelform ist in Österreich nicht zulässig (z. B. Dr. mult.)",
     "NAME_MISSING": "kein Nachname: der Kontakt kann nicht persönlich angeschrieben werden",
     "CONTACT_ID_MISSING": "Kontakt-ID fehlt",

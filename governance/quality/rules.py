@@ -62,6 +62,12 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("TITLE_AMBIGUOUS", "abbreviation with two meanings (e.g. MR, KS)", ERROR, "engine"),
     Rule("TITLE_MISPLACED", "pre-/post-nominal title on the wrong side; moved automatically", WARN, "engine"),
     Rule("TITLE_GENDER_CONFLICT", "female title form with a male salutation", ERROR, "engine"),
+    Rule(
+        "POSITION_IN_TITLE_FIELD",
+        "office or position written in the title field (e.g. Bgm.); moved to the position automatically",
+        WARN,
+        "engine",
+    ),
     Rule("TITLE_INVALID", "title form not legal in Austria (e.g. Dr. mult.)", ERROR, "engine"),
     Rule("NAME_MISSING", "no surname: the contact cannot be addressed personally", ERROR, "engine"),
     # --- rules computed by the quality stage ------------------------------------------------------------

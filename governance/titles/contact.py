@@ -11,6 +11,7 @@ from governance.titles.parser import (
     TitleParse,
     build_title_parse,
     issues_text,
+    move_position_out_of_title,
     parse_country,
     parse_position,
     parse_salutation_field,
@@ -93,10 +94,16 @@ def parse_contact(
     sp = parse_salutation_field(input_text(salutation), vocab)
     first = scan_name(input_text(first_name), "first_name", vocab)
     last = scan_name(input_text(last_name), "last_name", vocab)
-    tp = build_title_parse(scan_title(input_text(title), vocab), first, last, vocab, sp.tokens)
-    pp = parse_position(input_text(position), vocab)
+    title_text, position_text = input_text(title), input_text(position)
+    move = move_position_out_of_title(title_text, position_text, vocab)
+    if move is not None:
+        title_text, position_text = move.title, move.position
+    tp = build_title_parse(scan_title(title_text, vocab), first, last, vocab, sp.tokens)
+    pp = parse_position(position_text, vocab)
     code, style = parse_country(input_text(country))
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
+    if move is not None:
+        bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
     tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab)

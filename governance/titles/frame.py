@@ -24,9 +24,11 @@ from governance.titles.parser import (
     STYLES,
     build_title_parse,
     issues_text,
+    move_position_out_of_title,
     parse_country,
     parse_position,
     parse_salutation_field,
+    position_in_title,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
 from governance.titles.tokenizer import NameParse, clean_name, scan_name, scan_title, strip_invisible
@@ -98,6 +100,48 @@ def _names(values: list[str], source: str, vocab: Vocabulary) -> tuple[list[str]
     return clean, ext_ids, extracts
 
 
+def _move_positions_out_of_titles(
+    title: tuple[np.ndarray, list[str]], position: tuple[np.ndarray, list[str]], vocab: Vocabulary
+) -> tuple[tuple[np.ndarray, list[str]], tuple[np.ndarray, list[str]], np.ndarray]:
+    """``move_position_out_of_title`` for every row, decided once per distinct (title, position) pair
+    among the rows whose title holds a position: new (codes, values) of both fields and the moved rows."""
+    (title_codes, title_values), (pos_codes, pos_values) = title, position
+    moved = np.zeros(len(title_codes), dtype=bool)
+    holds = np.array([position_in_title(v, vocab) is not None for v in title_values], dtype=bool)
+    rows = np.flatnonzero(holds[title_codes])
+    if not len(rows):
+        return title, position, moved
+    sizes = [len(title_values), len(pos_values)]
+    pair_codes, pair_keys = _combine((title_codes[rows], sizes[0]), (pos_codes[rows], sizes[1]))
+    title_values, pos_values = list(title_values), list(pos_values)
+    title_index = {v: i for i, v in enumerate(title_values)}
+    pos_index = {v: i for i, v in enumerate(pos_values)}
+
+    def code_of(value: str, values: list[str], index: dict[str, int]) -> int:
+        if value not in index:
+            index[value] = len(values)
+            values.append(value)
+        return index[value]
+
+    new_title = np.empty(len(pair_keys), dtype=np.int64)
+    new_pos = np.empty(len(pair_keys), dtype=np.int64)
+    done = np.zeros(len(pair_keys), dtype=bool)
+    for k, key in enumerate(pair_keys):
+        t, p = _decode(key, sizes)
+        move = move_position_out_of_title(title_values[t], pos_values[p], vocab)
+        if move is None:
+            new_title[k], new_pos[k] = t, p
+            continue
+        new_title[k] = code_of(move.title, title_values, title_index)
+        new_pos[k] = code_of(move.position, pos_values, pos_index)
+        done[k] = True
+    title_codes, pos_codes = title_codes.copy(), pos_codes.copy()
+    title_codes[rows] = new_title[pair_codes]
+    pos_codes[rows] = new_pos[pair_codes]
+    moved[rows] = done[pair_codes]
+    return (title_codes, title_values), (pos_codes, pos_values), moved
+
+
 def _take(values: list[str], codes: np.ndarray) -> pa.Array:
     return pa.array(values, type=_STR).take(pa.array(codes))
 
@@ -120,6 +164,9 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
         empty_out["has_title"] = empty_out["has_title"].astype(bool)
         return empty_out
     enc = {col: _encode(df, col) for col in _INPUTS}
+    enc["title"], enc["position"], position_moved = _move_positions_out_of_titles(
+        enc["title"], enc["position"], vocab
+    )
 
     # Distinct values, parsed once each.
     sal_codes, sal_values = enc["salutation"]
@@ -178,7 +225,11 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
     last_clean_arr = _take(last_clean, last_codes)
     first_clean_arr = _take(first_clean, first_codes)
     no_last = pc.equal(last_clean_arr, _s("")).to_numpy(zero_copy_only=False)
-    bits_rows = g_bits[g_codes] | np.where(no_last, ISSUE_BIT["NAME_MISSING"], 0)
+    bits_rows = (
+        g_bits[g_codes]
+        | np.where(no_last, ISSUE_BIT["NAME_MISSING"], 0)
+        | np.where(position_moved, ISSUE_BIT["POSITION_IN_TITLE_FIELD"], 0)
+    )
     issue_table = [issues_text(b) for b in range(1 << len(ISSUE_ORDER))]
 
     # Position canonical per (gender, position).

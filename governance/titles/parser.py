@@ -23,6 +23,7 @@ ISSUE_ORDER: tuple[str, ...] = (
     "TITLE_MISPLACED",
     "TITLE_NONCANONICAL",
     "TITLE_GENDER_CONFLICT",
+    "POSITION_IN_TITLE_FIELD",
 )
 ISSUE_BIT = {code: 1 << i for i, code in enumerate(ISSUE_ORDER)}
 
@@ -211,6 +212,48 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
     written_forms = {entry.form("m"), entry.form("f"), entry.long_m, entry.long_f} - {""}
     bits = 0 if head_written in written_forms else ISSUE_BIT["TITLE_NONCANONICAL"]
     return PositionParse(text, abbr, gender, _kind_of(vocab, abbr), rest, bits)
+
+
+@dataclass(frozen=True)
+class OfficeMove:
+    """An office, function or position typed into the title field ("Bgm.", "Generaldirektor")."""
+
+    title: str  # the title field without it (its other tokens, space-joined)
+    position: str  # the position field to parse: the token when the field was empty, else as it was
+
+
+@lru_cache(maxsize=65536)
+def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(title without the token, token) when exactly one token of the title field is no title but a
+    position of the vocabulary; else None. Two such tokens are left alone (which one is the position?)."""
+    if not title:
+        return None
+    tokens = scan_title(title, vocab)
+    found = [
+        i
+        for i, tok in enumerate(tokens)
+        if tok.status == "unknown" and _lookup_position(vocab, tok.surface)[0] == "ok"
+    ]
+    if len(found) != 1:
+        return None
+    rest = " ".join(tok.surface for i, tok in enumerate(tokens) if i != found[0])
+    return rest, tokens[found[0]].surface
+
+
+def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
+    """The office or position a CRM user typed into the title field goes where it belongs: into an
+    empty position field, or nowhere when the position field already names the same entry. A different
+    position in its own field wins, and the token stays an unknown title for a person to resolve."""
+    found = position_in_title(title, vocab)
+    if found is None:
+        return None
+    rest, token = found
+    if not position.strip():
+        return OfficeMove(title=rest, position=token)
+    moved = parse_position(token, vocab).entry
+    if moved is not None and parse_position(position, vocab).entry == moved:
+        return OfficeMove(title=rest, position=position)
+    return None
 
 
 # Order of groups in the address: address function, Amts-/Berufstitel, professor, degrees, unknown.
