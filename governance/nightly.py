@@ -16,6 +16,7 @@ import pandas as pd
 
 from governance.config import GovernanceConfig
 from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
+from governance.quality.rules import MALFORMED_CODE
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
 
 RAW_TABLE = "crm_contacts_raw"
@@ -583,8 +584,8 @@ def write_quarantine(warehouse: Warehouse, partition_date: str) -> dict[str, int
         else pd.DataFrame(columns=["source_file", "source_line", "reason", "raw_text"])
     )
     rejects = rejects.rename(columns={"reason": "quarantine_reasons"})
-    rejects["quality_flags"] = "MALFORMED_ROW"
-    rejects["quarantine_reasons"] = "MALFORMED_ROW: " + rejects["quarantine_reasons"].astype(str)
+    rejects["quality_flags"] = MALFORMED_CODE
+    rejects["quarantine_reasons"] = f"{MALFORMED_CODE}: " + rejects["quarantine_reasons"].astype(str)
     frame = pd.concat([staged, rejects], ignore_index=True)
     for column in QUARANTINE_COLUMNS:
         if column not in frame.columns:
@@ -707,8 +708,8 @@ def fix_list(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
     flagged["raw_text"] = ""
     malformed = warehouse.query(
         f'SELECT {", ".join(QUARANTINE_COLUMNS)} FROM "{QUARANTINE_TABLE}" '
-        f"WHERE {PARTITION_COLUMN} = :p AND quality_flags = 'MALFORMED_ROW'",
-        {"p": partition_date},
+        f"WHERE {PARTITION_COLUMN} = :p AND quality_flags = :malformed",
+        {"p": partition_date, "malformed": MALFORMED_CODE},
     )
     return pd.concat([flagged, malformed], ignore_index=True).fillna("")
 
@@ -746,6 +747,7 @@ def write_night_report(
 ) -> Path:
     """The night's HTML quality report under ``var/reports/<date>/``; written on blocked nights too."""
     from governance.reports import build_quality_report, write_quality_report
+    from governance.reports.quality_report import HISTORY_NIGHTS
 
     partition_date = check_partition_key(partition_date)
     verdict, failed = night_verdict(warehouse, partition_date)
@@ -757,7 +759,8 @@ def write_night_report(
     history = (
         warehouse.query(
             f"SELECT {PARTITION_COLUMN}, rows, title_coverage, position_completeness, accepted_flag "
-            f"FROM {HISTORY_TABLE} WHERE {PARTITION_COLUMN} <= :p ORDER BY {PARTITION_COLUMN} DESC LIMIT 14",
+            f"FROM {HISTORY_TABLE} WHERE {PARTITION_COLUMN} <= :p "
+            f"ORDER BY {PARTITION_COLUMN} DESC LIMIT {HISTORY_NIGHTS}",
             {"p": partition_date},
         )
         if warehouse.has_table(HISTORY_TABLE)

@@ -35,11 +35,11 @@ from governance.arrow_rows import collect
 # Below this many rows the worker start-up (about 0.3 s) costs more than it saves.
 MIN_PARALLEL_ROWS = 200_000
 _CHUNK = 50_000
-_PART_TABLE = "rows"
 
 
 def default_workers() -> int:
-    """One worker per available core, at most four (SQLite's single writer is the limit beyond that)."""
+    """One worker per available core, at most four (beyond that the slices contend for the same file
+    and each worker's Arrow copy costs memory for little gain)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -139,7 +139,11 @@ def _unify(tables: list[pa.Table]) -> pa.Table | None:
 def parallel_read(database: Path, sql: str, params: dict, workers: int) -> pa.Table | None:
     """The rows of ``sql`` (one SELECT with ``:name`` parameters) read by ``workers`` processes, in the
     order the serial query returns them; None when there are too few rows or the slices do not type
-    alike (the caller reads serially)."""
+    alike (the caller reads serially).
+
+    Each worker reads its own snapshot: the slices agree as long as nobody writes the rows being read
+    meanwhile, which holds for the night's partitions (each is written only by its own step).
+    """
     if workers < 2:
         return None
     con = _read_only(database)

@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from governance.contact_model import FIX_LIST_COLUMNS
-from governance.quality.rules import FLAG_SEPARATOR, RULES
+from governance.quality.rules import FLAG_SEPARATOR, MALFORMED_CODE, RULES
 
 UNASSIGNED_OWNER = "unassigned"
 MAX_RECORDS_PER_DIGEST = 500
-MALFORMED_CODE = "MALFORMED_ROW"
 _RAW_TEXT_MAX = 200
 
 # German wording of the registry's findings for CRM owners. A code missing here falls back to the

@@ -30,6 +30,8 @@ WARN = "warn"
 _SEVERITIES = (ERROR, WARN)
 
 FLAG_SEPARATOR = ";"
+# The flag of a row of the extract that never became a record (quarantined with file, line and reason).
+MALFORMED_CODE = "MALFORMED_ROW"
 
 
 class UnknownRuleError(KeyError):

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from governance.quality.rules import FLAG_SEPARATOR, RULES
+from governance.quality.rules import FLAG_SEPARATOR, MALFORMED_CODE, RULES
 
-MALFORMED_CODE = "MALFORMED_ROW"
 MAX_REJECTS_SHOWN = 100
 HISTORY_NIGHTS = 14
 REPORT_FILE = "quality_report.html"
@@ -104,7 +103,9 @@ def _gate_lines(gate_results: pd.DataFrame) -> tuple[GateLine, ...]:
             observed=format_number(float(r.observed)),
             threshold=format_number(float(r.threshold)),
             description=str(r.description or ""),
-            example_ids=", ".join(i for i in str(r.example_ids or "").split(";") if i),
+            example_ids=", ".join(
+                i for i in (r.example_ids if isinstance(r.example_ids, str) else "").split(";") if i
+            ),
         )
         for r in gate_results.itertuples()
     ]
