@@ -170,6 +170,13 @@ def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNigh
             force_gendered_forms=cfg.salutation.force_gendered_forms, phd_as_dr=cfg.salutation.phd_as_dr
         ),
     )
+    # An office typed into the title field became the position: the completeness rules and gates read
+    # the position column, so the record carries it there too (raw keeps the row as delivered).
+    moved = parsed["issues"].str.contains("POSITION_IN_TITLE_FIELD", regex=False).to_numpy(dtype=bool) & (
+        frame["position"] == ""
+    ).to_numpy(dtype=bool)
+    if moved.any():
+        frame["position"] = frame["position"].mask(moved, parsed["position_canonical"])
     staged = pd.concat([frame, parsed], axis=1)
     return apply_record_rules(
         staged, previous.contacts if previous is not None else None, severities=dict(cfg.rules)

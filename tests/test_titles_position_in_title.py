@@ -1,5 +1,6 @@
-"""An office or position typed into the title field ("Bgm.", "Generaldirektor") moves to the position,
-through parse_contact and through parse_contacts alike."""
+"""An office or address function typed into the title field ("Bgm.", "Generaldirektor") moves to the
+position, through parse_contact and through parse_contacts alike, and the record is not quarantined for
+a missing position."""
 
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ CASES = [
         ("Herr", "Bgm. LH", "Hans", "Berg", "", ""),
         {"salutation_line": "Sehr geehrter Herr Berg,", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
     ),
+    (  # plain positions are not moved: "MD" is Managing Director and Doctor of Medicine
+        ("Herr", "MD", "John", "Smith", "", "Clinic Y"),
+        {"titles_prenominal": "MD", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
     (  # an ordinary title field is untouched
         ("Herr", "Dipl.-Ing. Dr.", "Karl", "Gruber", "", ""),
         {"salutation_line": "Sehr geehrter Herr Dr. Gruber,", "position_canonical": "", "issues": ""},
@@ -87,3 +92,43 @@ def test_frame_path_gives_the_same_as_the_single_record_path():
         assert parsed.iloc[i][list(PARSED_COLUMNS)].tolist() == [getattr(single, c) for c in PARSED_COLUMNS]
     for i, (_, expected) in enumerate(CASES):
         assert {k: parsed.iloc[i][k] for k in expected} == expected
+
+
+def test_a_company_contact_with_the_office_in_the_title_field_is_salutation_ready():
+    from governance.config import GovernanceConfig
+    from governance.nightly import stage_frame
+
+    stg = pd.DataFrame(
+        {
+            "contact_id": ["C1", "C2"],
+            "salutation": ["Herr", "Herr"],
+            "title": ["Bgm.", "Mag."],
+            "first_name": ["Josef", "Karl"],
+            "last_name": ["Hofer", "Huber"],
+            "position": ["", ""],
+            "company": ["Gemeinde Hart", "Huber GmbH"],
+            "account_id": ["A1", "A2"],
+            "email": ["j.hofer@hart.at", "k.huber@huber.at"],
+            "street": ["Hauptplatz 1", "Gasse 2"],
+            "postal_code": ["8075", "1010"],
+            "city": ["Hart", "Wien"],
+            "country": ["AT", "AT"],
+            "owner": ["u.mayr", "u.mayr"],
+            "owner_email": ["u.mayr@example.at", "u.mayr@example.at"],
+            "email_opt_out": ["0", "0"],
+            "do_not_contact": ["0", "0"],
+            "modified_at": ["", ""],
+            "source_file": ["x.csv", "x.csv"],
+            "source_line": [2, 3],
+        }
+    )
+    staged = stage_frame(stg, GovernanceConfig.model_validate({}), None)
+    hofer, huber = staged.iloc[0], staged.iloc[1]
+    assert (
+        hofer["position"] == "Bürgermeister"
+        and hofer["salutation_line"] == "Sehr geehrter Herr Bürgermeister,"
+    )
+    assert "POSITION_MISSING" not in hofer["quality_flags"] and bool(hofer["is_ready"])
+    assert "POSITION_IN_TITLE_FIELD" in hofer["quality_flags"]
+    assert huber["position"] == "" and "POSITION_MISSING" in huber["quality_flags"]  # nothing to move
+    assert not bool(huber["is_ready"])

@@ -216,24 +216,28 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
 
 @dataclass(frozen=True)
 class OfficeMove:
-    """An office, function or position typed into the title field ("Bgm.", "Generaldirektor")."""
+    """An office or address function typed into the title field ("Bgm.", "Generaldirektor")."""
 
     title: str  # the title field without it (its other tokens, space-joined)
     position: str  # the position field to parse: the token when the field was empty, else as it was
 
 
+def _is_office(vocab: Vocabulary, text: str) -> bool:
+    """An office or address function of the vocabulary (one entry). Plain positions are not moved: their
+    abbreviations collide with foreign degrees ("MD" is also Doctor of Medicine)."""
+    status, abbrs, _gender = _lookup_position(vocab, text)
+    return status == "ok" and _kind_of(vocab, next(iter(abbrs))) in ("office", "function")
+
+
 @lru_cache(maxsize=65536)
 def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
-    """(title without the token, token) when exactly one token of the title field is no title but a
-    position of the vocabulary; else None. Two such tokens are left alone (which one is the position?)."""
+    """(title without the token, token) when exactly one token of the title field is no title but an
+    office or address function of the vocabulary; else None. Two such tokens are left alone (which one
+    is the position?)."""
     if not title:
         return None
     tokens = scan_title(title, vocab)
-    found = [
-        i
-        for i, tok in enumerate(tokens)
-        if tok.status == "unknown" and _lookup_position(vocab, tok.surface)[0] == "ok"
-    ]
+    found = [i for i, tok in enumerate(tokens) if tok.status == "unknown" and _is_office(vocab, tok.surface)]
     if len(found) != 1:
         return None
     rest = " ".join(tok.surface for i, tok in enumerate(tokens) if i != found[0])
@@ -241,7 +245,7 @@ def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
 
 
 def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
-    """The office or position a CRM user typed into the title field goes where it belongs: into an
+    """The office or address function a CRM user typed into the title field goes where it belongs: into an
     empty position field, or nowhere when the position field already names the same entry. A different
     position in its own field wins, and the token stays an unknown title for a person to resolve."""
     found = position_in_title(title, vocab)
