@@ -15,6 +15,7 @@ returns None, and the caller reads serially.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,34 +59,55 @@ def _run_workers(jobs: list[dict]) -> list:
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
     }
-    procs = [  # the job travels on the command line, so every worker starts at once
-        subprocess.Popen(
-            [sys.executable, "-m", "governance.sqlite_bulk", json.dumps(job)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
-        for job in jobs
-    ]
-    answers = []
-    failures = []
-    for proc, job in zip(procs, jobs, strict=True):
-        out, err = proc.communicate()
-        if proc.returncode != 0:
-            failures.append(f"{job['op']} worker exited with {proc.returncode}: {err.strip()[-500:]}")
-            continue
-        answers.append(json.loads(out))
+    procs: list[subprocess.Popen] = []
+    try:
+        for job in jobs:  # the job travels on the command line, so every worker starts at once
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "governance.sqlite_bulk", json.dumps(job)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    text=True,
+                )
+            )
+        answers = []
+        failures = []
+        for proc, job in zip(procs, jobs, strict=True):
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                failures.append(f"{job['op']} worker exited with {proc.returncode}: {err.strip()[-500:]}")
+                continue
+            answers.append(json.loads(out))
+    finally:  # an interrupted caller (a terminated run) leaves no worker behind
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     if failures:
-        raise RuntimeError("SQLite bulk worker failed: " + " | ".join(failures))
+        raise WorkerError("SQLite bulk worker failed: " + " | ".join(failures))
     return answers
+
+
+class WorkerError(RuntimeError):
+    """A read worker failed; the caller reads serially instead."""
+
+
+_SCRATCH_PREFIX = ".bulk-"
+_STALE_SECONDS = 6 * 3600
 
 
 @contextmanager
 def scratch_dir(database: Path) -> Iterator[Path]:
-    """A temporary folder next to the database (same disk; /tmp may be memory)."""
-    path = Path(tempfile.mkdtemp(prefix=".bulk-", dir=database.parent))
+    """A temporary folder next to the database (same disk; /tmp may be memory). Folders a killed
+    process left behind (older than six hours) are removed on the way."""
+    now = time.time()
+    for old in database.parent.glob(f"{_SCRATCH_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if old.is_dir() and now - old.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+    path = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=database.parent))
     try:
         yield path
     finally:
@@ -141,18 +164,30 @@ def parallel_read(database: Path, sql: str, params: dict, workers: int) -> pa.Ta
     order the serial query returns them; None when there are too few rows or the slices do not type
     alike (the caller reads serially).
 
-    Each worker reads its own snapshot: the slices agree as long as nobody writes the rows being read
-    meanwhile, which holds for the night's partitions (each is written only by its own step).
+    Each worker reads its own snapshot, so a commit to the database between the count and the last
+    slice (seen through ``PRAGMA data_version``) discards the slices. A worker that fails also means a
+    serial read; the workers never outlive the call.
     """
     if workers < 2:
         return None
-    con = _read_only(database)
+    watch = _read_only(database)  # stays open: PRAGMA data_version tells whether anyone wrote meanwhile
     try:
-        (rows,) = con.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()
+        version = watch.execute("PRAGMA data_version").fetchone()[0]
+        (rows,) = watch.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()
+        if rows < MIN_PARALLEL_ROWS:
+            return None
+        try:
+            table = _read_slices(database, sql, params, rows, workers)
+        except (WorkerError, OSError):
+            return None  # a slice could not be read or handed over: the serial read will say why, if at all
+        if watch.execute("PRAGMA data_version").fetchone()[0] != version:
+            return None  # a commit landed between the slices: they may mix two states
+        return table
     finally:
-        con.close()
-    if rows < MIN_PARALLEL_ROWS:
-        return None
+        watch.close()
+
+
+def _read_slices(database: Path, sql: str, params: dict, rows: int, workers: int) -> pa.Table | None:
     with scratch_dir(database) as scratch:
         jobs = [
             {

@@ -163,3 +163,54 @@ def test_chunked_arrow_rows_match_from_records(columns, n, chunk, data):
     for name in names:
         g, e = got[name].tolist(), expected[name].tolist()
         assert [None if pd.isna(v) else v for v in g] == [None if pd.isna(v) else v for v in e], name
+
+
+def test_a_commit_between_the_slices_discards_them(tmp_path, small_threshold, monkeypatch):
+    """Workers read separate snapshots: a write that lands meanwhile means a serial read instead."""
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}", bulk_workers=2)
+    wh.replace_partition("t", "2026-11-02", tricky_frame(100))
+    original = sqlite_bulk._read_slices
+
+    def read_then_rewrite(*args, **kwargs):
+        table = original(*args, **kwargs)
+        wh.replace_partition("t", "2026-11-02", tricky_frame(60))  # a re-run of the night commits
+        return table
+
+    monkeypatch.setattr(sqlite_bulk, "_read_slices", read_then_rewrite)
+    query = 'SELECT * FROM "t" WHERE partition_date = :p'
+    assert sqlite_bulk.parallel_read(database, query, {"p": "2026-11-02"}, 2) is None
+    monkeypatch.setattr(sqlite_bulk, "_read_slices", original)
+    assert len(wh.read_partition("t", "2026-11-02")) == 60
+    wh.dispose()
+
+
+def test_a_failed_worker_means_a_serial_read(tmp_path, small_threshold, monkeypatch):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", bulk_workers=2)
+    wh.replace_partition("t", "2026-11-02", tricky_frame(100))
+
+    def fail(jobs):
+        raise sqlite_bulk.WorkerError("read worker exited with 1: disk full")
+
+    monkeypatch.setattr(sqlite_bulk, "_run_workers", fail)
+    got = wh.read_partition("t", "2026-11-02")
+    assert got["contact_id"].tolist() == tricky_frame(100)["contact_id"].tolist()
+    wh.dispose()
+
+
+def test_stale_scratch_folders_are_swept_and_fresh_ones_kept(tmp_path, small_threshold):
+    import os
+    import time
+
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}", bulk_workers=2)
+    wh.replace_partition("t", "2026-11-02", tricky_frame(100))
+    stale, fresh = tmp_path / ".bulk-killed", tmp_path / ".bulk-running"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "slice0.arrow").write_bytes(b"x")
+    day_ago = time.time() - 24 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    assert len(wh.read_partition("t", "2026-11-02")) == 100
+    assert not stale.exists() and fresh.exists()
+    wh.dispose()
