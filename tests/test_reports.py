@@ -169,6 +169,17 @@ def test_an_accepted_night_says_so_and_an_empty_fix_list_renders():
     assert "Every row of the extract was read as a record." in html
 
 
+@pytest.mark.parametrize(
+    ("verdict", "status"),
+    [("ACCEPTED", "released"), ("BLOCKED", "blocked"), ("NOT EVALUATED", "not released")],
+)
+def test_campaign_status_follows_the_verdict(verdict, status):
+    html = render_quality_report(small_report(verdict=verdict))
+    line = next(li for li in html.splitlines() if "campaign_list_newsletter_at</code>:" in li)
+    assert status in line
+    assert verdict == "ACCEPTED" or "released" not in line.replace("not released", "")
+
+
 def test_write_replaces_the_nights_report(tmp_path):
     first = write_quality_report(small_report(), tmp_path)
     second = write_quality_report(small_report(verdict="ACCEPTED", failed_gates=[]), tmp_path)
@@ -177,7 +188,9 @@ def test_write_replaces_the_nights_report(tmp_path):
     assert [p.name for p in second.parent.iterdir()] == ["quality_report.html"]
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1234567.0, "1,234,567"), (0.123456, "0.1235"), (0.0, "0")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(1234567.0, "1,234,567"), (0.94996, "0.94996"), (0.1234567, "0.123457"), (0.0, "0")]
+)
 def test_numbers_are_formatted_for_people(value, shown):
     assert format_number(value) == shown
 

@@ -86,12 +86,13 @@ class QualityReport:
 
 
 def format_number(value: float) -> str:
-    """Counts as integers with thousands separators, shares and rates with four significant digits."""
+    """Counts as integers with thousands separators, shares and rates with six significant digits (a
+    failed 0.94996 must not read as its threshold 0.95)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:.4g}"
+    return f"{value:.6g}"
 
 
 def _gate_lines(gate_results: pd.DataFrame) -> tuple[GateLine, ...]:
