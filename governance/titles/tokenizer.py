@@ -77,20 +77,23 @@ def _longest(text: str, start: int, ends_at: Callable[[str, int], list[int]], se
     if len(ends) <= 1:
         return ends[0] if ends else 0
     n = len(text)
-    best, best_reach = ends[-1], -1
+    best, best_key = ends[-1], (-1, False)
     # The one whose following title reaches furthest (a match followed by no title reaches its own end,
-    # so "Dr.med. Hans" stays Dr.med. and does not become Dr. + "med."); ties: the longer.
+    # so "Dr.med. Hans" stays Dr.med. and does not become Dr. + "med."); ties: the one the writer
+    # separated with a space ("Dr. Dr.med." is Dr. + Dr.med., not DDr. + "med." read as MEd), then the
+    # longer.
     for end in reversed(ends):
         k = end
         while k < n and text[k].isspace():
             k += 1
+        separated = k > end or k == n or text[k] in seps
         if k == n or text[k] in seps:
             reach = end
         else:
             nxt = ends_at(text, k)
             reach = nxt[-1] if nxt else end
-        if reach > best_reach:
-            best, best_reach = end, reach
+        if (reach, separated) > best_key:
+            best, best_key = end, (reach, separated)
     return best
 
 
