@@ -55,3 +55,23 @@ def test_trailing_field_with_data_is_rejected(tmp_path):
     assert extract.rejects["reason"].tolist() == ["wrong field count: expected 8, found 9"]
     assert extract.rejects["source_line"].tolist() == [2]
     assert extract.rows_read == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_a_plain_german_excel_list_with_an_id_column_is_recognised(tmp_path, encoding):
+    """What people actually save from Excel: 'ID', 'Postleitzahl', 'Stadt', a line break in the street."""
+    header = "ID;Anrede;Titel;Vorname;Nachname;Firma;E-Mail Adresse;Straße;Postleitzahl;Stadt;Land;Zuständig"
+    rows = [
+        '7;Herr;Dr.;Hans;Müller;ACME GmbH;h.mueller@acme.at;"Hauptstraße 1\r\nTop 3";1010;Wien;Österreich;'
+        "maier",
+        "8;Frau;Mag.a;Eva;Huber;;eva@huber.at;Gasse 2;8010;Graz;AT;maier",
+    ]
+    path = tmp_path / "liste.csv"
+    path.write_bytes((header + "\r\n" + "\r\n".join(rows) + "\r\n").encode(encoding))
+    extract = read_csv_extract(path, "auto")
+    assert extract.profile == "dach_excel" and len(extract.rejects) == 0
+    contacts = extract.contacts
+    assert contacts["contact_id"].tolist() == ["7", "8"]
+    assert contacts["street"].iloc[0] == "Hauptstraße 1\r\nTop 3"
+    assert contacts[["postal_code", "city", "owner"]].iloc[1].tolist() == ["8010", "Graz", "maier"]
+    assert contacts["email"].iloc[1] == "eva@huber.at"
