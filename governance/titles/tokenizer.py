@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from governance.titles.vocabulary import Candidate, Vocabulary, exact_key, fold_char, fold_key
@@ -172,7 +172,19 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
             k += 1
             if text[k - 1] == "." and k < n and _longest(text, k, ends_at, TITLE_SEPARATORS):
                 break
-        tokens.append(make_token(vocab, text[i:k], "title"))
+        chunk = text[i:k]
+        if chunk.startswith(".") and tokens and tokens[-1].status == "ok" and tokens[-1].source == "title":
+            # A dot written after a title ("HR. Dr.", "Dr..", "KommR.in"): part of that title's writing.
+            merged = make_token(vocab, tokens[-1].surface + chunk, "title")
+            if merged.status == "ok":
+                tokens[-1] = merged
+                i = k
+                continue
+            if not chunk.strip("."):  # only dots: a variant writing of the title before
+                tokens[-1] = replace(tokens[-1], surface=tokens[-1].surface + chunk)
+                i = k
+                continue
+        tokens.append(make_token(vocab, chunk, "title"))
         i = k
     return tuple(tokens)
 
