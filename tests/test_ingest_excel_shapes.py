@@ -75,3 +75,43 @@ def test_a_plain_german_excel_list_with_an_id_column_is_recognised(tmp_path, enc
     assert contacts["street"].iloc[0] == "Hauptstraße 1\r\nTop 3"
     assert contacts[["postal_code", "city", "owner"]].iloc[1].tolist() == ["8010", "Graz", "maier"]
     assert contacts["email"].iloc[1] == "eva@huber.at"
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    ["sep=;\r\n", "Kontaktliste Stand 01.11.2026;;;;;;;\r\n", ";;;;;;;\r\n", "Export\r\n;;;;;;;\r\n\r\n"],
+    ids=["excel-sep-hint", "title-row", "delimiter-row", "title-and-blank-rows"],
+)
+def test_lines_above_the_header_are_skipped_and_reported(tmp_path, preamble):
+    extract = read(tmp_path, preamble + HEADER + "\r\n" + HUBER + "\r\n" + MAIER + "\r\n")
+    assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
+    assert len(extract.rejects) == 0
+    assert any("skipped above the header" in w for w in extract.warnings)
+    first_data_line = preamble.count("\r\n") + 2
+    assert extract.contacts["source_line"].tolist() == [first_data_line, first_data_line + 1]
+
+
+def test_a_file_without_a_header_line_names_the_problem(tmp_path):
+    from governance.ingest import ExtractError
+
+    with pytest.raises(ExtractError, match="no header in the first 11 lines"):
+        read(tmp_path, "nur eine Spalte\r\n" * 15)
+
+
+def test_a_repeated_header_line_is_rejected_not_a_contact(tmp_path):
+    """Two exports pasted into one file: the second header is accounted for, with its line."""
+    extract = read(tmp_path, "\r\n".join([HEADER, HUBER, HEADER, MAIER]) + "\r\n")
+    assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
+    assert extract.rejects["source_line"].tolist() == [3]
+    assert "header line again" in extract.rejects["reason"].iloc[0]
+    assert extract.rows_read == 3
+
+
+def test_a_long_note_in_a_row_the_csv_module_reads_is_no_crash(tmp_path):
+    """Rows with a wrong field count go through the csv module, whose default field limit is 128 KiB."""
+    long_note = "z" * 140_000
+    text = "\r\n".join([HEADER, HUBER, f'3;Herr;;Karl;Gruber;"{long_note}"', MAIER]) + "\r\n"
+    extract = read(tmp_path, text)
+    assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
+    assert extract.rejects["source_line"].tolist() == [3]
+    assert "wrong field count" in extract.rejects["reason"].iloc[0]

@@ -28,6 +28,12 @@ from governance.ingest.profiles import Profile, detect_profile, load_profile
 from governance.ingest.sniff import SniffError, detect_delimiter, detect_encoding
 
 _NL, _CR, _QUOTE = 10, 13, 34
+# Rows that need the csv module (field checks, broken quoting) may hold long notes: its default limit of
+# 131,072 characters per field would turn them into a crash. (The setting is process-wide.)
+csv.field_size_limit(2**31 - 1)
+# Lines above the header that Excel and report tools write ("sep=;", a title row, rows of only
+# delimiters) are skipped within this many lines; the header is the first line with two named columns.
+_PREAMBLE_LINES = 10
 _CP1252_UNDEFINED = np.array([0x81, 0x8D, 0x8F, 0x90, 0x9D], dtype=np.uint8)
 _RAW_TEXT_MAX = 2000
 
@@ -326,6 +332,7 @@ class _Reader:
             order = np.argsort(lines, kind="stable")
             raw = raw.iloc[order].reset_index(drop=True)
             lines = lines[order]
+        raw, lines = self.reject_repeated_headers(raw, lines, header)
         rejects = make_rejects(self.rejects)
         rows_read = len(raw) + len(rejects)
         if rows_read == 0:
@@ -340,6 +347,25 @@ class _Reader:
             warnings=self.warnings,
             rows_read=rows_read,
         )
+
+    def reject_repeated_headers(
+        self, raw: pd.DataFrame, lines: np.ndarray, header: list[str]
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows that repeat the header (exports concatenated into one file) are no contacts."""
+        if raw.empty:
+            return raw, lines
+        repeated = np.ones(len(raw), dtype=bool)
+        for column in raw.columns:
+            repeated &= (raw[column].astype(str).str.strip() == header[int(column[1:])]).to_numpy(dtype=bool)
+        if not repeated.any():
+            return raw, lines
+        text = self.delimiter.join(header)[:_RAW_TEXT_MAX]
+        for line in lines[repeated]:
+            self.rejects.append(
+                (self.name, int(line), "the header line again (exports joined into one file)", text)
+            )
+        keep = ~repeated
+        return raw[keep].reset_index(drop=True), lines[keep]
 
     def drop_empty_records(
         self, arr: np.ndarray, starts: np.ndarray, ends: np.ndarray, nfields: np.ndarray
@@ -403,21 +429,34 @@ class _Reader:
             )
 
     def read_header(self, scan: _Scan) -> tuple[list[str], int]:
-        candidates = [(int(s), int(e)) for s, e in zip(scan.starts[:1], scan.ends[:1], strict=True)]
+        candidates = [
+            (int(s), int(e))
+            for s, e in zip(scan.starts[: _PREAMBLE_LINES + 1], scan.ends[: _PREAMBLE_LINES + 1], strict=True)
+        ]
         candidates += [(s, e) for s, e in scan.suspects[:1]]
         candidates.sort()
         if not candidates:
             raise self.fail("empty extract: the file has no header")
-        s, e = candidates[0]
-        try:
-            rows = self.parse_fields(s, e)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise self.fail(f"cannot parse the header: {exc}", line=self.line_of(s)) from exc
-        if len(rows) != 1:
-            raise self.fail("cannot parse the header", line=self.line_of(s))
-        if s in {a for a, _ in scan.suspects}:
-            scan.suspects.remove(next(x for x in scan.suspects if x[0] == s))
-        return [h.strip() for h in rows[0]], e + 1
+        for s, e in candidates[: _PREAMBLE_LINES + 1]:
+            try:
+                rows = self.parse_fields(s, e)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise self.fail(f"cannot parse the header: {exc}", line=self.line_of(s)) from exc
+            if len(rows) != 1:
+                raise self.fail("cannot parse the header", line=self.line_of(s))
+            fields = [h.strip() for h in rows[0]]
+            if sum(1 for f in fields if f) < 2:  # "sep=;", a title row, a row of delimiters
+                self.warnings.append(
+                    f"line {self.line_of(s)} skipped above the header: {self.text_of(s, e)[:80]!r}"
+                )
+                continue
+            if s in {a for a, _ in scan.suspects}:
+                scan.suspects.remove(next(x for x in scan.suspects if x[0] == s))
+            return fields, e + 1
+        raise self.fail(
+            f"no header in the first {_PREAMBLE_LINES + 1} lines (a header names at least two columns)",
+            line=self.line_of(candidates[0][0]),
+        )
 
     def resolve_profile(self, header: list[str]) -> Profile:
         try:

@@ -78,11 +78,25 @@ def detect_delimiter(text: str, name: str = "<text>") -> str:
     Candidates are ``; , TAB |``; each is counted outside quotes in the header and the following lines. The
     winner splits the header and the most following lines into the same number of fields; ties go to the
     candidate with more header fields. A header without any candidate is a single-column file (",").
+    Excel's ``sep=X`` first line decides outright; title lines without any candidate above the header
+    are passed over.
     """
     lines = [line for line in text.splitlines()[:51] if line.strip()]
     if not lines:
         raise SniffError(f"{name}: the file is empty")
-    header, body = lines[0], lines[1:]
+    hint = re.fullmatch(r"\s*sep=(.)\s*", lines[0], flags=re.IGNORECASE)  # Excel's "sep=;" line
+    if hint and hint.group(1) in _CANDIDATE_DELIMITERS:
+        return hint.group(1)
+    # A title line above the header ("Export", "Kontaktliste Stand ...") has no delimiter at all.
+    first = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if any(_count_outside_quotes(line, d) for d in _CANDIDATE_DELIMITERS)
+        ),
+        0,
+    )
+    header, body = lines[first], lines[first + 1 :]
     best: tuple[tuple[int, int], str] | None = None
     for d in _CANDIDATE_DELIMITERS:
         n = _count_outside_quotes(header, d)
