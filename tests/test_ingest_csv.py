@@ -111,6 +111,32 @@ def test_hubspot_profile(tmp_path):
     assert any("'Salutation' absent" in w for w in ex.warnings)
 
 
+def test_salesforce_report_export_with_labels_and_footer(tmp_path):
+    """A report export ("Details only"): labels, not API names, and the copyright footer, which lands in
+    rejects with its line; it is not taken for a HubSpot export (which would drop Title)."""
+    path = write(
+        tmp_path,
+        "report.csv",
+        '"Contact ID","Salutation","First Name","Last Name","Title","Account Name","Mailing City",'
+        '"Mailing Country","Email","Email Opt Out","Contact Owner"\n'
+        '"0035g00000AbCdE","Mr.","Hans","Dr. Müller","Geschäftsführer","ACME GmbH","Wien","Austria",'
+        '"h@acme.at","0","Anna Maier"\n'
+        '"0035g00000AbCdF","Dr.","Eva","Huber","Bürgermeisterin","Gemeinde Hart","Hart","Austria",'
+        '"e@hart.at","1","Anna Maier"\n'
+        "\n"
+        '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n'
+        '"Confidential Information - Do Not Distribute"\n',
+    )
+    ex = read_csv_extract(path)
+    assert ex.profile == "salesforce_report"
+    assert len(ex.contacts) == 2 and ex.rejects["source_line"].tolist() == [5, 6]
+    a = row(ex, "0035g00000AbCdE")
+    assert a["position"] == "Geschäftsführer" and a["title"] == "" and a["company"] == "ACME GmbH"
+    assert a["city"] == "Wien" and a["owner"] == "Anna Maier" and a["email_opt_out"] == "false"
+    b = row(ex, "0035g00000AbCdF")
+    assert b["salutation"] == "" and b["title"] == "Dr." and b["email_opt_out"] == "true"
+
+
 def test_dynamics365_profile(tmp_path):
     path = write(
         tmp_path,
@@ -307,4 +333,6 @@ def test_no_profile_matches(tmp_path):
 
 
 def test_list_profiles():
-    assert list_profiles() == ["canonical", "dach_excel", "dynamics365", "hubspot", "salesforce", "suitecrm"]
+    assert list_profiles() == [
+        "canonical", "dach_excel", "dynamics365", "hubspot", "salesforce", "salesforce_report", "suitecrm",
+    ]  # fmt: skip
