@@ -115,3 +115,14 @@ def test_a_long_note_in_a_row_the_csv_module_reads_is_no_crash(tmp_path):
     assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
     assert extract.rejects["source_line"].tolist() == [3]
     assert "wrong field count" in extract.rejects["reason"].iloc[0]
+
+
+def test_a_nul_byte_rejects_its_record_with_line_and_column(tmp_path):
+    """NUL is valid UTF-8 but no text (PostgreSQL refuses it): the record goes to rejects, named."""
+    extract = read(tmp_path, HEADER + "\r\n" + HUBER.replace("Huber", "Hu\x00ber") + "\r\n" + MAIER + "\r\n")
+    assert extract.contacts["last_name"].tolist() == ["Maier"]
+    assert extract.rejects["source_line"].tolist() == [2]
+    assert (
+        "NUL byte" in extract.rejects["reason"].iloc[0]
+        and "line 2, column" in extract.rejects["reason"].iloc[0]
+    )

@@ -184,6 +184,11 @@ class _Reader:
     def undecodable_reason(self, off: int) -> str:
         line = self.line_of(off)
         line_start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+        if self.buf[off] == 0:
+            return (
+                f"NUL byte (0x00, no text) at byte offset {off + self.offset_base} "
+                f"(line {line}, column {off - line_start + 1})"
+            )
         return (
             f"undecodable byte 0x{self.buf[off]:02X} at byte offset {off + self.offset_base} "
             f"(line {line}, column {off - line_start + 1}) for encoding {self.encoding_label}"
@@ -299,7 +304,8 @@ class _Reader:
         starts, ends, nfields = scan.starts[body], scan.ends[body], scan.nfields[body]
         starts, ends, nfields = self.drop_empty_records(arr, starts, ends, nfields)
         good = (nfields == self.ncols) | (nfields == -2)
-        bad_bytes = _bad_byte_offsets(data, arr, encoding)
+        # NUL is valid UTF-8 but no text: PostgreSQL refuses it, and no CRM name contains it.
+        bad_bytes = np.union1d(_bad_byte_offsets(data, arr, encoding), np.flatnonzero(arr == 0))
         if len(bad_bytes):
             rec = np.searchsorted(starts, bad_bytes, side="right") - 1
             inside = (rec >= 0) & (bad_bytes < ends[np.maximum(rec, 0)])
