@@ -360,11 +360,20 @@ class _Reader:
         """Rows that repeat the header (exports concatenated into one file) are no contacts."""
         if raw.empty:
             return raw, lines
-        repeated = np.ones(len(raw), dtype=bool)
-        for column in raw.columns:
-            repeated &= (raw[column].astype(str).str.strip() == header[int(column[1:])]).to_numpy(dtype=bool)
-        if not repeated.any():
+        columns = list(raw.columns)
+        # One column over all rows, the others only on the few rows that passed it.
+        rows = np.flatnonzero(
+            (raw[columns[0]].str.strip() == header[int(columns[0][1:])]).to_numpy(dtype=bool)
+        )
+        for column in columns[1:]:
+            if not len(rows):
+                break
+            same = raw[column].iloc[rows].str.strip() == header[int(column[1:])]
+            rows = rows[same.to_numpy(dtype=bool)]
+        if not len(rows):
             return raw, lines
+        repeated = np.zeros(len(raw), dtype=bool)
+        repeated[rows] = True
         text = self.delimiter.join(header)[:_RAW_TEXT_MAX]
         for line in lines[repeated]:
             self.rejects.append(
