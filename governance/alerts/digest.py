@@ -231,40 +231,60 @@ def _record_lines(number: int, rec: _Record, unassigned: bool) -> list[str]:
     return lines
 
 
-def _text_body(
-    owner: str,
-    shown_errors: list[_Record],
-    shown_warnings: list[_Record],
-    counts: tuple[int, int, int],
-    partition_date: str,
-    verdict: str,
-    failed_gates: Sequence[str],
-    unassigned: bool,
-) -> str:
-    total, n_err, n_warn = counts
-    out = ["Guten Tag,", "", _intro(total, partition_date, unassigned), ""]
-    if not unassigned:
-        out.append(f"Betreuer:in: {owner}")
-    out += [
-        f"Fehler (nicht anschreibbar, bis korrigiert): {n_err}",
-        f"Hinweise (bitte bei Gelegenheit prüfen): {n_warn}",
-        "",
-        _verdict_sentence(verdict, failed_gates),
-    ]
+@dataclass(frozen=True)
+class _DigestContent:
+    """What one digest says; the text and the HTML body render the same content."""
+
+    owner: str
+    subject: str
+    shown_errors: list[_Record]
+    shown_warnings: list[_Record]
+    total: int
+    n_err: int
+    partition_date: str
+    verdict: str
+    failed_gates: Sequence[str]
+    unassigned: bool
+
+    @property
+    def intro(self) -> str:
+        return _intro(self.total, self.partition_date, self.unassigned)
+
+    @property
+    def count_lines(self) -> list[str]:
+        return [
+            f"Fehler (nicht anschreibbar, bis korrigiert): {self.n_err}",
+            f"Hinweise (bitte bei Gelegenheit prüfen): {self.total - self.n_err}",
+        ]
+
+    @property
+    def verdict_sentence(self) -> str:
+        return _verdict_sentence(self.verdict, self.failed_gates)
+
+    @property
+    def sections(self) -> list[tuple[str, list[_Record]]]:
+        """(heading, records) of the non-empty sections, errors first."""
+        pairs = [("Fehler – bitte zuerst korrigieren", self.shown_errors), ("Hinweise", self.shown_warnings)]
+        return [(heading, recs) for heading, recs in pairs if recs]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.shown_errors) - len(self.shown_warnings)
+
+
+def _text_body(c: _DigestContent) -> str:
+    out = ["Guten Tag,", "", c.intro, ""]
+    if not c.unassigned:
+        out.append(f"Betreuer:in: {c.owner}")
+    out += [*c.count_lines, "", c.verdict_sentence]
     number = 0
-    for heading, recs in (
-        ("Fehler – bitte zuerst korrigieren", shown_errors),
-        ("Hinweise", shown_warnings),
-    ):
-        if not recs:
-            continue
+    for heading, recs in c.sections:
         out += ["", f"== {heading} =="]
         for rec in recs:
             number += 1
-            out += ["", *_record_lines(number, rec, unassigned)]
-    hidden = total - number
-    if hidden > 0:
-        out += ["", _more_line(hidden, total)]
+            out += ["", *_record_lines(number, rec, c.unassigned)]
+    if c.hidden > 0:
+        out += ["", _more_line(c.hidden, c.total)]
     out += ["", _CLOSING, "", _SIGNATURE, ""]
     return "\n".join(out)
 
@@ -303,47 +323,25 @@ def _html_table(recs: list[_Record], unassigned: bool, start: int) -> str:
     )
 
 
-def _html_body(
-    owner: str,
-    subject: str,
-    shown_errors: list[_Record],
-    shown_warnings: list[_Record],
-    counts: tuple[int, int, int],
-    partition_date: str,
-    verdict: str,
-    failed_gates: Sequence[str],
-    unassigned: bool,
-) -> str:
-    total, n_err, n_warn = counts
+def _html_body(c: _DigestContent) -> str:
     e = html.escape
     parts = [
         '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
-        f"<title>{e(subject)}</title></head>",
+        f"<title>{e(c.subject)}</title></head>",
         '<body style="font-family:sans-serif">',
         "<p>Guten Tag,</p>",
-        f"<p>{e(_intro(total, partition_date, unassigned))}</p>",
+        f"<p>{e(c.intro)}</p>",
         "<ul>",
     ]
-    if not unassigned:
-        parts.append(f"<li>Betreuer:in: {e(owner)}</li>")
-    parts += [
-        f"<li>Fehler (nicht anschreibbar, bis korrigiert): {n_err}</li>",
-        f"<li>Hinweise (bitte bei Gelegenheit prüfen): {n_warn}</li>",
-        "</ul>",
-        f"<p>{e(_verdict_sentence(verdict, failed_gates))}</p>",
-    ]
+    if not c.unassigned:
+        parts.append(f"<li>Betreuer:in: {e(c.owner)}</li>")
+    parts += [*(f"<li>{e(line)}</li>" for line in c.count_lines), "</ul>", f"<p>{e(c.verdict_sentence)}</p>"]
     number = 0
-    for heading, recs in (
-        ("Fehler – bitte zuerst korrigieren", shown_errors),
-        ("Hinweise", shown_warnings),
-    ):
-        if not recs:
-            continue
-        parts += [f"<h2>{e(heading)}</h2>", _html_table(recs, unassigned, number + 1)]
+    for heading, recs in c.sections:
+        parts += [f"<h2>{e(heading)}</h2>", _html_table(recs, c.unassigned, number + 1)]
         number += len(recs)
-    hidden = total - number
-    if hidden > 0:
-        parts.append(f"<p>{e(_more_line(hidden, total))}</p>")
+    if c.hidden > 0:
+        parts.append(f"<p>{e(_more_line(c.hidden, c.total))}</p>")
     parts += [f"<p>{e(_CLOSING)}</p>", f"<p><small>{e(_SIGNATURE)}</small></p>", "</body></html>"]
     return "\n".join(parts)
 
@@ -365,15 +363,25 @@ def _make_digest(
     total = len(ordered)
     shown = _records(ordered.head(max_records))
     shown_errors, shown_warnings = shown[: min(n_err, len(shown))], shown[min(n_err, len(shown)) :]
-    counts = (total, n_err, total - n_err)
     subject = _subject(total, partition_date, verdict, unassigned)
-    args = (shown_errors, shown_warnings, counts, partition_date, verdict, failed_gates, unassigned)
+    content = _DigestContent(
+        owner,
+        subject,
+        shown_errors,
+        shown_warnings,
+        total,
+        n_err,
+        partition_date,
+        verdict,
+        failed_gates,
+        unassigned,
+    )
     return OwnerDigest(
         owner=owner,
         recipient=recipient,
         subject=subject,
-        text_body=_text_body(owner, *args),
-        html_body=_html_body(owner, subject, *args),
+        text_body=_text_body(content),
+        html_body=_html_body(content),
         record_count=total,
         contact_ids=tuple(ordered["contact_id"].tolist()),
         partition_date=partition_date,
