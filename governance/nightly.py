@@ -6,7 +6,7 @@ that partition, so any step can be re-run alone. Nothing here imports Dagster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -703,18 +703,25 @@ def gate_names(suite_names: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------- alerts
 
 
-def fix_list(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:
+def fix_list(
+    warehouse: Warehouse, partition_date: str, columns: Sequence[str] = QUARANTINE_COLUMNS
+) -> pd.DataFrame:
     """Every record an owner should correct in the CRM: flagged records (quarantined or only warned)
-    and the malformed rows of the extract."""
+    and the malformed rows of the extract. ``columns``: the subset of QUARANTINE_COLUMNS to read (the
+    report needs three of the fifteen)."""
     partition_date = check_partition_key(partition_date)
-    columns = ", ".join(f'"{c}"' for c in QUARANTINE_COLUMNS if c != "raw_text")
+    wanted = [c for c in QUARANTINE_COLUMNS if c in columns]
+    quoted = [f'"{c}"' for c in wanted]
+    staged_columns = ", ".join(q for c, q in zip(wanted, quoted, strict=True) if c != "raw_text")
     flagged = warehouse.query(
-        f"SELECT {columns} FROM \"{STAGED_TABLE}\" WHERE {PARTITION_COLUMN} = :p AND quality_flags <> ''",
+        f'SELECT {staged_columns} FROM "{STAGED_TABLE}" '
+        f"WHERE {PARTITION_COLUMN} = :p AND quality_flags <> ''",
         {"p": partition_date},
     )
-    flagged["raw_text"] = ""
+    if "raw_text" in wanted:
+        flagged["raw_text"] = ""
     malformed = warehouse.query(
-        f'SELECT {", ".join(QUARANTINE_COLUMNS)} FROM "{QUARANTINE_TABLE}" '
+        f'SELECT {", ".join(quoted)} FROM "{QUARANTINE_TABLE}" '
         f"WHERE {PARTITION_COLUMN} = :p AND quality_flags = :malformed",
         {"p": partition_date, "malformed": MALFORMED_CODE},
     )
@@ -786,7 +793,11 @@ def write_night_report(
         failed_gates=failed,
         gate_results=gate_results,
         history=history,
-        fixes=fix_list(warehouse, partition_date) if warehouse.has_table(STAGED_TABLE) else pd.DataFrame(),
+        fixes=(
+            fix_list(warehouse, partition_date, columns=("owner", "quality_flags", "quarantine_reasons"))
+            if warehouse.has_table(STAGED_TABLE)
+            else pd.DataFrame()
+        ),
         rejects=rejects,
         counts=night_counts(warehouse, partition_date),
         severities=dict(cfg.rules),
