@@ -16,7 +16,7 @@ import pandas as pd
 
 from governance.config import GovernanceConfig
 from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
-from governance.quality.rules import MALFORMED_CODE
+from governance.quality.rules import MALFORMED_CODE, count_flags
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
 
 RAW_TABLE = "crm_contacts_raw"
@@ -199,11 +199,6 @@ def stage_contacts(
         flag_counts=count_flags(staged["quality_flags"]),
         previous_partition=previous.partition_date if previous else None,
     )
-
-
-def count_flags(flags: pd.Series) -> dict[str, int]:
-    exploded = flags[flags != ""].str.split(";").explode()
-    return {str(k): int(v) for k, v in exploded.value_counts().sort_index().items()}
 
 
 def read_staged(warehouse: Warehouse, partition_date: str) -> pd.DataFrame:

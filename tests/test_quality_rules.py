@@ -308,3 +308,11 @@ def test_package_import_is_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_count_flags_counts_records_per_code():
+    from governance.quality.rules import count_flags
+
+    flags = pd.Series(["TITLE_UNKNOWN;OWNER_MISSING", "", None, "OWNER_MISSING", " OWNER_MISSING ;", "X"])
+    assert count_flags(flags) == {"OWNER_MISSING": 3, "TITLE_UNKNOWN": 1, "X": 1}
+    assert count_flags(pd.Series([], dtype=str)) == {}

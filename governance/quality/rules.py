@@ -312,6 +312,14 @@ def apply_record_rules(
     return out
 
 
+def count_flags(flags: pd.Series) -> dict[str, int]:
+    """How many records carry each code of a ";"-joined flag column (codes sorted)."""
+    text = flags.fillna("").astype(str)
+    codes = text[text != ""].str.split(FLAG_SEPARATOR).explode().str.strip()
+    counts = codes[codes != ""].value_counts().sort_index()
+    return {str(code): int(n) for code, n in counts.items()}
+
+
 def flag_mask(quality_flags: pd.Series, code: str) -> pd.Series:
     """Boolean Series: the record carries ``code`` in its ';'-joined flags."""
     return quality_flags.astype("str").str.contains(_flag_pattern((code,)), regex=True, na=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from governance.quality.rules import FLAG_SEPARATOR, MALFORMED_CODE, RULES
+from governance.quality.rules import MALFORMED_CODE, RULES, count_flags
 
 MAX_REJECTS_SHOWN = 100
 HISTORY_NIGHTS = 14
@@ -114,17 +114,10 @@ def _gate_lines(gate_results: pd.DataFrame) -> tuple[GateLine, ...]:
     return tuple(sorted(lines, key=lambda g: (g.passed, g.severity != "ERROR", g.name)))
 
 
-def _codes(values: pd.Series) -> pd.Series:
-    """One row per (record, code) of a ';'-joined code column."""
-    text = values.fillna("").astype(str)
-    exploded = text[text != ""].str.split(FLAG_SEPARATOR).explode().str.strip()
-    return exploded[exploded != ""]
-
-
 def _findings(fixes: pd.DataFrame, severities: Mapping[str, str]) -> tuple[FindingLine, ...]:
-    codes = _codes(fixes["quality_flags"]) if len(fixes) else pd.Series(dtype=str)
+    counts = count_flags(fixes["quality_flags"]) if len(fixes) else {}
     lines = []
-    for code, count in codes.value_counts().items():
+    for code, count in counts.items():
         rule = RULES.get(str(code))
         if code == MALFORMED_CODE:
             severity, description = "error", "row of the extract that could not be read as a record"
