@@ -214,3 +214,196 @@ def test_stale_scratch_folders_are_swept_and_fresh_ones_kept(tmp_path, small_thr
     assert len(wh.read_partition("t", "2026-11-02")) == 100
     assert not stale.exists() and fresh.exists()
     wh.dispose()
+
+
+# ------------------------------------------------------------------------------------------- writes
+
+
+@pytest.fixture
+def bulk_writes(monkeypatch) -> list[str]:
+    """Take the bulk-write path for test-sized frames; the list records each table a worker wrote."""
+    monkeypatch.setattr(sqlite_bulk, "MIN_BULK_WRITE_ROWS", 10)
+    written: list[str] = []
+    original = sqlite_bulk.write_rows
+
+    def spy(database, table, *args, **kwargs):
+        rows = original(database, table, *args, **kwargs)
+        written.append(table)
+        return rows
+
+    monkeypatch.setattr(sqlite_bulk, "write_rows", spy)
+    return written
+
+
+def _stored(database, table: str) -> list[tuple]:
+    """Every value with its SQLite storage class, in rowid order: what a reader of the file sees."""
+    import sqlite3
+
+    con = sqlite3.connect(database)
+    try:
+        columns = [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')]
+        select = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+        return [tuple(columns)] + con.execute(f'SELECT {select} FROM "{table}" ORDER BY rowid').fetchall()
+    finally:
+        con.close()
+
+
+def test_bulk_write_stores_exactly_what_executemany_stores(tmp_path, bulk_writes):
+    df = tricky_frame(500).assign(
+        object_text=pd.Series([None if i % 4 == 0 else f"o{i}" for i in range(500)], dtype=object),
+        small=pd.array([None if i % 6 == 0 else i for i in range(500)], dtype="Int64"),
+    )
+    serial = Warehouse(f"sqlite:///{tmp_path / 'serial.db'}")
+    bulk = Warehouse(f"sqlite:///{tmp_path / 'bulk.db'}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite_bulk, "MIN_BULK_WRITE_ROWS", 10**9)
+        serial.replace_partition("t", "2026-11-02", df)
+    assert bulk_writes == []
+    bulk.replace_partition("t", "2026-11-02", df)
+    assert bulk_writes == ["t"]  # the rows really went through the worker
+    assert _stored(tmp_path / "bulk.db", "t") == _stored(tmp_path / "serial.db", "t")
+    pd.testing.assert_frame_equal(
+        bulk.read_partition("t", "2026-11-02"), serial.read_partition("t", "2026-11-02")
+    )
+    import sys
+
+    assert "adbc_driver_sqlite" not in sys.modules  # its own SQLite copy must never load next to sqlite3
+    serial.dispose()
+    bulk.dispose()
+
+
+def test_bulk_write_replaces_only_its_partition_and_follows_the_table(tmp_path, bulk_writes):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    df = tricky_frame(100)
+    wh.replace_partition("t", "2026-11-01", df)
+    wh.replace_partition("t", "2026-11-02", df)
+    wh.replace_partition("t", "2026-11-02", df.head(40).drop(columns=["score"]).assign(extra="x"))
+    assert len(wh.read_partition("t", "2026-11-01")) == 100
+    night = wh.read_partition("t", "2026-11-02")
+    assert len(night) == 40
+    assert night["extra"].eq("x").all()  # a new column widens the table
+    assert night["score"].isna().all()  # a column the frame lacks is NULL
+    assert bulk_writes == ["t", "t", "t"]
+    wh.dispose()
+
+
+def test_bulk_write_with_handoff_reads_back_like_the_database(tmp_path, bulk_writes):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(300), handoff=True)
+    handed = wh.read_handoff("t", "2026-11-02")
+    assert handed is not None
+    pd.testing.assert_frame_equal(handed, wh.read_partition("t", "2026-11-02"))
+    wh.replace_partition("t", "2026-11-02", tricky_frame(30))  # a later write drops the token
+    assert wh.read_handoff("t", "2026-11-02") is None
+    assert bulk_writes == ["t", "t"]
+    assert not list(tmp_path.glob(".bulk-*"))
+    wh.dispose()
+
+
+def test_a_failing_write_worker_rolls_back_everything(tmp_path):
+    """The old partition's delete and the appended rows are one transaction with the statements after."""
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(50))
+    before = _stored(database, "t")
+    source = tmp_path / "rows.arrow"
+    from governance.warehouse import write_arrow_file
+
+    write_arrow_file(wh._stored_arrow(tricky_frame(20), ["contact_id", "text"]), source)
+    with pytest.raises(sqlite_bulk.WorkerError, match="write worker exited .*no such table: missing"):
+        sqlite_bulk.write_rows(
+            database,
+            "t",
+            source,
+            {"partition_date": "2026-11-02"},
+            before=[('DELETE FROM "t" WHERE partition_date = ?', ["2026-11-02"])],
+            after=[("INSERT INTO missing VALUES (?)", [1])],
+        )
+    assert _stored(database, "t") == before
+    rows = sqlite_bulk.write_rows(database, "t", source, {"partition_date": "2026-11-03"})
+    assert rows == 20
+    assert wh.read_partition("t", "2026-11-03")["text"].tolist() == tricky_frame(20)["text"].tolist()
+    wh.dispose()
+
+
+def test_a_failed_bulk_write_is_written_serially(tmp_path, bulk_writes, monkeypatch, caplog):
+    def fail(*args, **kwargs):
+        raise sqlite_bulk.WorkerError("write worker exited with 1: disk I/O error")
+
+    monkeypatch.setattr(sqlite_bulk, "write_rows", fail)
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(100), handoff=True)
+    assert (
+        wh.read_partition("t", "2026-11-02")["contact_id"].tolist()
+        == tricky_frame(100)["contact_id"].tolist()
+    )
+    assert wh.read_handoff("t", "2026-11-02") is not None  # the serial write left a valid hand-off
+    assert "bulk write of t failed, writing it serially: write worker exited" in caplog.text
+    wh.dispose()
+
+
+def test_frames_of_other_objects_stay_serial(tmp_path, bulk_writes):
+    """Only text, numbers and booleans take the bulk path; other objects are bound by sqlite3 as before."""
+    from datetime import date
+
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    days = [date(2026, 11, 1 + i % 28) for i in range(50)]
+    wh.replace_partition("t", "2026-11-02", tricky_frame(50).assign(day=days))
+    assert bulk_writes == []
+    assert wh.read_partition("t", "2026-11-02")["day"].tolist() == [d.isoformat() for d in days]
+    wh.dispose()
+
+
+def test_read_workers_use_the_adbc_driver_and_fall_back_to_sqlite3(tmp_path):
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(100))
+    with wh.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE blobs (partition_date TEXT, b BLOB)")
+        conn.exec_driver_sql("INSERT INTO blobs VALUES ('2026-11-02', x'00ff')")
+    wh.dispose()
+
+    def job(sql: str, n: int) -> dict:
+        return {
+            "op": "read",
+            "database": str(database),
+            "sql": sql,
+            "params": {"p": "2026-11-02"},
+            "offset": 0,
+            "limit": 1000,
+            "out": str(tmp_path / f"slice{n}.arrow"),
+        }
+
+    (fast,) = sqlite_bulk._run_workers([job('SELECT * FROM "t" WHERE partition_date = :p', 0)])
+    assert fast["reader"] == "adbc"
+    # A BLOB is not one of the types the pandas conversion gives: the sqlite3 reader takes over.
+    assert sqlite_bulk._run_workers([job("SELECT * FROM blobs WHERE partition_date = :p", 1)]) == [None]
+    (literal,) = sqlite_bulk._run_workers([job("SELECT *, 'a:p' AS x FROM t WHERE partition_date = :p", 2)])
+    assert literal["reader"] == "sqlite3"  # a colon in a literal: not renumbered, read by sqlite3
+
+
+def test_numbered_parameters():
+    assert sqlite_bulk.numbered_parameters(
+        "SELECT * FROM t WHERE a = :p OR b = :q OR c = :p LIMIT :n", {"p": "x", "q": 1, "n": 5, "unused": 0}
+    ) == ("SELECT * FROM t WHERE a = ?1 OR b = ?2 OR c = ?1 LIMIT ?3", ["x", 1, 5])
+    assert sqlite_bulk.numbered_parameters("SELECT ':p' FROM t WHERE a = :p", {"p": 1}) is None
+    assert sqlite_bulk.numbered_parameters('SELECT "a:b" FROM t', {}) is None
+    assert sqlite_bulk.numbered_parameters("SELECT * FROM t WHERE a = :missing", {}) is None
+
+
+def test_a_large_partition_reads_a_column_of_numbers_and_text_as_text(tmp_path, small_threshold):
+    """The documented difference of the parallel read (see governance.sqlite_bulk)."""
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}", bulk_workers=2)
+    wh.replace_partition("t", "2026-11-02", tricky_frame(40))
+    with wh.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE VIEW v AS SELECT partition_date, "
+            "CASE WHEN line % 2 = 0 THEN line ELSE text END AS m FROM t"
+        )
+    got = wh.read_partition("v", "2026-11-02")["m"].tolist()
+    df = tricky_frame(40)
+    assert got == [
+        str(line) if line % 2 == 0 else text for line, text in zip(df["line"], df["text"], strict=True)
+    ]
+    wh.dispose()
