@@ -390,20 +390,34 @@ def _run_suite(
 ):
     """On PostgreSQL the suite runs as SQL inside the database; elsewhere on the DataFrame.
 
-    Example ids cost a second pass, so they are collected only when something failed.
+    Only the columns the suite refers to are checked: GX hashes the whole batch per expectation on
+    pandas, and the other thirty columns of a million rows cost more than the checks themselves. Example
+    ids cost a second pass, so they are collected afterwards for the failed expectations only.
     """
+    columns = suite_columns(suite, list(staged.columns))
     if warehouse.dialect == "postgresql":
         # The validated rows of the night: the same predicate the validated view applies.
         where = f"{PARTITION_COLUMN} = '{check_partition_key(partition_date)}' AND is_ready"
-        return gx_runner.run_suite_on_sql(suite, warehouse.url, STAGED_TABLE, where=where)
-    # Only the columns the suite refers to: GX hashes the whole batch per expectation, and the other
-    # thirty columns of a million rows cost more than the checks themselves.
-    columns = suite_columns(suite, list(staged.columns))
-    frame = staged.loc[ready, columns] if columns is not None else staged.loc[ready]
-    outcome = gx_runner.run_suite_on_dataframe(suite, frame)
-    if not outcome.success:
-        outcome = gx_runner.run_suite_on_dataframe(suite, frame, with_example_ids=True)
-    return outcome
+
+        def run(spec, with_example_ids: bool = False):
+            return gx_runner.run_suite_on_sql(
+                spec,
+                warehouse.url,
+                STAGED_TABLE,
+                where=where,
+                columns=columns,
+                with_example_ids=with_example_ids,
+            )
+
+    else:
+        frame = staged.loc[ready, columns] if columns is not None else staged.loc[ready]
+
+        def run(spec, with_example_ids: bool = False):
+            return gx_runner.run_suite_on_dataframe(spec, frame, with_example_ids=with_example_ids)
+
+    return gx_runner.with_failure_examples(
+        suite, run(suite), lambda failed: run(failed, with_example_ids=True)
+    )
 
 
 def suite_columns(suite, available: list[str], id_column: str = "contact_id") -> list[str] | None:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from governance.nightly import suite_columns
 from governance.quality import (
     SuiteConfigError,
     apply_record_rules,
@@ -223,6 +224,14 @@ def test_postgres_same_verdicts_as_pandas(suites, flagged):
             suites["crm_contacts_completeness"], PG_URL, table, where="contact_id NOT IN ('C1', 'C2', 'C20')"
         )
         assert res.results[3].success is True
+        spec = suites["crm_contacts_completeness"]
+        narrow = run_suite_on_sql(spec, PG_URL, table, columns=suite_columns(spec, list(flagged.columns)))
+        assert _verdicts(narrow) == EXPECTED_COMPLETENESS
+        with sa.create_engine(PG_URL).connect() as conn:  # the batch views over the table are gone
+            views = conn.exec_driver_sql(
+                "SELECT view_name FROM information_schema.view_table_usage WHERE table_name = %s", (table,)
+            ).all()
+        assert views == []
     finally:
         _drop(PG_URL, table)
     engine = sa.create_engine(PG_URL)
@@ -230,6 +239,49 @@ def test_postgres_same_verdicts_as_pandas(suites, flagged):
         assert not sa.inspect(engine).has_table(table)
     finally:
         engine.dispose()
+
+
+def test_sql_batch_view_is_dropped_even_when_validation_fails(suites, flagged, tmp_path, monkeypatch):
+    from governance.quality import gx_runner
+
+    url = f"sqlite:///{tmp_path / 'contacts.db'}"
+    _write_sql(flagged, url, "contacts")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("GX broke")
+
+    monkeypatch.setattr(gx_runner, "_gx_suite", broken)  # called while the view exists
+    with pytest.raises(RuntimeError, match="GX broke"):
+        run_suite_on_sql(suites["crm_contacts_completeness"], url, "contacts", where="1 = 1")
+    engine = sa.create_engine(url)
+    try:
+        assert sa.inspect(engine).get_view_names() == []
+    finally:
+        engine.dispose()
+
+
+def test_example_ids_come_from_a_second_pass_over_the_failed_expectations_only(suites, flagged):
+    from governance.quality.gx_runner import with_failure_examples
+
+    spec = suites["crm_contacts_completeness"]
+    first = run_suite_on_dataframe(spec, flagged)
+    assert all(o.example_ids == () for o in first.results)
+    second_pass: list = []
+
+    def with_ids(failed_spec):
+        second_pass.append(failed_spec)
+        return run_suite_on_dataframe(failed_spec, flagged, with_example_ids=True)
+
+    got = with_failure_examples(spec, first, with_ids)
+    failed = [i for i, ok in enumerate(v[0] for v in EXPECTED_COMPLETENESS.values()) if not ok]
+    (rerun,) = second_pass
+    assert rerun.expectations == tuple(spec.expectations[i] for i in failed)
+    assert _verdicts(got) == EXPECTED_COMPLETENESS  # counts and verdicts from the first pass
+    assert set(got.results[3].example_ids) == {"C1", "C2", "C20"}
+    assert all(got.results[i].example_ids == () for i in range(len(spec.expectations)) if i not in failed)
+    clean = flagged.iloc[[0, 4, 15, 16, 17, 18, 19]]
+    passing = run_suite_on_dataframe(spec, clean)
+    assert with_failure_examples(spec, passing, with_ids) is passing and len(second_pass) == 1
 
 
 # ---- suite configuration errors ------------------------------------------------------------------------
