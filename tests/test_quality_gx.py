@@ -392,3 +392,20 @@ def test_titles_patterns_are_generated_from_vocabulary(suites):
     spec = suites["crm_contacts_titles"]
     assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ")
     assert spec.expectations[3].kwargs["regex"] == build_vocabulary_regex(post, ", ")
+
+
+def test_gx_batch_fingerprint_is_off():
+    """A GX upgrade that renames the knob must not silently bring back the 0.7 s hash per validation."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    from governance.quality import gx_runner
+
+    gx_runner._gx()
+    assert pandas_execution_engine.HASH_THRESHOLD == 0
+    engine = pandas_execution_engine.PandasExecutionEngine()
+    batch_data, markers = engine.get_batch_data_and_markers(
+        __import__(
+            "great_expectations.core.batch_spec", fromlist=["RuntimeDataBatchSpec"]
+        ).RuntimeDataBatchSpec(batch_data=pd.DataFrame({"a": ["x"]}))
+    )
+    assert "pandas_data_fingerprint" not in markers
