@@ -72,9 +72,15 @@ CASES = [
         ("Herr", "", "HANS", "DI MARCO", "AT"),
         {"titles_prenominal": "", "last_name_clean": "DI MARCO", "issues": ""},
     ),
-    (
+    (  # MA may be a name in capitals and stays; MBA cannot be one and is moved out
         ("Herr", "", "MA HANS", "HUBER MBA", "AT"),
-        {"titles_prenominal": "", "titles_postnominal": "", "first_name_clean": "MA HANS", "issues": ""},
+        {
+            "titles_prenominal": "",
+            "titles_postnominal": "MBA",
+            "first_name_clean": "MA HANS",
+            "last_name_clean": "HUBER",
+            "issues": "TITLE_IN_NAME_FIELD",
+        },
     ),
     (("Herr", "", "Hans", "Di Marco", "AT"), {"last_name_clean": "Di Marco", "issues": ""}),
     (("Herr", "", "Hans", "Ma", "AT"), {"last_name_clean": "Ma", "issues": ""}),

@@ -102,7 +102,10 @@ def _address_function(
             best = (entry.rank, tok, entry.abbr)
     if position_entry and style == "AT":
         entry = vocab.entries[position_entry]
-        if entry.cls == "function" and (best is None or entry.rank >= best[0]):
+        # The position wins ties, except against the same entry in the title field ("Prim." and the
+        # position "Primar"): then the title token is the one written out, so line 2 does not repeat it.
+        same = best is not None and best[2] == entry.abbr
+        if entry.cls == "function" and not same and (best is None or entry.rank >= best[0]):
             best = (entry.rank, None, entry.abbr)
     if best is None:
         return None, ""
@@ -134,7 +137,7 @@ def compose(
             if abbr:
                 entry = vocab.entries[abbr]
                 written = entry.long(gender)
-                uses_position = written_token is None
+                uses_position = written_token is None or abbr == position_entry
                 if entry.cls == "professor" or not degree:
                     pre = f"{greet} {written}"
                 else:

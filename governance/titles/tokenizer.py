@@ -17,6 +17,9 @@ from governance.titles.vocabulary import Candidate, Vocabulary, exact_key, fold_
 
 TITLE_SEPARATORS = frozenset(",;/|+&")
 NAME_SEPARATORS = frozenset(",")
+# Characters that end a title in a name field like a space ("Huber;MSc", "Huber / MSc"); dropped at the
+# ends of the cleaned name only when a title was moved out.
+NAME_BREAKS = frozenset(",;/|")
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,15 @@ def _boundary(text: str, end: int) -> bool:
     return prev.islower() and nxt.isupper()
 
 
+def _name_break(text: str, end: int) -> bool:
+    return end >= len(text) or text[end].isspace() or text[end] in NAME_BREAKS
+
+
 def _name_boundary(text: str, end: int) -> bool:
-    return end >= len(text) or text[end].isspace() or text[end] in NAME_SEPARATORS or text[end - 1] == "."
+    """End of text, a space or separator, after a dot, or before a dot that ends the word ("PhD.")."""
+    if _name_break(text, end) or text[end - 1] == ".":
+        return True
+    return text[end] == "." and _name_break(text, end + 1)
 
 
 def _ends(text: str, start: int, trie: dict, casefold: bool, name: bool) -> list[int]:
@@ -70,30 +80,40 @@ def _ends(text: str, start: int, trie: dict, casefold: bool, name: bool) -> list
     return ends
 
 
-def _longest(text: str, start: int, ends_at: Callable[[str, int], list[int]], seps: frozenset[str]) -> int:
+def _longest(
+    text: str,
+    start: int,
+    ends_at: Callable[[str, int], list[int]],
+    seps: frozenset[str],
+    is_post: Callable[[str], bool],
+) -> int:
     """End of the match to take at `start`, or 0. With several candidates, one token of lookahead:
     "Mag. Mag.phil." is Mag. + Mag.phil., not MMag. + "phil."; "Dr. Dr. in" is Dr. + Dr.in."""
     ends = ends_at(text, start)
     if len(ends) <= 1:
         return ends[0] if ends else 0
     n = len(text)
-    best, best_key = ends[-1], (-1, False)
+    best, best_key = ends[-1], (-1, False, False)
     # The one whose following title reaches furthest (a match followed by no title reaches its own end,
-    # so "Dr.med. Hans" stays Dr.med. and does not become Dr. + "med."); ties: the one the writer
-    # separated with a space ("Dr. Dr.med." is Dr. + Dr.med., not DDr. + "med." read as MEd), then the
-    # longer.
+    # so "Dr.med. Hans" stays Dr.med. and does not become Dr. + "med."); ties: the one not followed by a
+    # post-nominal degree (a faculty suffix belongs to the doctorate before it: "Dr. Dr. med." and
+    # "Dr.Dr. med." are Dr. + Dr.med., not DDr. + "med." read as MEd), then the one the writer separated
+    # with a space ("Dr. Dr.med." is Dr. + Dr.med.), then the longer.
     for end in reversed(ends):
         k = end
         while k < n and text[k].isspace():
             k += 1
         separated = k > end or k == n or text[k] in seps
+        suffix = False
         if k == n or text[k] in seps:
             reach = end
         else:
             nxt = ends_at(text, k)
             reach = nxt[-1] if nxt else end
-        if (reach, separated) > best_key:
-            best, best_key = end, (reach, separated)
+            suffix = bool(nxt) and is_post(text[k : nxt[-1]])
+        key = (reach, not suffix, separated)
+        if key > best_key:
+            best, best_key = end, key
     return best
 
 
@@ -101,21 +121,33 @@ def _title_ends(vocab: Vocabulary) -> Callable[[str, int], list[int]]:
     return lambda text, start: _ends(text, start, vocab.title_trie, True, False)
 
 
-def _name_ends(vocab: Vocabulary) -> Callable[[str, int], list[int]]:
-    """Name fields: writings as written (case kept), plus punctuated writings without case."""
+def _name_ends(vocab: Vocabulary, caps: bool) -> Callable[[str, int], list[int]]:
+    """Name fields: writings as written (case kept), plus punctuated writings without case, plus (in a
+    field written all in capitals) the CAPS_NAME_DEGREES."""
 
     def ends_at(text: str, start: int) -> list[int]:
         exact = _ends(text, start, vocab.name_trie, False, True)
-        folded = _ends(text, start, vocab.name_fold_trie, True, True)
-        return sorted(set(exact) | set(folded)) if folded else exact
+        more = _ends(text, start, vocab.name_fold_trie, True, True)
+        if caps:
+            more += _ends(text, start, vocab.name_caps_trie, False, True)
+        return sorted(set(exact) | set(more)) if more else exact
 
     return ends_at
+
+
+def _is_post(vocab: Vocabulary, name: bool) -> Callable[[str], bool]:
+    def is_post(surface: str) -> bool:
+        tok = make_token(vocab, surface, "", name)
+        return tok.entry is not None and vocab.entries[tok.entry].cls == "post"
+
+    return is_post
 
 
 def _resolve(
     surface: str, exact: dict[str, frozenset[Candidate]], fold: dict[str, frozenset[Candidate]] | None
 ) -> tuple[str, frozenset[Candidate]]:
-    """ok/ambiguous/unknown and the candidates: exact case first, case-insensitive only if needed."""
+    """ok/ambiguous/unknown and the candidates: exact case first, case-insensitive only if needed (the
+    fold tables hold no short keys, see vocabulary.is_short: "Sr." is no SR, "sc" no SC)."""
     cands = exact.get(exact_key(surface))
     if not cands and fold is not None:
         cands = fold.get(fold_key(surface))
@@ -155,22 +187,25 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
     """All tokens of a title field, in written order. Never raises, never drops text."""
     tokens: list[TitleToken] = []
     ends_at = _title_ends(vocab)
+    is_post = _is_post(vocab, False)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace() or ch in TITLE_SEPARATORS:
             i += 1
             continue
-        end = _longest(text, i, ends_at, TITLE_SEPARATORS)
+        end = _longest(text, i, ends_at, TITLE_SEPARATORS, is_post)
         if end:
-            tokens.append(make_token(vocab, text[i:end], "title"))
-            i = end
-            continue
+            tok = make_token(vocab, text[i:end], "title")
+            if tok.status != "unknown":  # a short key in the wrong case ("Sr.", "sc") is unknown text
+                tokens.append(tok)
+                i = end
+                continue
         # Unknown text: up to whitespace/separator, or up to a dot after which a known title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
             k += 1
-            if text[k - 1] == "." and k < n and _longest(text, k, ends_at, TITLE_SEPARATORS):
+            if text[k - 1] == "." and k < n and _longest(text, k, ends_at, TITLE_SEPARATORS, is_post):
                 break
         chunk = text[i:k]
         if chunk.startswith(".") and tokens and tokens[-1].status == "ok" and tokens[-1].source == "title":
@@ -210,6 +245,39 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+def _name_match(
+    text: str,
+    start: int,
+    source: str,
+    vocab: Vocabulary,
+    all_upper: bool,
+    ends_at: Callable[[str, int], list[int]],
+    is_post: Callable[[str], bool],
+) -> tuple[TitleToken, int] | None:
+    """The title token starting at `start` of a name field and its end, or None."""
+    end = _longest(text, start, ends_at, NAME_BREAKS, is_post)
+    if not end:
+        return None
+    written = text[start:end]
+    # In a field written all in capitals, a bare abbreviation (MA, DI) may be a name: keep it. Degrees
+    # that cannot be names (MBA, PHD, DR) are titles there too.
+    if all_upper and not any(c in written for c in ".-(") and exact_key(written) not in vocab.name_caps:
+        return None
+    tok = make_token(vocab, written, source, name=True)
+    if tok.status == "unknown":
+        return None
+    if end < len(text) and text[end] == ".":  # a dot that ends the word: "Huber PhD."
+        dotted = make_token(vocab, written + ".", source, name=True)
+        tok = dotted if dotted.status != "unknown" else replace(tok, surface=tok.surface + ".")
+        end += 1
+    return tok, end
+
+
+def _strip_breaks(name: str) -> str:
+    """The name without separators left at its ends by a moved-out title ("Huber /" of "Huber / MSc")."""
+    return " ".join(name.strip("".join(NAME_BREAKS) + " ").split())
+
+
 @lru_cache(maxsize=65536)
 def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
@@ -220,31 +288,37 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     words: list[str] = []
     tokens: list[TitleToken] = []
     misplaced = False
-    ends_at = _name_ends(vocab)
+    ends_at = _name_ends(vocab, all_upper)
+    is_post_text = _is_post(vocab, True)
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch.isspace() or ch in NAME_SEPARATORS:
             i += 1
             continue
-        end = _longest(text, i, ends_at, NAME_SEPARATORS)
-        # In a field written all in capitals, a bare abbreviation (MA, DI) may be a name: keep it.
-        if end and not (all_upper and not any(c in text[i:end] for c in ".-(")):
-            tok = make_token(vocab, text[i:end], source, name=True)
-            if tok.status != "unknown":
-                is_post = tok.entry is not None and vocab.entries[tok.entry].cls == "post"
-                if is_post and (source == "first_name" or not words):
-                    misplaced = True
-                if not is_post and source == "last_name" and words:
-                    misplaced = True
-                tokens.append(tok)
-                i = end
-                continue
+        found = _name_match(text, i, source, vocab, all_upper, ends_at, is_post_text)
+        if found is not None:
+            tok, end = found
+            is_post = tok.entry is not None and vocab.entries[tok.entry].cls == "post"
+            if is_post and (source == "first_name" or not words):
+                misplaced = True
+            if not is_post and source == "last_name" and words:
+                misplaced = True
+            tokens.append(tok)
+            i = end
+            continue
+        # A word: up to whitespace or a comma, or up to a separator after which a title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:
             k += 1
+            if (
+                text[k - 1] in NAME_BREAKS
+                and k < n
+                and _name_match(text, k, source, vocab, all_upper, ends_at, is_post_text)
+            ):
+                break
         words.append(text[i:k])
         i = k
     if not tokens:
         return NameParse(clean_name(text), (), False)
-    return NameParse(" ".join(words), tuple(tokens), misplaced)
+    return NameParse(_strip_breaks(" ".join(words)), tuple(tokens), misplaced)

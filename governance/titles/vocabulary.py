@@ -145,8 +145,12 @@ class Vocabulary:
     # Writings with a ".", "-" or "(" (DR., MAG., DIPL.-ING., UNIV.-PROF.) are matched in name fields
     # without case as well: old CRMs store names in capitals. Dotless writings (DI, MA, MBA, KR) stay
     # case-sensitive there, because "DI MARCO" or "MA" in an upper-case name are names or particles.
+    # Short punctuated writings (Dr., MA.) only in their `case_variants` ("Ma. Cristina" is a name).
     name_fold: dict[str, frozenset[Candidate]]
     name_fold_trie: dict
+    # CAPS_NAME_DEGREES: keys (in name_exact) accepted in an all-capitals name field, and their trie.
+    name_caps: frozenset[str]
+    name_caps_trie: dict
     name_prefilter: re.Pattern[str]
     position_exact: dict[str, frozenset[Candidate]]
     position_fold: dict[str, frozenset[Candidate]]
@@ -179,6 +183,46 @@ def _name_safe(writing: str) -> bool:
 def _punctuated(writing: str) -> bool:
     """A writing that may be matched without case in a name field (it carries ".", "-" or "(")."""
     return any(ch in writing for ch in ".-(")
+
+
+def is_short(key: str) -> bool:
+    """A key of at most two letters (dots, hyphens and colons ignored): SR, HR, TR, SC, Dr., MA.
+
+    Such abbreviations collide with ordinary ones ("Sr." for a nun, "Hr." for Herr), so they are matched
+    without case only in the forms `case_variants` allows, never by a plain case fold."""
+    return sum(ch.isalpha() for ch in key) <= 2
+
+
+def case_variants(writing: str) -> tuple[str, ...]:
+    """The case writings of a short writing that still mean it: the writing, all capitals (old CRMs
+    store capitals: DR., SR), and, for a writing with lower-case letters after the first, the first
+    letter lowered (dr., dr). "Sr." for SR or "sc" for SC are not among them."""
+    out = [writing, writing.upper()]
+    if writing[:1].isupper() and any(ch.islower() for ch in writing[1:]):
+        out.append(writing[:1].lower() + writing[1:])
+    return tuple(dict.fromkeys(out))
+
+
+# Upper-case writings without dots accepted in a name field written all in capitals ("HUBER MBA",
+# "DR HANS"): they cannot be names. DI, MA, BA, ING, KR and the like are left out on purpose, because
+# "DI MARCO" or "MA" in such a field are names or particles.
+CAPS_NAME_DEGREES = (
+    "DR",
+    "DDR",
+    "MAG",
+    "MMAG",
+    "DKFM",
+    "PROF",
+    "BAKK",
+    "MBA",
+    "EMBA",
+    "MSC",
+    "BSC",
+    "PHD",
+    "LLM",
+    "LLB",
+    "MPH",
+)
 
 
 def _name_prefix(writing: str) -> str:
@@ -242,23 +286,33 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     name_fold: dict[str, set[Candidate]] = {}
     position_exact: dict[str, set[Candidate]] = {}
     position_fold: dict[str, set[Candidate]] = {}
-    title_trie, name_trie, name_fold_trie = _Trie(), _Trie(), _Trie()
+    title_trie, name_trie, name_fold_trie, name_caps_trie = _Trie(), _Trie(), _Trie(), _Trie()
     prefixes: set[str] = set()
     fold_prefixes: set[str] = set()
+    any_case: dict[str, set[Candidate]] = {}  # every title writing without case, for CAPS_NAME_DEGREES
     for entry in entries.values():
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
         for writing, gender in _writings(entry):
             cand = Candidate(entry.abbr, gender)
+            short = is_short(fold_key(writing))
             if in_title:
-                _add(title_exact, exact_key(writing), cand)
-                _add(title_fold, fold_key(writing), cand)
+                _add(any_case, fold_key(writing), cand)
+                for w in case_variants(writing) if short else (writing,):
+                    _add(title_exact, exact_key(w), cand)
+                if not short:
+                    _add(title_fold, fold_key(writing), cand)
                 title_trie.add(fold_key(writing))
                 if _name_safe(writing) and entry.cls != "function":
                     _add(name_exact, exact_key(writing), cand)
                     name_trie.add(exact_key(writing))
                     prefixes.add(_name_prefix(writing))
-                    if _punctuated(writing):
+                    if _punctuated(writing) and short:
+                        for w in case_variants(writing):
+                            _add(name_exact, exact_key(w), cand)
+                            name_trie.add(exact_key(w))
+                            prefixes.add(_name_prefix(w))
+                    elif _punctuated(writing):
                         _add(name_fold, fold_key(writing), cand)
                         name_fold_trie.add(fold_key(writing))
                         fold_prefixes.add(_name_prefix(writing))
@@ -271,11 +325,24 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
                         _add(position_exact, exact_key(long), Candidate(entry.abbr, g))
                         _add(position_fold, fold_key(long), Candidate(entry.abbr, g))
 
+    name_caps: set[str] = set()
+    for caps in CAPS_NAME_DEGREES:
+        cands = any_case.get(fold_key(caps), set())
+        if len({c.abbr for c in cands}) == 1:
+            for cand in cands:
+                _add(name_exact, caps, cand)
+            name_caps.add(caps)
+            name_caps_trie.add(caps)
+            prefixes.add(caps)
+
     def alternation(items: set[str]) -> str:
         return "|".join(sorted((re.escape(p) for p in items), key=len, reverse=True))
 
-    # Case-sensitive for every name-safe writing, case-insensitive for the punctuated ones.
-    prefilter = re.compile(rf"(?:^|[\s,])(?:(?:{alternation(prefixes)})|(?i:{alternation(fold_prefixes)}))")
+    # Case-sensitive for every name-safe writing, case-insensitive for the punctuated ones. A title may
+    # follow a separator directly ("Huber;MSc", "Huber/MSc").
+    prefilter = re.compile(
+        rf"(?:^|[\s,;/|])(?:(?:{alternation(prefixes)})|(?i:{alternation(fold_prefixes)}))"
+    )
     return Vocabulary(
         entries=entries,
         title_exact=_freeze(title_exact),
@@ -285,6 +352,8 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         name_trie=name_trie.root,
         name_fold=_freeze(name_fold),
         name_fold_trie=name_fold_trie.root,
+        name_caps=frozenset(name_caps),
+        name_caps_trie=name_caps_trie.root,
         name_prefilter=prefilter,
         position_exact=_freeze(position_exact),
         position_fold=_freeze(position_fold),
