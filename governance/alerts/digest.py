@@ -38,6 +38,10 @@ _GERMAN: dict[str, str] = {
     "POSITION_IN_TITLE_FIELD": (
         "Funktion oder Amt (z. B. Bgm.) steht im Titelfeld; wurde automatisch als Position übernommen"
     ),
+    "TITLE_IN_POSITION_FIELD": (
+        "Amts- oder Berufstitel (z. B. Hofrat) steht im Positionsfeld; wurde automatisch zu den Titeln "
+        "verschoben, bitte die tatsächliche Position erfassen"
+    ),
     "TITLE_INVALID": "diese Titelform ist in Österreich nicht zulässig (z. B. Dr. mult.)",
     "NAME_MISSING": "kein Nachname: der Kontakt kann nicht persönlich angeschrieben werden",
     "CONTACT_ID_MISSING": "Kontakt-ID fehlt",

@@ -70,6 +70,12 @@ _RULE_LIST: tuple[Rule, ...] = (
         WARN,
         "engine",
     ),
+    Rule(
+        "TITLE_IN_POSITION_FIELD",
+        "Amts- or Berufstitel written in the position field (e.g. Hofrat); moved to the titles",
+        WARN,
+        "engine",
+    ),
     Rule("TITLE_INVALID", "title form not legal in Austria (e.g. Dr. mult.)", ERROR, "engine"),
     Rule("NAME_MISSING", "no surname: the contact cannot be addressed personally", ERROR, "engine"),
     # --- rules computed by the quality stage ------------------------------------------------------------

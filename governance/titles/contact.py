@@ -12,6 +12,7 @@ from governance.titles.parser import (
     build_title_parse,
     issues_text,
     move_position_out_of_title,
+    move_title_out_of_position,
     parse_country,
     parse_position,
     parse_salutation_field,
@@ -98,12 +99,17 @@ def parse_contact(
     move = move_position_out_of_title(title_text, position_text, vocab)
     if move is not None:
         title_text, position_text = move.title, move.position
+    title_move = move_title_out_of_position(title_text, position_text, vocab)
+    if title_move is not None:
+        title_text, position_text = title_move.title, title_move.position
     tp = build_title_parse(scan_title(title_text, vocab), first, last, vocab, sp.tokens)
     pp = parse_position(position_text, vocab)
     code, style = parse_country(input_text(country))
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
     if move is not None:
         bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]
+    if title_move is not None:
+        bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
     tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab)

@@ -8,6 +8,7 @@ in with `binary_join_element_wise`. The fill mirrors `salutation.fill` exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -22,13 +23,16 @@ from governance.titles.parser import (
     ISSUE_BIT,
     ISSUE_ORDER,
     STYLES,
+    OfficeMove,
     build_title_parse,
     issues_text,
     move_position_out_of_title,
+    move_title_out_of_position,
     parse_country,
     parse_position,
     parse_salutation_field,
     position_in_title,
+    title_in_position,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
 from governance.titles.tokenizer import NameParse, clean_name, scan_name, scan_title, strip_invisible
@@ -100,15 +104,17 @@ def _names(values: list[str], source: str, vocab: Vocabulary) -> tuple[list[str]
     return clean, ext_ids, extracts
 
 
-def _move_positions_out_of_titles(
-    title: tuple[np.ndarray, list[str]], position: tuple[np.ndarray, list[str]], vocab: Vocabulary
+def _move_between_fields(
+    title: tuple[np.ndarray, list[str]],
+    position: tuple[np.ndarray, list[str]],
+    rows: np.ndarray,
+    move: Callable[[str, str, Vocabulary], OfficeMove | None],
+    vocab: Vocabulary,
 ) -> tuple[tuple[np.ndarray, list[str]], tuple[np.ndarray, list[str]], np.ndarray]:
-    """``move_position_out_of_title`` for every row, decided once per distinct (title, position) pair
-    among the rows whose title holds a position: new (codes, values) of both fields and the moved rows."""
+    """``move`` for the given rows, decided once per distinct (title, position) pair among them: new
+    (codes, values) of both fields and the rows that moved."""
     (title_codes, title_values), (pos_codes, pos_values) = title, position
     moved = np.zeros(len(title_codes), dtype=bool)
-    holds = np.array([position_in_title(v, vocab) is not None for v in title_values], dtype=bool)
-    rows = np.flatnonzero(holds[title_codes])
     if not len(rows):
         return title, position, moved
     sizes = [len(title_values), len(pos_values)]
@@ -128,18 +134,34 @@ def _move_positions_out_of_titles(
     done = np.zeros(len(pair_keys), dtype=bool)
     for k, key in enumerate(pair_keys):
         t, p = _decode(key, sizes)
-        move = move_position_out_of_title(title_values[t], pos_values[p], vocab)
-        if move is None:
+        found = move(title_values[t], pos_values[p], vocab)
+        if found is None:
             new_title[k], new_pos[k] = t, p
             continue
-        new_title[k] = code_of(move.title, title_values, title_index)
-        new_pos[k] = code_of(move.position, pos_values, pos_index)
+        new_title[k] = code_of(found.title, title_values, title_index)
+        new_pos[k] = code_of(found.position, pos_values, pos_index)
         done[k] = True
     title_codes, pos_codes = title_codes.copy(), pos_codes.copy()
     title_codes[rows] = new_title[pair_codes]
     pos_codes[rows] = new_pos[pair_codes]
     moved[rows] = done[pair_codes]
     return (title_codes, title_values), (pos_codes, pos_values), moved
+
+
+def _move_misfiled(
+    title: tuple[np.ndarray, list[str]], position: tuple[np.ndarray, list[str]], vocab: Vocabulary
+) -> tuple[tuple[np.ndarray, list[str]], tuple[np.ndarray, list[str]], np.ndarray, np.ndarray]:
+    """Offices typed into the title field and Amts-/Berufstitel typed into the position field, moved as
+    ``parse_contact`` moves them (in that order), looking only at the rows whose field holds one."""
+    holds = np.array([position_in_title(v, vocab) is not None for v in title[1]], dtype=bool)
+    title, position, position_moved = _move_between_fields(
+        title, position, np.flatnonzero(holds[title[0]]), move_position_out_of_title, vocab
+    )
+    holds = np.array([title_in_position(v, vocab) is not None for v in position[1]], dtype=bool)
+    title, position, title_moved = _move_between_fields(
+        title, position, np.flatnonzero(holds[position[0]]), move_title_out_of_position, vocab
+    )
+    return title, position, position_moved, title_moved
 
 
 def _take(values: list[str], codes: np.ndarray) -> pa.Array:
@@ -164,7 +186,7 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
         empty_out["has_title"] = empty_out["has_title"].astype(bool)
         return empty_out
     enc = {col: _encode(df, col) for col in _INPUTS}
-    enc["title"], enc["position"], position_moved = _move_positions_out_of_titles(
+    enc["title"], enc["position"], position_moved, title_moved = _move_misfiled(
         enc["title"], enc["position"], vocab
     )
 
@@ -229,6 +251,7 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
         g_bits[g_codes]
         | np.where(no_last, ISSUE_BIT["NAME_MISSING"], 0)
         | np.where(position_moved, ISSUE_BIT["POSITION_IN_TITLE_FIELD"], 0)
+        | np.where(title_moved, ISSUE_BIT["TITLE_IN_POSITION_FIELD"], 0)
     )
     issue_table = [issues_text(b) for b in range(1 << len(ISSUE_ORDER))]
 

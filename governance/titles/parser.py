@@ -24,6 +24,7 @@ ISSUE_ORDER: tuple[str, ...] = (
     "TITLE_NONCANONICAL",
     "TITLE_GENDER_CONFLICT",
     "POSITION_IN_TITLE_FIELD",
+    "TITLE_IN_POSITION_FIELD",
 )
 ISSUE_BIT = {code: 1 << i for i, code in enumerate(ISSUE_ORDER)}
 
@@ -258,6 +259,35 @@ def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> 
     if moved is not None and parse_position(position, vocab).entry == moved:
         return OfficeMove(title=rest, position=position)
     return None
+
+
+@lru_cache(maxsize=65536)
+def title_in_position(position: str, vocab: Vocabulary) -> TitleToken | None:
+    """The token when the position field holds nothing but one Amts- or Berufstitel written out
+    ("Hofrat", "Kommerzialrätin"), which is no position of the vocabulary; else None. Abbreviations stay:
+    in a position field "HR" is Human Resources and "AR" the supervisory board. Anything more ("Hofrat
+    i.R.") stays the position as written."""
+    text = clean_name(position)
+    if not text or parse_position(text, vocab).entry is not None:
+        return None
+    tokens = scan_title(text, vocab)
+    if len(tokens) != 1 or tokens[0].status != "ok" or tokens[0].entry is None:
+        return None
+    entry = vocab.entries[tokens[0].entry]
+    written_out = {entry.long_m.casefold(), entry.long_f.casefold()} - {""}
+    return tokens[0] if entry.cls == "berufstitel" and text.casefold() in written_out else None
+
+
+def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
+    """An Amts- or Berufstitel typed into the position field goes to the titles (in its canonical
+    writing), unless the title field already holds it; the engine's position is then empty. Left where
+    it was, the salutation would drop the title (§3 rule 3) and the address would print it as a job."""
+    token = title_in_position(position, vocab)
+    if token is None:
+        return None
+    if any(t.entry == token.entry for t in scan_title(title, vocab)):
+        return OfficeMove(title=title, position="")
+    return OfficeMove(title=" ".join(f"{title} {token.canonical}".split()), position="")
 
 
 # Order of groups in the address: address function, Amts-/Berufstitel, professor, degrees, unknown.

@@ -1,0 +1,93 @@
+"""An Amts- or Berufstitel typed into the position field ("Hofrat", "KommR") joins the titles, through
+parse_contact and parse_contacts alike: left there, the salutation drops the title and the address block
+prints it as a job."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from governance.contact_model import PARSED_COLUMNS
+from governance.titles import parse_contact, parse_contacts
+
+COLS = ["salutation", "title", "first_name", "last_name", "position", "country", "company"]
+
+# (salutation, title, first, last, position, country) -> expected fields
+CASES = [
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Hofrat", "AT"),
+        {
+            "salutation_line": "Sehr geehrter Herr Hofrat Dr. Huber,",
+            "address_block": "Herrn Hofrat\nDr. Hans Huber",
+            "position_canonical": "",
+            "issues": "TITLE_IN_POSITION_FIELD",
+        },
+    ),
+    (  # the female form; the abbreviation in the title field stays the title's
+        ("Frau", "Mag.a", "Eva", "Huber", "Hofrätin", "AT"),
+        {"salutation_line": "Sehr geehrte Frau Hofrätin Mag.a Huber,", "issues": "TITLE_IN_POSITION_FIELD"},
+    ),
+    (  # already in the title field: written once, not again as a job line
+        ("Herr", "KommR", "Hans", "Huber", "Kommerzialrat", "AT"),
+        {
+            "salutation_line": "Sehr geehrter Herr Kommerzialrat Huber,",
+            "address_block": "Herrn Kommerzialrat\nHans Huber",
+            "issues": "TITLE_IN_POSITION_FIELD",
+        },
+    ),
+    (  # DE does not use Berufstitel in the salutation; the address keeps it abbreviated
+        ("Herr", "Dr.", "Hans", "Huber", "Hofrat", "DE"),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,", "address_block": "Herrn\nHR Dr. Hans Huber"},
+    ),
+    (  # more than the title: the position as written
+        ("Herr", "Dr.", "Hans", "Huber", "Hofrat i.R.", "AT"),
+        {
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+            "position_canonical": "Hofrat i.R.",
+            "issues": "",
+        },
+    ),
+    (  # a position, an office and a degree are no Amts- or Berufstitel: untouched
+        ("Herr", "Dr.", "Hans", "Huber", "Geschäftsführer", "AT"),
+        {"position_canonical": "Geschäftsführer", "issues": ""},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister", "AT"),
+        {"salutation_line": "Sehr geehrter Herr Bürgermeister,", "position_canonical": "Bürgermeister"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Dr.", "AT"),
+        {"titles_prenominal": "", "position_canonical": "Dr.", "issues": ""},
+    ),
+    (  # abbreviations stay positions: HR is Human Resources, AR the supervisory board
+        ("Herr", "Dr.", "Hans", "Huber", "HR", "AT"),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,", "position_canonical": "HR", "issues": ""},
+    ),
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "AR", "AT"),
+        {"position_canonical": "AR", "issues": ""},
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), CASES, ids=[c[0][4] + "|" + c[0][5] for c in CASES])
+def test_single_record(fields, expected):
+    parsed = parse_contact(*fields)
+    assert {k: getattr(parsed, k) for k in expected} == expected
+
+
+def test_frame_path_gives_the_same_as_the_single_record_path():
+    rows = [(s, t, f, la, p, c, "") for (s, t, f, la, p, c), _ in CASES] * 3
+    parsed = parse_contacts(pd.DataFrame(rows, columns=COLS))
+    for i, row in enumerate(rows):
+        single = parse_contact(*row)
+        assert parsed.iloc[i][list(PARSED_COLUMNS)].tolist() == [getattr(single, c) for c in PARSED_COLUMNS]
+
+
+def test_a_record_with_both_fields_misfiled_moves_both_ways():
+    """The office leaves the title field first; then the title leaves the position field."""
+    row = ("Herr", "Bgm.", "Hans", "Huber", "Hofrat", "AT", "")
+    single = parse_contact(*row)
+    framed = parse_contacts(pd.DataFrame([row], columns=COLS)).iloc[0]
+    assert [framed[c] for c in PARSED_COLUMNS] == [getattr(single, c) for c in PARSED_COLUMNS]
+    assert "TITLE_IN_POSITION_FIELD" in single.issues
