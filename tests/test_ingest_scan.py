@@ -43,3 +43,52 @@ def test_first_misplaced_quote_follows_the_rule(data, delim, start):
     close_ok[[delim, _NL, _CR, _QUOTE]] = True
     got = _first_misplaced_quote(arr, q, pos, delim, open_ok, close_ok) if len(q) else -1
     assert got == reference(data, pos, delim)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(st.sampled_from(b'ab,;"\n\r '), min_size=1, max_size=200).map(bytes),
+    delim=st.sampled_from([ord(","), ord(";")]),
+    window=st.sampled_from([2, 4, 6]),
+)
+def test_the_windowed_search_finds_what_one_pass_finds(data, delim, window):
+    """The search looks in growing windows (a stray quote every few rows must not cost the rest of the
+    file each time); tiny windows put their edges everywhere."""
+    from unittest import mock
+
+    from governance.ingest import csv_reader
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    q = np.flatnonzero(arr == _QUOTE)
+    open_ok = np.zeros(256, dtype=bool)
+    open_ok[[delim, _NL, _QUOTE]] = True
+    close_ok = np.zeros(256, dtype=bool)
+    close_ok[[delim, _NL, _CR, _QUOTE]] = True
+    with mock.patch.object(csv_reader, "_QUOTE_WINDOW", window):
+        got = _first_misplaced_quote(arr, q, 0, delim, open_ok, close_ok)
+    assert got == reference(data, 0, delim)
+
+
+def test_many_stray_quotes_are_searched_once_each(tmp_path, monkeypatch):
+    """20 % of the rows with a stray quote in a fully quoted export: the quotes examined stay a small
+    multiple of the quotes in the file (each search used to run to the end of the file: quadratic)."""
+    from governance.ingest import csv_reader, read_csv_extract
+
+    lines = ['"Id","FirstName","LastName","Title","Email"']
+    for i in range(3000):
+        last = 'O"Brien' if i % 5 == 0 else '"Huber"'
+        lines.append(f'"C{i}","Hans",{last},"Dr.","h{i}@x.at"')
+    path = tmp_path / "stray.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    examined: list[int] = []
+    original = csv_reader._first_misplaced_in
+
+    def counting(arr, q, *args, **kwargs):
+        examined.append(len(q))
+        return original(arr, q, *args, **kwargs)
+
+    monkeypatch.setattr(csv_reader, "_first_misplaced_in", counting)
+    extract = read_csv_extract(path, "salesforce")
+    assert len(extract.contacts) == 3000 and extract.contacts["last_name"].iloc[0] == 'O"Brien'
+    quotes = path.read_bytes().count(b'"')
+    assert sum(examined) < 10 * quotes, (sum(examined), quotes)

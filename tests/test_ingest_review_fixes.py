@@ -1,0 +1,140 @@
+"""Review findings on the CSV reader: record boundaries around stray quotes, trailing unnamed header
+columns, NUL bytes on suspect lines, a BOM before a repeated header and bare CR record ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.ingest import read_csv_extract
+
+
+def write_bytes(tmp_path, data: bytes, name: str = "f.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def check_counts(ex, records: int) -> None:
+    assert ex.rows_read == len(ex.contacts) + len(ex.rejects) == records
+
+
+SF_HEADER = b"Id,FirstName,LastName,Title,Email,Description\n"
+
+
+@pytest.mark.parametrize("profile", ["salesforce", "auto"])
+def test_stray_quote_before_multiline_field_keeps_one_record(tmp_path, profile):
+    data = (
+        SF_HEADER + b'003A,Sean,O"Brien,CEO,a@x,"Met at fair.\n'
+        b'Follow-up: call, email, visit, offer, ok, done"\n'
+        b"003B,Eva,Huber,CTO,b@x,short\n"
+    )
+    ex = read_csv_extract(write_bytes(tmp_path, data), profile)
+    check_counts(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["003A", "003B"]
+    assert ex.contacts["last_name"].tolist() == ['O"Brien', "Huber"]
+    assert ex.contacts["source_line"].tolist() == [2, 4]
+
+
+def test_badly_closed_multiline_field_is_one_reject(tmp_path):
+    data = b'Id,FirstName,LastName,Title,Email\n1,Hans,Meier,"CEO\nx,y,z,w" ,a@x\n2,Eva,Huber,CTO,b@x\n'
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["2"]
+    assert ex.contacts["source_line"].tolist() == [4]
+    assert ex.rejects["source_line"].tolist() == [2]
+    assert "broken quoting" in ex.rejects.iloc[0]["reason"]
+    assert "x,y,z,w" in ex.rejects.iloc[0]["raw_text"]
+
+
+def test_stray_quote_then_badly_closed_multiline_field_is_one_reject(tmp_path):
+    data = SF_HEADER + b'003A,Sean,O"Brien,CEO,a@x,"Met at fair.\nFollow-up: call, a, b, c, ok, done" x\n'
+    data += b"003B,Eva,Huber,CTO,b@x,short\n"
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["003B"]
+    assert ex.rejects["source_line"].tolist() == [2]
+
+
+def test_unterminated_quote_followed_by_a_stray_quote_line_keeps_that_line(tmp_path):
+    # The csv module would join lines 3 and 4, but not into a record of the right shape: read them alone.
+    data = b'contact_id;last_name;city\n1;A;Wien\n2;Huber;"Graz\n3;O"tt;Linz\n'
+    ex = read_csv_extract(write_bytes(tmp_path, data))
+    check_counts(ex, 3)
+    assert ex.contacts["contact_id"].tolist() == ["1", "3"]
+    assert ex.contacts["source_line"].tolist() == [2, 4]
+    assert ex.rejects["source_line"].tolist() == [3]
+
+
+def test_header_with_trailing_delimiter_over_rows_without(tmp_path):
+    data = b"Id,FirstName,LastName,Title,Email,\n1,Hans,Meier,CEO,a@x\n2,Eva,Huber,CTO,b@x\n"
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 2)
+    assert ex.rejects.empty
+    assert ex.contacts["last_name"].tolist() == ["Meier", "Huber"]
+    assert ex.contacts["source_line"].tolist() == [2, 3]
+    assert any("unnamed" in w for w in ex.warnings)
+
+
+def test_rows_may_leave_out_trailing_unnamed_columns(tmp_path):
+    data = (
+        b"Id,FirstName,LastName,Title,Email,,\n"
+        b"1,Hans,Meier,CEO,a@x,,\n"
+        b"2,Eva,Huber,CTO,b@x\n"
+        b"3,Max,Mu,CFO,c@x,\n"
+        b"4,Li,Lo,X\n"  # a named column missing: still a wrong field count
+        b"5,Ann,Ott,COO,e@x,,,\n"
+    )
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 5)
+    assert ex.contacts["contact_id"].tolist() == ["1", "2", "3", "5"]
+    assert ex.contacts["source_line"].tolist() == [2, 3, 4, 6]
+    assert ex.rejects["source_line"].tolist() == [5]
+    assert "wrong field count" in ex.rejects.iloc[0]["reason"]
+
+
+def test_nul_byte_on_a_line_with_a_stray_quote_is_rejected(tmp_path):
+    data = b'Id,FirstName,LastName,Title,Email\n1,Sean,O"Bri\x00en,CEO,a@x\n2,Eva,Huber,CTO,b@x\n'
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["2"]
+    assert ex.rejects["source_line"].tolist() == [2]
+    assert "NUL byte" in ex.rejects.iloc[0]["reason"]
+    assert "line 2, column 13" in ex.rejects.iloc[0]["reason"]
+
+
+def test_bom_before_repeated_header_is_rejected(tmp_path):
+    data = b"\xef\xbb\xbfId;Nachname\r\n1;M\xc3\xbcller\r\n\xef\xbb\xbfId;Nachname\r\n2;Wei\xc3\x9f\r\n"
+    ex = read_csv_extract(write_bytes(tmp_path, data))
+    check_counts(ex, 3)
+    assert ex.contacts["contact_id"].tolist() == ["1", "2"]
+    assert ex.contacts["source_line"].tolist() == [2, 4]
+    assert ex.rejects["source_line"].tolist() == [3]
+    assert "header line again" in ex.rejects.iloc[0]["reason"]
+
+
+def test_bare_cr_record_end_in_a_crlf_file(tmp_path):
+    data = (
+        b"Id,FirstName,LastName,Title,Email\r\n1,Hans,Meier,CEO,a@x\r\n2,Eva,Huber,CTO,b@x\n"
+        b"3,Max,Mu,CFO,c@x\r4,Li,Lo,X,d@x\n"
+    )
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 4)
+    assert ex.contacts["contact_id"].tolist() == ["1", "2", "3", "4"]
+    assert ex.contacts["source_line"].tolist() == [2, 3, 4, 5]
+
+
+def test_bare_cr_inside_quotes_stays_data(tmp_path):
+    data = b'Id,FirstName,LastName,Title,Email\n1,Hans,Meier,"CEO\rand CTO",a@x\n2,Eva,Huber,CTO,b@x\r'
+    data += b"3,Max,Mu,CFO,c@x\n"
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 3)
+    assert ex.contacts["position"].tolist() == ["CEO\rand CTO", "CTO", "CFO"]
+    assert ex.contacts["source_line"].tolist() == [2, 3, 4]
+
+
+def test_nul_byte_when_no_clean_record_is_left_is_no_crash(tmp_path):
+    data = b'Id,FirstName,LastName,Title,Email\n1,Sean,O"Bri\x00en,CEO,a@x\n'
+    ex = read_csv_extract(write_bytes(tmp_path, data), "salesforce")
+    check_counts(ex, 1)
+    assert ex.contacts.empty
+    assert "NUL byte" in ex.rejects.iloc[0]["reason"]
