@@ -124,3 +124,22 @@ def test_sniff_errors(tmp_path):
         sniff_csv(tmp_path / "e.csv")
     with pytest.raises(SniffError, match="cannot read"):
         sniff_csv(tmp_path / "missing.csv")
+
+
+def test_a_header_two_profiles_fit_equally_is_read_with_a_warning(tmp_path):
+    from governance.ingest import read_csv_extract
+    from governance.ingest.profiles import best_profiles
+
+    header = ["Contact ID", "Salutation", "First Name", "Last Name", "Email"]
+    assert len(best_profiles(header)) > 1
+    path = tmp_path / "report.csv"
+    path.write_bytes(
+        b'"Contact ID","Salutation","First Name","Last Name","Email"\n"003A","Mr","Hans","Meier","h@x.at"\n'
+    )
+    extract = read_csv_extract(path, "auto")
+    assert extract.profile == best_profiles(header)[0]
+    assert any("fits the profiles" in w and "set extract.profile" in w for w in extract.warnings)
+    # one clear winner: no warning
+    assert best_profiles(["Id", "Salutation", "FirstName", "LastName", "Email", "Title", "AccountId"]) == [
+        "salesforce"
+    ]

@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
 from governance.ingest.errors import ExtractError, ProfileError
 from governance.ingest.extract import Extract, check_required, make_rejects, to_canonical
-from governance.ingest.profiles import Profile, detect_profile, load_profile
+from governance.ingest.profiles import Profile, best_profiles, load_profile
 from governance.ingest.sniff import SniffError, detect_delimiter, detect_encoding
 
 _NL, _CR, _QUOTE = 10, 13, 34
@@ -695,7 +695,14 @@ class _Reader:
     def resolve_profile(self, header: list[str]) -> Profile:
         try:
             if isinstance(self.profile_arg, str) and self.profile_arg == "auto":
-                return load_profile(detect_profile(header))
+                candidates = best_profiles(header)
+                if len(candidates) > 1:
+                    self.warnings.append(
+                        f"the header fits the profiles {', '.join(candidates)} equally; read as "
+                        f"{candidates[0]} (set extract.profile to choose)"
+                    )
+                    self.file_warnings = len(self.warnings)  # about the whole file: survives a re-read
+                return load_profile(candidates[0])
             return load_profile(self.profile_arg)
         except ProfileError as exc:
             raise self.fail(str(exc)) from exc

@@ -280,15 +280,20 @@ def detect_profile(header_columns: list[str] | tuple[str, ...]) -> str:
     most canonical columns (ties: the one explaining the larger share of the header). A profile that
     lacks a required column and fills fewer than three canonical columns does not match at all.
     """
+    return best_profiles(header_columns)[0]
+
+
+def best_profiles(header_columns: list[str] | tuple[str, ...]) -> list[str]:
+    """The profiles that match ``header_columns`` best (see :func:`detect_profile`), in name order: more
+    than one when the header cannot tell them apart (a few common columns such as "Contact ID", "First
+    Name", "Last Name" fit a Salesforce report and a HubSpot export alike)."""
     header_norm = {normalize_header(h) for h in header_columns if str(h).strip()}
-    best: tuple[tuple[bool, int, float], str] | None = None
-    for name in list_profiles():
-        score = _score(_load_builtin(name), header_norm)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, name)
-    if best is None:
+    scores = {name: _score(_load_builtin(name), header_norm) for name in list_profiles()}
+    matching = {name: score for name, score in scores.items() if score is not None}
+    if not matching:
         shown = ", ".join(repr(str(h)) for h in list(header_columns)[:12])
         raise ProfileError(
             f"no profile matches the header ({shown}); known profiles: {', '.join(list_profiles())}"
         )
-    return best[1]
+    top = max(matching.values())
+    return sorted(name for name, score in matching.items() if score == top)
