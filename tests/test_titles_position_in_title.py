@@ -7,10 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from governance.contact_model import PARSED_COLUMNS
-from governance.titles import parse_contact, parse_contacts
-
-COLS = ["salutation", "title", "first_name", "last_name", "position", "country", "company"]
+from governance.titles import parse_contact
+from tests.title_helpers import assert_frame_path_agrees
 
 # (salutation, title, first, last, position, company) -> expected fields
 CASES = [
@@ -85,13 +83,7 @@ def test_single_record(fields, expected):
 
 def test_frame_path_gives_the_same_as_the_single_record_path():
     rows = [(s, t, f, la, p, "AT", c) for (s, t, f, la, p, c), _ in CASES] * 3  # repeats share a decision
-    frame = pd.DataFrame(rows, columns=COLS)
-    parsed = parse_contacts(frame)
-    for i, row in enumerate(rows):
-        single = parse_contact(*row)
-        assert parsed.iloc[i][list(PARSED_COLUMNS)].tolist() == [getattr(single, c) for c in PARSED_COLUMNS]
-    for i, (_, expected) in enumerate(CASES):
-        assert {k: parsed.iloc[i][k] for k in expected} == expected
+    assert_frame_path_agrees(rows, [e for _, e in CASES] * 3)
 
 
 def test_a_company_contact_with_the_office_in_the_title_field_is_salutation_ready():

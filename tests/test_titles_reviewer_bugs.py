@@ -5,14 +5,11 @@ parse_contacts (the vectorised frame path) with the same expected values."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from governance.contact_model import PARSED_COLUMNS
-from governance.titles import load_vocabulary, parse_contact, parse_contacts
+from governance.titles import load_vocabulary, parse_contact
 from governance.titles.vocabulary import CAPS_NAME_DEGREES, case_variants, is_short
-
-COLS = ["salutation", "title", "first_name", "last_name", "position", "country", "company"]
+from tests.title_helpers import assert_frame_path_agrees
 
 # (salutation, title, first, last, position, country) -> expected fields (only those given are checked)
 CASES = [
@@ -216,15 +213,7 @@ def test_parse_contact(args, expected):
 
 
 def test_parse_contacts_agrees_and_gives_the_same_values():
-    rows = [(*args, "") for args, _ in CASES]
-    df = pd.DataFrame(rows, columns=COLS, index=[f"r{i}" for i in range(len(rows))])
-    out = parse_contacts(df)
-    for (idx, row), (args, expected) in zip(df.iterrows(), CASES, strict=True):
-        p = parse_contact(*[row[c] for c in COLS])
-        for col in PARSED_COLUMNS:
-            assert out.at[idx, col] == getattr(p, col), (args, col)
-        for col, value in expected.items():
-            assert out.at[idx, col] == value, (args, col)
+    assert_frame_path_agrees([(*args, "") for args, _ in CASES], [e for _, e in CASES])
 
 
 @pytest.mark.parametrize(("title", "canonical"), LEGIT)
