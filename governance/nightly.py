@@ -177,6 +177,11 @@ def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNigh
     ).to_numpy(dtype=bool)
     if moved.any():
         frame["position"] = frame["position"].mask(moved, parsed["position_canonical"])
+    # ... and an Amts- or Berufstitel typed into the position field became a title: the record has no
+    # position (a company contact then needs one, as any other).
+    to_titles = parsed["issues"].str.contains("TITLE_IN_POSITION_FIELD", regex=False).to_numpy(dtype=bool)
+    if to_titles.any():
+        frame["position"] = frame["position"].mask(to_titles, "")
     staged = pd.concat([frame, parsed], axis=1)
     return apply_record_rules(
         staged, previous.contacts if previous is not None else None, severities=dict(cfg.rules)

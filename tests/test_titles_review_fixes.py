@@ -185,9 +185,17 @@ CASES = [
     (("mrs.", "", "Eva", "Huber", "AT"), {"gender": "f", "issues": ""}),
     (("Divers", "", "Kim", "Huber", "AT"), {"gender": "d", "issues": ""}),
     (
-        ("Sehr geehrter Herr", "", "Hans", "Huber", "AT"),
-        {"gender": "unknown", "issues": "", "titles_prenominal": ""},
+        ("Sehr geehrter Herr", "", "Hans", "Huber", "AT"),  # a letter's greeting holds the salutation word
+        {
+            "gender": "m",
+            "issues": "",
+            "titles_prenominal": "",
+            "salutation_line": "Sehr geehrter Herr Huber,",
+        },
     ),
+    (("Sehr geehrte Frau Dr.", "", "Eva", "Huber", "AT"), {"gender": "f", "titles_prenominal": "Dr."}),
+    (("Mme", "", "Eva", "Huber", "AT"), {"gender": "f"}),
+    (("Frl.", "", "Eva", "Huber", "AT"), {"gender": "f"}),
     # salutation titles in DE style
     (
         ("Frau Prof. Dr.", "", "Eva", "Huber", "DE"),

@@ -83,3 +83,40 @@ def test_a_record_with_both_fields_misfiled_moves_both_ways():
     row = ("Herr", "Bgm.", "Hans", "Huber", "Hofrat", "AT", "")
     assert "TITLE_IN_POSITION_FIELD" in parse_contact(*row).issues
     assert_frame_path_agrees([row])
+
+
+def test_staging_leaves_a_company_contact_without_the_title_as_position():
+    """The title is no position: a company contact needs a real one (POSITION_MISSING), a private one not."""
+    import pandas as pd
+
+    from governance.config import GovernanceConfig
+    from governance.nightly import stage_frame
+
+    base = {
+        "salutation": "Herr", "title": "Dr.", "first_name": "Hans", "last_name": "Huber",
+        "position": "Hofrat", "email": "h.huber@example.at", "street": "Gasse 1", "postal_code": "1010",
+        "city": "Wien",
+        "country": "AT", "owner": "u.mayr", "owner_email": "u.mayr@example.at", "email_opt_out": "0",
+        "do_not_contact": "0", "modified_at": "", "source_file": "x.csv",
+    }  # fmt: skip
+    stg = pd.DataFrame(
+        [
+            {
+                **base,
+                "contact_id": "C1",
+                "company": "Amt der Landesregierung",
+                "account_id": "A1",
+                "source_line": 2,
+            },
+            {**base, "contact_id": "C2", "company": "", "account_id": "", "source_line": 3},
+        ]
+    )
+    staged = stage_frame(stg, GovernanceConfig.model_validate({}), None)
+    company, private = staged.iloc[0], staged.iloc[1]
+    assert company["position"] == "" and company["salutation_line"] == "Sehr geehrter Herr Hofrat Dr. Huber,"
+    assert (
+        "TITLE_IN_POSITION_FIELD" in company["quality_flags"]
+        and "POSITION_MISSING" in company["quality_flags"]
+    )
+    assert not bool(company["is_ready"])
+    assert "POSITION_MISSING" not in private["quality_flags"] and bool(private["is_ready"])

@@ -35,7 +35,14 @@ from governance.titles.parser import (
     title_in_position,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
-from governance.titles.tokenizer import NameParse, clean_name, scan_name, scan_title, strip_invisible
+from governance.titles.tokenizer import (
+    NameParse,
+    clean_name,
+    clean_person_name,
+    scan_name,
+    scan_title,
+    strip_invisible,
+)
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 _STR = pa.large_string()
@@ -91,7 +98,7 @@ def _names(values: list[str], source: str, vocab: Vocabulary) -> tuple[list[str]
     seen: dict[tuple, int] = {}
     for i, value in enumerate(values):
         if not pattern.search(value):  # the rare names with a title token go through the parser
-            clean.append(clean_name(value))
+            clean.append(clean_person_name(value))
             continue
         parsed = scan_name(value, source, vocab)
         clean.append(parsed.clean)

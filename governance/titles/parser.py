@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from governance.titles.tokenizer import NameParse, TitleToken, clean_name, scan_title
+from governance.titles.tokenizer import NameParse, TitleToken, clean_name, scan_title, strip_invisible
 from governance.titles.vocabulary import Vocabulary, fold_key
 
 # Flag codes in the stable order in which they are reported. TITLE_IN_NAME_FIELD means "a title stood in
@@ -44,6 +44,9 @@ _SALUTATIONS = {
     "mrs": "f",
     "miss": "f",
     "madame": "f",
+    "mme": "f",
+    "fräulein": "f",
+    "frl": "f",
     "divers": "d",
     "div": "d",
     "mx": "d",
@@ -87,8 +90,18 @@ def issues_text(bits: int) -> str:
     return ";".join(code for code in ISSUE_ORDER if bits & ISSUE_BIT[code])
 
 
+# A letter's greeting typed into the salutation field ("Sehr geehrte Frau"): the salutation word follows.
+_GREETINGS = ("sehr geehrte ", "sehr geehrter ", "liebe ", "lieber ", "dear ")
+
+
 def _salutation_word(text: str) -> tuple[str, str] | None:
-    """(gender, rest) when `text` starts with a salutation word (Herr, Frau, Mr., Divers …, any case)."""
+    """(gender, rest) when `text` starts with a salutation word (Herr, Frau, Mr., Divers …, any case),
+    also after a letter's greeting ("Sehr geehrte Frau")."""
+    folded = text.casefold()
+    for greeting in _GREETINGS:
+        if folded.startswith(greeting):
+            text = text[len(greeting) :].strip()
+            break
     key = text.casefold().rstrip(".").strip()
     if key in _SALUTATIONS:
         return _SALUTATIONS[key], ""
@@ -115,9 +128,9 @@ class SalutationParse:
 @lru_cache(maxsize=65536)
 def parse_salutation_field(value: str, vocab: Vocabulary) -> SalutationParse:
     """A leading salutation word, then title tokens scanned with the title vocabulary ("Herr Prof. Dr.",
-    "Frau HRin Dr.", "Dr."). Unknown words after a salutation word are kept as unknown tokens. A field
-    without a salutation word is read as titles only when it holds a known title; otherwise (e.g.
-    "Sehr geehrter Herr", "Firma") it is, as before, no salutation and no title."""
+    "Frau HRin Dr.", "Dr.", "Sehr geehrte Frau Dr."). Unknown words after a salutation word are kept as
+    unknown tokens. A field without a salutation word is read as titles only when it holds a known title;
+    otherwise (e.g. "Firma") it is no salutation and no title."""
     text = " ".join(value.split())
     found = _salutation_word(text)
     gender, rest = found if found else ("unknown", text)
@@ -132,7 +145,7 @@ def parse_salutation_field(value: str, vocab: Vocabulary) -> SalutationParse:
 @lru_cache(maxsize=4096)
 def parse_country(value: str) -> tuple[str, str]:
     """(normalised country code, salutation style). Unknown countries keep their code, DE style."""
-    key = " ".join(value.split()).casefold()
+    key = " ".join(strip_invisible(value).split()).casefold()
     # "CH-", "A-": the country prefix of a postal code
     code = _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key, key.upper())
     if code == "AT":
@@ -148,7 +161,7 @@ class PositionParse:
 
     text: str  # cleaned text as written
     entry: str | None
-    gender: str  # gender of the form written (m/f), "" when no entry
+    gender: str  # gender of the form written (m/f), "" when no entry or a form both genders hold
     kind: str  # office | function | plain | ""
     rest: str  # qualifier after the office word ("der Stadt Graz")
     bits: int  # issue bits
@@ -158,6 +171,8 @@ class PositionParse:
         if self.entry is None:
             return self.text
         g = gender if gender in ("m", "f") else self.gender
+        if g not in ("m", "f"):  # a form both genders hold, for a person of unknown gender: as written
+            return self.text
         entry = vocab.entries[self.entry]
         word = entry.long(g) if entry.long_m else entry.form(g)
         return f"{word} {self.rest}" if self.rest else word
@@ -176,7 +191,8 @@ def _lookup_position(vocab: Vocabulary, text: str) -> tuple[str, set[str], str]:
     if len(abbrs) > 1:
         return "ambiguous", abbrs, ""
     genders = {c.gender for c in cands}
-    return "ok", abbrs, "f" if "f" in genders else "m"
+    # "" for a form both genders hold (see vocabulary._epicene): the position then tells no gender.
+    return "ok", abbrs, "f" if "f" in genders else ("m" if "m" in genders else "")
 
 
 def _kind_of(vocab: Vocabulary, abbr: str) -> str:

@@ -234,15 +234,25 @@ class NameParse:
 
 
 def strip_invisible(text: str) -> str:
-    """Input text without invisible format characters (Unicode category Cf: zero-width space U+200B,
-    BOM U+FEFF, soft hyphen U+00AD, joiners, direction marks), removed before anything is tokenised."""
+    """Input text in composed form (NFC: a "ü" typed or exported as "u" + combining diaeresis, as macOS
+    and some web forms deliver it, is the vocabulary's "ü") and without invisible format characters
+    (Unicode category Cf: zero-width space U+200B, BOM U+FEFF, soft hyphen U+00AD, joiners, direction
+    marks), before anything is tokenised."""
     if text.isascii():
         return text
+    text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def clean_name(text: str) -> str:
     return " ".join(text.split())
+
+
+def clean_person_name(text: str) -> str:
+    """A first or last name with its spaces normalised; "" when it holds no letter or digit: "-", "."
+    or "?" typed to get past a mandatory field is no name to address anyone by (§3 rule 7)."""
+    name = clean_name(text)
+    return name if any(ch.isalnum() for ch in name) else ""
 
 
 def _name_match(
@@ -282,7 +292,7 @@ def _strip_breaks(name: str) -> str:
 def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
     if not vocab.name_prefilter.search(text):
-        return NameParse(clean_name(text), (), False)
+        return NameParse(clean_person_name(text), (), False)
     letters = [c for c in text if c.isalpha()]
     all_upper = bool(letters) and all(c.isupper() for c in letters)
     words: list[str] = []
@@ -320,5 +330,5 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         words.append(text[i:k])
         i = k
     if not tokens:
-        return NameParse(clean_name(text), (), False)
-    return NameParse(_strip_breaks(" ".join(words)), tuple(tokens), misplaced)
+        return NameParse(clean_person_name(text), (), False)
+    return NameParse(clean_person_name(_strip_breaks(" ".join(words))), tuple(tokens), misplaced)

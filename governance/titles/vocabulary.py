@@ -167,6 +167,15 @@ def _writings(entry: Entry) -> list[tuple[str, str]]:
     return out
 
 
+def _epicene(writing: str, gender: str, entry: Entry) -> bool:
+    """A "female" position form that is the adjectival noun men hold too ("Vorstandsvorsitzende",
+    "Abgeordnete": der/die Abgeordnete; only "Abgeordneter" is male alone): it tells no gender."""
+    if gender != "f":
+        return False
+    male = {w for w, g in _writings(entry) if g == "m"} | {entry.long_m}
+    return writing + "r" in male
+
+
 def _name_safe(writing: str) -> bool:
     """Whether a writing may be recognised as a title inside a name field.
 
@@ -317,11 +326,13 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
                         name_fold_trie.add(fold_key(writing))
                         fold_prefixes.add(_name_prefix(writing))
             if in_position:
-                _add(position_exact, exact_key(writing), cand)
-                _add(position_fold, fold_key(writing), cand)
+                pos_cand = Candidate(entry.abbr, "") if _epicene(writing, gender, entry) else cand
+                _add(position_exact, exact_key(writing), pos_cand)
+                _add(position_fold, fold_key(writing), pos_cand)
                 for long in (entry.long_m, entry.long_f):
                     if long:
                         g = "f" if long == entry.long_f and long != entry.long_m else "m"
+                        g = "" if _epicene(long, g, entry) else g
                         _add(position_exact, exact_key(long), Candidate(entry.abbr, g))
                         _add(position_fold, fold_key(long), Candidate(entry.abbr, g))
 
