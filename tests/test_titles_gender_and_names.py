@@ -82,3 +82,26 @@ def test_single_record(fields, expected):
 
 def test_frame_path_agrees():
     assert_frame_path_agrees([f for f, _ in CASES], [e for _, e in CASES])
+
+
+FEMALE_ENDINGS = [
+    ("RegR.in", "Sehr geehrte Frau Regierungsrätin Huber,", "Frau Regierungsrätin\nEva Huber"),
+    ("OStR.in", "Sehr geehrte Frau Oberstudienrätin Huber,", "Frau Oberstudienrätin\nEva Huber"),
+    ("Univ.Prof.in Dr.in", "Sehr geehrte Frau Professorin Huber,", "Frau Professorin\nDr.in Eva Huber"),
+    ("Univ-Prof.in", "Sehr geehrte Frau Professorin Huber,", "Frau Professorin\nEva Huber"),
+    ("Dipl. Ing.in", "Sehr geehrte Frau Dipl.-Ing.in Huber,", "Frau\nDipl.-Ing.in Eva Huber"),
+    ("KRin", "Sehr geehrte Frau Kommerzialrätin Huber,", "Frau Kommerzialrätin\nEva Huber"),
+]
+
+
+@pytest.mark.parametrize(("title", "line", "block"), FEMALE_ENDINGS)
+def test_female_ending_on_a_variant_spelling(title, line, block):
+    """§1: other writings are recognised and normalised; the ending on a variant is one of them (it used
+    to leave the male title plus an unknown "in", and "Frau Professorin / in Eva Huber")."""
+    parsed = parse_contact("Frau", title, "Eva", "Huber", "", "AT")
+    assert (parsed.salutation_line, parsed.address_block, parsed.issues) == (
+        line,
+        block,
+        "TITLE_NONCANONICAL",
+    )
+    assert_frame_path_agrees([("Frau", title, "Eva", "Huber", "", "AT", "")])

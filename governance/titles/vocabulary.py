@@ -167,6 +167,28 @@ def _writings(entry: Entry) -> list[tuple[str, str]]:
     return out
 
 
+def _female_suffix_writings(entry: Entry, listed: set[str]) -> list[str]:
+    """Female writings the csv does not list but writers build: the "in" ending on a variant spelling
+    ("Univ.Prof.in" for Univ.-Prof. with Univ.-Prof.in, "RegR.in" for RegR with RegRin), with and without
+    its dot. Only for entries whose female form is such an ending, and only on abbreviations (written-out
+    words change their stem: Regierungsrätin). Not on a variant made of two listed writings ("Dr.Dr."):
+    there the ending belongs to the last one ("Dr. Dr.in" is Dr. + Dr.in)."""
+    male = [entry.abbr, *entry.variants]
+    if not any(f in (w + "in", w + ".in") for w in male for f in entry.female):
+        return []
+    out: list[str] = []
+    for w in male:
+        if not (any(ch in w for ch in ".-") or sum(ch.isupper() for ch in w) >= 2):
+            continue
+        cuts = [i + 1 for i, ch in enumerate(w[:-1]) if ch in ". "]
+        if any(fold_key(w[:i]) in listed and fold_key(w[i:]) in listed for i in cuts):
+            continue
+        for suffix in ("in",) if w.endswith(".") else ("in", ".in"):
+            if w + suffix not in entry.female and w + suffix not in out:
+                out.append(w + suffix)
+    return out
+
+
 def _epicene(writing: str, gender: str, entry: Entry) -> bool:
     """A "female" position form that is the adjectival noun men hold too ("Vorstandsvorsitzende",
     "Abgeordnete": der/die Abgeordnete; only "Abgeordneter" is male alone): it tells no gender."""
@@ -299,10 +321,13 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     prefixes: set[str] = set()
     fold_prefixes: set[str] = set()
     any_case: dict[str, set[Candidate]] = {}  # every title writing without case, for CAPS_NAME_DEGREES
+    listed = {fold_key(w) for entry in entries.values() for w, _g in _writings(entry)}
     for entry in entries.values():
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
-        for writing, gender in _writings(entry):
+        # built female endings never shadow a writing the vocabulary lists (for any entry)
+        built = [(w, "f") for w in _female_suffix_writings(entry, listed) if fold_key(w) not in listed]
+        for writing, gender in _writings(entry) + built:
             cand = Candidate(entry.abbr, gender)
             short = is_short(fold_key(writing))
             if in_title:
