@@ -100,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     var = cfg.paths.resolve(root).var
     os.environ.setdefault("DAGSTER_HOME", str(var / "dagster"))
     ensure_dagster_home(Path(os.environ["DAGSTER_HOME"]))
-    partition = args.date or last_completed_night(cfg)
+    partition = check_partition_date(cfg, args.date) if args.date else last_completed_night(cfg)
     if cfg.extract.source == "csv" and args.sample:
         ensure_sample_extract(cfg, root, partition, args.sample_rows)
 
@@ -126,6 +126,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if _night_completed(result) else 1
 
 
+def _error_text(error) -> str:
+    """What went wrong, for a person: the innermost cause (Dagster wraps the step's own exception in
+    "Error occurred while executing op ..."), without Dagster's class-path prefix of a ``Failure``."""
+    while error.cause is not None:
+        error = error.cause
+    text = " ".join(error.message.split())
+    if text.startswith("dagster.") and ": " in text:  # "dagster._core.definitions.events.Failure: ..."
+        text = text.split(": ", 1)[1]
+    return text[:500]
+
+
 def _step_failures(result) -> list[tuple[str, str]]:
     """(step, message) of steps that failed themselves, not by a blocking check they ran."""
     failures = []
@@ -133,8 +144,24 @@ def _step_failures(result) -> list[tuple[str, str]]:
         if event.event_type_value == "STEP_FAILURE":
             error = event.event_specific_data.error
             if error is None or "DagsterAssetCheckFailedError" not in (error.cls_name or ""):
-                failures.append((event.step_key, error.message.strip() if error else "unknown error"))
+                failures.append((event.step_key, _error_text(error) if error else "unknown error"))
     return failures
+
+
+def check_partition_date(cfg: GovernanceConfig, value: str) -> str:
+    """``--date`` as a night the pipeline has: an ISO date from partitions_start up to the last
+    completed night. Raises ConfigError (exit 2) naming the option."""
+    try:
+        night = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--date {value!r}: not a date (YYYY-MM-DD)") from None
+    last = date.fromisoformat(last_completed_night(cfg))
+    if not date.fromisoformat(cfg.partitions_start) <= night <= last:
+        raise ConfigError(
+            f"--date {value}: outside the nights the pipeline has, {cfg.partitions_start} "
+            f"(partitions_start in the configuration) to {last.isoformat()} (the last night that has ended)"
+        )
+    return value
 
 
 def _night_completed(result) -> bool:
@@ -156,7 +183,7 @@ def night_summary(
     result, warehouse, partition: str, elapsed: float, cfg: GovernanceConfig, root: Path
 ) -> str:
     from governance import nightly
-    from governance.defs.sql_assets import CAMPAIGN_PREFIX, export_path
+    from governance.defs.sql_assets import CAMPAIGN_PREFIX
 
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     checks = result.get_asset_check_evaluations()
@@ -195,8 +222,9 @@ def night_summary(
             continue
         name = key.removeprefix(CAMPAIGN_PREFIX)
         if key in materialized:
-            path = export_path(cfg, root, name, partition)
-            where = f" -> {path}" if path.exists() else ""
+            # The file this run exported (an older one of the night may still lie there: not it).
+            export = (_materialization_metadata(result, key) or {}).get("export")
+            where = f" -> {export.value}" if export is not None else " (not exported)"
             lines.append(f"  campaign {name}: built{where}")
         elif failures:
             lines.append(f"  campaign {name}: NOT BUILT (a step failed)")
@@ -236,6 +264,24 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _row_count(value: str) -> int:
+    try:
+        rows = int(value)
+    except ValueError:
+        rows = -1
+    if rows < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of rows")
+    return rows
+
+
+def _iso_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="governance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -244,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--date", help="partition (YYYY-MM-DD); default: yesterday in Europe/Vienna")
     run.add_argument("--config", help="configuration file (default: governance.yaml)")
     run.add_argument("--sample", action="store_true", help="write a sample extract if none is there")
-    run.add_argument("--sample-rows", type=int, default=5000)
+    run.add_argument("--sample-rows", type=_row_count, default=5000)
     run.set_defaults(func=cmd_run)
 
     sal = sub.add_parser("salutations", help="add salutation lines and address blocks to a contacts CSV")
@@ -256,9 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample", help="write a generated sample extract")
     sample.add_argument("output")
-    sample.add_argument("--rows", type=int, default=5000)
+    sample.add_argument("--rows", type=_row_count, default=5000)
     sample.add_argument("--seed", type=int, default=42)
-    sample.add_argument("--date")
+    sample.add_argument("--date", type=_iso_date, help="night of the extract (YYYY-MM-DD)")
     sample.set_defaults(func=cmd_sample)
     return parser
 

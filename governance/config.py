@@ -76,6 +76,12 @@ class ExtractConfig(_Strict):
     def _pattern_has_date(cls, value: str) -> str:
         if "{date}" not in value:
             raise ValueError("must contain the placeholder {date}")
+        try:
+            value.format(date="2026-01-01")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"{{date}} is the only placeholder allowed (braces: {{{{ }}}}), got {exc!r}"
+            ) from None
         return value
 
 
@@ -142,6 +148,15 @@ class AlertsConfig(_Strict):
     # Where records without a reachable owner go; None: they are reported in the run, not mailed.
     fallback_recipient: str | None = None
 
+    @field_validator("fallback_recipient")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        import re
+
+        if value is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", value):
+            raise ValueError(f"not an e-mail address: {value!r}")
+        return value
+
 
 class GovernanceConfig(_Strict):
     timezone: str = "Europe/Vienna"
@@ -196,6 +211,25 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, but a key given twice in one mapping is an error: silently taking the last
+    of two ``gates:`` blocks is not what the person who wrote the first one meant."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"key {key!r} given twice",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: str | Path | None = None) -> GovernanceConfig:
     """Load and validate the configuration.
 
@@ -209,7 +243,7 @@ def load_config(path: str | Path | None = None) -> GovernanceConfig:
             raise ConfigError(f"{cfg_path}: configuration file not found")
         return GovernanceConfig()
     try:
-        data = yaml.safe_load(cfg_path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(cfg_path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{cfg_path}: cannot read the configuration: {exc}") from exc
     if not isinstance(data, dict):

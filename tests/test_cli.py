@@ -132,3 +132,61 @@ def test_local_dagster_instance_has_telemetry_off(tmp_path):
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: true\n")
     ensure_dagster_home(home)  # an operator's own file is left alone
     assert "enabled: true" in (home / "dagster.yaml").read_text()
+
+
+@pytest.mark.parametrize("night", ["2026-13-01", "garbage", "2025-06-01", "2999-01-01"])
+def test_run_with_a_date_the_pipeline_does_not_have_exits_2(run_config, tmp_path, capsys, night):
+    assert main(["run", "--config", str(run_config), "--sample", "--date", night]) == 2
+    err = capsys.readouterr().err
+    assert f"--date {night!r}" in err or f"--date {night}:" in err
+    assert not (tmp_path / "landing").exists()  # nothing written before the refusal
+
+
+def test_a_failed_step_names_its_root_cause(run_config, capsys, monkeypatch):
+    """Dagster wraps the step's exception; the summary shows the database's own words."""
+    monkeypatch.setenv("GOVERNANCE_WAREHOUSE_URL", "postgresql+psycopg://postgres@127.0.0.1:9/test")
+    assert (
+        main(["run", "--config", str(run_config), "--sample", "--sample-rows", "50", "--date", "2026-11-20"])
+        == 1
+    )
+    out = capsys.readouterr().out
+    assert "ingestion FAILED" in out and "Error occurred while executing" not in out
+    assert "connection" in out.lower() and "127.0.0.1" in out
+
+
+def test_sample_command_refuses_bad_arguments(tmp_path, capsys):
+    for args in (["--rows", "-5"], ["--rows", "many"], ["--date", "2026-02-30"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["sample", str(tmp_path / "x.csv"), *args])
+        assert exit_.value.code == 2
+        assert "error:" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_salutations_refuses_a_first_row_longer_than_the_header(tmp_path, capsys):
+    """pandas would take the surplus as an index and shift every column of the file."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "salutation,title,first_name,last_name,position,country\nFrau,Mag.a,Eva,Huber,,AT,extra,more\n"
+        "Herr,Dr.,Hans,Gruber,,AT\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.csv"
+    assert main(["salutations", str(source), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"{source}: line 2: 8 fields, but the header has 6" in err
+    assert not target.exists()
+
+
+def test_summary_names_only_the_file_this_run_exported(run_config, tmp_path, capsys):
+    args = ["run", "--config", str(run_config), "--sample", "--sample-rows", "300", "--date", "2026-11-20"]
+    assert main(args) == 0
+    old_file = tmp_path / "var" / "exports" / "newsletter_at" / "2026-11-20.csv"
+    assert f"campaign newsletter_at: built -> {old_file}" in capsys.readouterr().out
+    run_config.write_text(
+        run_config.read_text(encoding="utf-8") + "campaigns:\n  newsletter_at:\n    export: false\n",
+        encoding="utf-8",
+    )
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "campaign newsletter_at: built (not exported)" in out and str(old_file) not in out

@@ -64,3 +64,27 @@ def test_environment_url_wins(monkeypatch, tmp_path):
     monkeypatch.delenv("GOVERNANCE_WAREHOUSE_URL")
     default = GovernanceConfig().resolved_warehouse_url(tmp_path)
     assert default == f"sqlite:///{tmp_path / 'var' / 'warehouse.sqlite'}"
+
+
+def test_a_key_given_twice_is_an_error(tmp_path):
+    path = write(
+        tmp_path,
+        "gates:\n  volume:\n    tolerance: 0.2\nretention_nights: 40\n"
+        "gates:\n  volume:\n    tolerance: 0.3\n",
+    )
+    with pytest.raises(ConfigError, match=r"key 'gates' given twice") as err:
+        load_config(path)
+    assert str(path) in str(err.value) and "line 5" in str(err.value)
+
+
+def test_file_pattern_with_another_placeholder_is_named(tmp_path):
+    with pytest.raises(ConfigError, match=r"extract\.file_pattern: .*only placeholder"):
+        load_config(write(tmp_path, "extract:\n  file_pattern: 'contacts_{date}_{x}.csv'\n"))
+    cfg = load_config(write(tmp_path, "extract:\n  file_pattern: 'contacts_{date}_{{v2}}.csv'\n"))
+    assert cfg.extract.file_pattern.format(date="2026-11-26") == "contacts_2026-11-26_{v2}.csv"
+
+
+def test_fallback_recipient_must_be_an_address(tmp_path):
+    with pytest.raises(ConfigError, match=r"alerts\.fallback_recipient: .*not an e-mail address"):
+        load_config(write(tmp_path, "alerts:\n  fallback_recipient: not an email\n"))
+    assert load_config(write(tmp_path, "alerts:\n  fallback_recipient: crm-team@example.at\n"))

@@ -28,6 +28,21 @@ class TitleInputError(ValueError):
     """The input file cannot be read or lacks a required column; the message names the file."""
 
 
+def _first_row_longer_than_header(src: Path, dialect) -> tuple[int, int, int] | None:
+    """(line, fields, header fields) of the first record with more non-empty fields than the header, or
+    None. pandas would read such a first record's surplus as an index and shift every column after it."""
+    with src.open(encoding=dialect.encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=dialect.delimiter)
+        header = next(reader, None)
+        if header is None:
+            return None
+        width = len(header)
+        for row in reader:
+            if len(row) > width and any(v.strip() for v in row[width:]):
+                return reader.line_num, len(row), width
+    return None
+
+
 def salutations_csv(
     input_path: str | Path, output_path: str | Path, config: SalutationConfig | None = None
 ) -> int:
@@ -39,6 +54,13 @@ def salutations_csv(
     src = Path(input_path)
     try:
         dialect = sniff_csv(src)
+        long_row = _first_row_longer_than_header(src, dialect)
+        if long_row is not None:
+            line, found, expected = long_row
+            raise TitleInputError(
+                f"{src}: line {line}: {found} fields, but the header has {expected} "
+                "(a delimiter inside an unquoted value?)"
+            )
         df = pd.read_csv(
             src,
             sep=dialect.delimiter,
@@ -46,7 +68,10 @@ def salutations_csv(
             dtype=str,
             keep_default_na=False,
             quoting=csv.QUOTE_MINIMAL,
+            index_col=False,  # never take surplus leading fields as an index: that shifts every column
         )
+    except TitleInputError:
+        raise
     except SniffError as exc:
         raise TitleInputError(f"{src}: cannot read the file: {exc}") from exc
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
