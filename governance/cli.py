@@ -179,6 +179,19 @@ def _materialization_metadata(result, asset: str) -> dict | None:
     return None
 
 
+def alert_lines(alerts: dict, cfg: GovernanceConfig, root: Path, partition: str) -> list[str]:
+    """The summary's lines on the owner digests (from owner_alerts' metadata): sent, and what was not."""
+    where = f" -> {cfg.paths.resolve(root).outbox / partition}" if cfg.alerts.channel == "outbox" else ""
+    lines = [f"  owner digests:  {alerts['digests_sent'].value} via {cfg.alerts.channel}{where}"]
+    failed = alerts["failed_recipients"].value if "failed_recipients" in alerts else 0
+    if failed:
+        lines.append(f"    NOT DELIVERED to {failed} recipient(s): see the run log of owner_alerts")
+    skipped = alerts["skipped_owners"].value if "skipped_owners" in alerts else "none"
+    if skipped != "none":
+        lines.append(f"    no recipient for: {skipped} (set alerts.fallback_recipient)")
+    return lines
+
+
 def night_summary(
     result, warehouse, partition: str, elapsed: float, cfg: GovernanceConfig, root: Path
 ) -> str:
@@ -232,8 +245,7 @@ def night_summary(
             lines.append(f"  campaign {name}: BLOCKED (a blocking gate failed)")
     alerts = _materialization_metadata(result, "owner_alerts")
     if alerts is not None:
-        where = f" -> {cfg.paths.resolve(root).outbox / partition}" if cfg.alerts.channel == "outbox" else ""
-        lines.append(f"  owner digests:  {alerts['digests_sent'].value} via {cfg.alerts.channel}{where}")
+        lines.extend(alert_lines(alerts, cfg, root, partition))
     report = _materialization_metadata(result, "crm_quality_report")
     if report is not None:
         lines.append(f"  quality report: {report['path'].value}")

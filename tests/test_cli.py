@@ -190,3 +190,24 @@ def test_summary_names_only_the_file_this_run_exported(run_config, tmp_path, cap
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "campaign newsletter_at: built (not exported)" in out and str(old_file) not in out
+
+
+def test_summary_says_which_digests_did_not_go_out():
+    import dagster as dg
+
+    from governance.cli import alert_lines
+    from governance.config import GovernanceConfig
+
+    cfg = GovernanceConfig.model_validate({"alerts": {"channel": "smtp"}})
+    meta = {
+        "digests_sent": dg.MetadataValue.int(24),
+        "failed_recipients": dg.MetadataValue.int(1),
+        "skipped_owners": dg.MetadataValue.text("unassigned"),
+    }
+    assert alert_lines(meta, cfg, Path("/p"), "2026-11-20") == [
+        "  owner digests:  24 via smtp",
+        "    NOT DELIVERED to 1 recipient(s): see the run log of owner_alerts",
+        "    no recipient for: unassigned (set alerts.fallback_recipient)",
+    ]
+    meta |= {"failed_recipients": dg.MetadataValue.int(0), "skipped_owners": dg.MetadataValue.text("none")}
+    assert alert_lines(meta, cfg, Path("/p"), "2026-11-20") == ["  owner digests:  24 via smtp"]
