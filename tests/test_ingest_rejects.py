@@ -67,10 +67,23 @@ def test_quote_inside_unquoted_field_is_literal(tmp_path):
     assert ex.contacts["source_line"].tolist() == [2, 3]
 
 
-def test_undecodable_bytes_utf8(tmp_path):
+def test_a_cp1252_line_in_a_utf8_file_is_read_as_cp1252(tmp_path):
     data = (
         "contact_id;last_name;city\n1;Müller;Wien\n".encode()
         + b"2;Gr\xf6\xdf;Graz\n"  # a cp1252 line inside a UTF-8 file
+        + "3;Ölz;Linz\n4;Strauß;Wels\n".encode()
+    )
+    ex = read_csv_extract(write_bytes(tmp_path, "b.csv", data))
+    check_counts(ex, 4)
+    assert ex.encoding == "utf-8 + cp1252"
+    assert ex.contacts["last_name"].tolist() == ["Müller", "Größ", "Ölz", "Strauß"]
+    assert any("(cp1252 on line 3;" in w for w in ex.warnings)
+
+
+def test_undecodable_bytes_utf8(tmp_path):
+    data = (
+        "contact_id;last_name;city\n1;Müller;Wien\n".encode()
+        + b"2;Gr\xff\x81;Graz\n"  # bytes that are no text in UTF-8 nor in cp1252
         + "3;Ölz;Linz\n4;Strauß;Wels\n".encode()
     )
     ex = read_csv_extract(write_bytes(tmp_path, "b.csv", data))
@@ -79,7 +92,7 @@ def test_undecodable_bytes_utf8(tmp_path):
     assert ex.contacts["last_name"].tolist() == ["Müller", "Ölz", "Strauß"]
     assert ex.contacts["source_line"].tolist() == [2, 4, 5]
     reason = reject_at(ex, 3)
-    assert "undecodable byte 0xF6" in reason and "line 3" in reason and "byte offset 45" in reason
+    assert "undecodable byte 0xFF" in reason and "line 3" in reason and "byte offset 45" in reason
 
 
 def test_undecodable_bytes_cp1252(tmp_path):

@@ -138,3 +138,39 @@ def test_nul_byte_when_no_clean_record_is_left_is_no_crash(tmp_path):
     check_counts(ex, 1)
     assert ex.contacts.empty
     assert "NUL byte" in ex.rejects.iloc[0]["reason"]
+
+
+def test_lines_in_utf8_and_cp1252_are_each_read_in_their_own_encoding(tmp_path):
+    """Two exports joined, or a UTF-8 name pasted into a Windows list: decoded as a whole, one kind of
+    line would be garbled ("JÃ¼rgen") or rejected."""
+    from governance.ingest import read_csv_extract
+
+    header = b"Nr;Vorname;Nachname;Position;Firma\r\n"
+    utf8 = "1;Jürgen;Müller;GF;Öl AG\r\n".encode()
+    cp1252 = b"".join(
+        f"{i};Jörg;Weiß;Geschäftsführer;Bäckerei Größ\r\n".encode("cp1252") for i in range(2, 12)
+    )
+    for name, data in (("utf8_first", header + utf8 + cp1252), ("cp1252_first", header + cp1252 + utf8)):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(data)
+        extract = read_csv_extract(path, "dach_excel")
+        rows = extract.contacts.set_index("contact_id")
+        assert len(rows) == 11 and extract.rejects.empty, name
+        assert rows.loc["1", "first_name"] == "Jürgen" and rows.loc["1", "company"] == "Öl AG", name
+        assert (rows.drop(index="1")["last_name"] == "Weiß").all(), name
+        assert rows.loc["1", "source_line"] == (2 if name == "utf8_first" else 12), name
+        assert extract.encoding == "utf-8 + cp1252"
+        assert any(
+            w.startswith("mixed encodings: 1 line(s) in UTF-8 and 10 in cp1252") for w in extract.warnings
+        )
+        assert not any("differs from profile" in w for w in extract.warnings)
+
+
+def test_a_file_in_one_encoding_is_not_split_by_lines(tmp_path):
+    from governance.ingest import read_csv_extract
+
+    path = tmp_path / "cp.csv"
+    path.write_bytes("Nr;Vorname;Nachname\r\n1;Jörg;Weiß\r\n2;Ännchen;Größ\r\n".encode("cp1252"))
+    extract = read_csv_extract(path, "dach_excel")
+    assert extract.encoding == "cp1252" and not any("mixed" in w for w in extract.warnings)
+    assert extract.contacts["last_name"].tolist() == ["Weiß", "Größ"]

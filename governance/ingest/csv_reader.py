@@ -191,6 +191,53 @@ def _bad_byte_offsets(buf: bytes, arr: np.ndarray, encoding: str) -> np.ndarray:
     return np.asarray(bad, dtype=np.int64)
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+# A line of Windows (cp1252) text: ASCII, letters À-þ (not × ÷) and the punctuation such text holds.
+_CP1252_TEXT = re.compile(
+    rb"[\x00-\x7f\x80\x84\x85\x8a\x8c\x8e\x91-\x97\x9a\x9c\x9e\x9f\xa0-\xbf\xc0-\xd6\xd8-\xf6\xf8-\xfe]*"
+)
+
+
+def _lines_in_their_own_encoding(data: bytes) -> tuple[bytes, int, int, list[int]] | None:
+    """A file (not valid UTF-8 as a whole) whose lines are partly UTF-8 and partly cp1252 (two exports
+    joined, a UTF-8 name pasted into a Windows list), re-encoded as UTF-8 line by line, with the count of
+    each kind; None for a file in one encoding. Decoded as a whole, one kind of line would be garbled
+    ("JÃ¼rgen") or rejected.
+
+    A line counts as UTF-8 when it decodes as UTF-8 and holds a multi-byte character; cp1252 text almost
+    never forms valid UTF-8 (an umlaut byte is followed by a letter, not a continuation byte). A line
+    counts as cp1252 only when its other bytes are letters or the punctuation Windows text holds (€ „ “
+    ” – — § ° ´ ...), so a stray byte is not made into a character. Any other line stays as it was: the
+    reader rejects it with the undecodable byte's position. Also returned: the lines (1-based) of the
+    encoding fewer lines use.
+    """
+    if not _UTF8_MULTIBYTE.search(data):  # the caller knows the bytes are not all valid UTF-8
+        return None
+    out: list[bytes] = []
+    utf8_lines: list[int] = []
+    cp1252_lines: list[int] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            out.append(line)
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines.append(number)
+            out.append(line)
+            continue
+        except UnicodeDecodeError:
+            pass
+        if _CP1252_TEXT.fullmatch(line):
+            out.append(line.decode("cp1252").encode("utf-8"))
+            cp1252_lines.append(number)
+        else:
+            out.append(line)
+    if not utf8_lines or not cp1252_lines:
+        return None
+    fewer = min(utf8_lines, cp1252_lines, key=len)
+    return b"\n".join(out), len(utf8_lines), len(cp1252_lines), fewer
+
+
 def _strip_bom(values: pd.Series) -> pd.Series:
     """Blanks and a byte order mark stripped (Excel "CSV UTF-8" files joined: a BOM before the header)."""
     return values.str.strip().str.lstrip("\ufeff").str.strip()
@@ -409,6 +456,28 @@ class _Reader:
             except UnicodeDecodeError as exc:
                 raise self.fail(f"cannot decode the file as {encoding}: {exc}") from exc
             encoding = "utf-8"
+        # Whether the bytes are valid UTF-8: decided once here (a million rows: 0.3 s) and used again when
+        # the reader looks for undecodable bytes.
+        self.valid_utf8: bool | None = None
+        if encoding in ("utf-8", "cp1252") and not data.isascii():
+            try:
+                data.decode("utf-8")
+                self.valid_utf8 = True
+            except UnicodeDecodeError:
+                self.valid_utf8 = False
+        mixed = _lines_in_their_own_encoding(data) if self.valid_utf8 is False else None
+        if mixed is not None:
+            data, n_utf8, n_cp1252, fewer = mixed
+            encoding = "utf-8"
+            self.valid_utf8 = None  # lines that are neither encoding stay: look again
+            self.encoding_label = "utf-8 + cp1252"
+            kind = "UTF-8" if len(fewer) == n_utf8 else "cp1252"
+            shown = ", ".join(map(str, fewer[:10])) + (" ..." if len(fewer) > 10 else "")
+            self.warnings.append(
+                f"mixed encodings: {n_utf8:,} line(s) in UTF-8 and {n_cp1252:,} in cp1252 (Windows); each "
+                f"line was read in its own ({kind} on line {shown}; byte offsets in reasons refer to the "
+                "file re-encoded as UTF-8)"
+            )
         if b"\n" not in data and b"\r" in data:
             # Excel "CSV (Macintosh)": bare CR line endings. Same length, so offsets and lines hold.
             data = data.replace(b"\r", b"\n")
@@ -510,7 +579,12 @@ class _Reader:
             header = self.fit_trailing_columns(header, nfields)
         good = (nfields == self.ncols) | (nfields == -2)
         # NUL is valid UTF-8 but no text: PostgreSQL refuses it, and no CRM name contains it.
-        bad_bytes = np.union1d(_bad_byte_offsets(data, arr, encoding), np.flatnonzero(arr == 0))
+        undecodable = (
+            np.zeros(0, np.int64)
+            if encoding == "utf-8" and (self.valid_utf8 or data.isascii())
+            else _bad_byte_offsets(data, arr, encoding)
+        )
+        bad_bytes = np.union1d(undecodable, np.flatnonzero(arr == 0))
         if len(bad_bytes) and len(starts):
             rec = np.searchsorted(starts, bad_bytes, side="right") - 1
             inside = (rec >= 0) & (bad_bytes < ends[np.maximum(rec, 0)])
@@ -656,7 +730,8 @@ class _Reader:
                 f"delimiter {self.delimiter!r} differs from profile {profile.name!r} "
                 f"(expected {' or '.join(map(repr, profile.delimiters))})"
             )
-        if profile.encodings and self.encoding_label not in profile.encodings:
+        labels = self.encoding_label.split(" + ")  # "utf-8 + cp1252": a file of mixed lines
+        if profile.encodings and not all(label in profile.encodings for label in labels):
             self.warnings.append(
                 f"encoding {self.encoding_label} differs from profile {profile.name!r} "
                 f"(expected {' or '.join(profile.encodings)})"
