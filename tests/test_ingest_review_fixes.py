@@ -174,3 +174,23 @@ def test_a_file_in_one_encoding_is_not_split_by_lines(tmp_path):
     extract = read_csv_extract(path, "dach_excel")
     assert extract.encoding == "cp1252" and not any("mixed" in w for w in extract.warnings)
     assert extract.contacts["last_name"].tolist() == ["Weiß", "Größ"]
+
+
+@pytest.mark.parametrize(
+    "title", ["Kundenliste, Stand 12/2024", "Kundenliste;Stand 12/2024", '"Kundenliste";"Stand 12/2024";;']
+)
+def test_a_title_row_naming_two_things_is_no_header(tmp_path, title):
+    """An Excel list with a title row above the header: a comma in it must not decide the delimiter, and
+    two cells in it must not make it the header."""
+    from governance.ingest import read_csv_extract
+
+    rows = "".join(f"K{i};Herr;Dr.;Hans;Huber{i};Wien\r\n" for i in range(20))
+    path = tmp_path / "kunden.csv"
+    path.write_bytes(
+        f"{title}\r\n\r\nKontakt-Nr;Anrede;Titel;Vorname;Nachname;Ort\r\n{rows}".encode("cp1252")
+    )
+    extract = read_csv_extract(path, "auto")
+    assert extract.delimiter == ";" and extract.profile == "dach_excel"
+    assert len(extract.contacts) == 20 and extract.rejects.empty
+    assert extract.contacts["source_line"].iloc[0] == 4
+    assert any(w.startswith("line 1 skipped above the header") for w in extract.warnings)

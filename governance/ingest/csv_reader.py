@@ -746,26 +746,70 @@ class _Reader:
         candidates.sort()
         if not candidates:
             raise self.fail("empty extract: the file has no header")
+        # The header is the first line naming at least two columns; unless most records after it do not
+        # have its width while a later line's width is what they have: then that first line is a title
+        # row naming two things ("Kundenliste;Stand 12/2024"). A line that does not parse ends the
+        # search once a header was seen (it is a data row: the body reports it).
+        named_lines: list[tuple[int, int, list[str]]] = []
         for s, e in candidates[: _PREAMBLE_LINES + 1]:
             try:
                 rows = self.parse_fields(s, e)
+                if len(rows) != 1:
+                    raise csv.Error("the line does not form one record")
             except (csv.Error, UnicodeDecodeError) as exc:
+                if named_lines:
+                    break
                 raise self.fail(f"cannot parse the header: {exc}", line=self.line_of(s)) from exc
-            if len(rows) != 1:
-                raise self.fail("cannot parse the header", line=self.line_of(s))
             fields = [h.strip() for h in rows[0]]
-            if sum(1 for f in fields if f) < 2:  # "sep=;", a title row, a row of delimiters
-                self.warnings.append(
-                    f"line {self.line_of(s)} skipped above the header: {self.text_of(s, e)[:80]!r}"
-                )
+            if sum(1 for f in fields if f) >= 2:  # not "sep=;", a one-cell title, a row of delimiters
+                named_lines.append((s, e, fields))
+        if not named_lines:
+            raise self.fail(
+                f"no header in the first {_PREAMBLE_LINES + 1} lines (a header names at least two columns)",
+                line=self.line_of(candidates[0][0]),
+            )
+        s, e, fields = named_lines[0]
+        share, _ = self.width_fit(scan, e, fields)
+        if share < 0.5:
+            for later in named_lines[1:]:
+                later_share, later_rows = self.width_fit(scan, later[1], later[2])
+                if later_share >= 0.8 and later_rows >= 3 and len(later[2]) > len(fields):
+                    s, e, fields = later
+                    break
+        for skipped_s, skipped_e in candidates:
+            if skipped_s >= s:
+                break
+            self.warnings.append(
+                f"line {self.line_of(skipped_s)} skipped above the header: "
+                f"{self.text_of(skipped_s, skipped_e)[:80]!r}"
+            )
+        if s in {a for a, _ in scan.suspects}:
+            scan.suspects.remove(next(x for x in scan.suspects if x[0] == s))
+        return fields, e + 1
+
+    def width_fit(
+        self, scan: _Scan, header_end: int, fields: list[str], sample: int = 20
+    ) -> tuple[float, int]:
+        """(share, records) of the up to ``sample`` records after a header candidate that have its width:
+        they may leave out its unnamed trailing columns or add empty fields (Excel)."""
+        named = len(fields)
+        while named > 0 and not fields[named - 1]:
+            named -= 1
+        after = int(np.searchsorted(scan.starts, header_end))
+        fits = total = 0
+        for s, e in zip(scan.starts[after : after + sample], scan.ends[after : after + sample], strict=True):
+            try:
+                rows = self.parse_fields(int(s), int(e))
+            except (csv.Error, UnicodeDecodeError):
                 continue
-            if s in {a for a, _ in scan.suspects}:
-                scan.suspects.remove(next(x for x in scan.suspects if x[0] == s))
-            return fields, e + 1
-        raise self.fail(
-            f"no header in the first {_PREAMBLE_LINES + 1} lines (a header names at least two columns)",
-            line=self.line_of(candidates[0][0]),
-        )
+            if len(rows) != 1:
+                continue
+            row = rows[0]
+            total += 1
+            fits += named <= len(row) <= len(fields) or (
+                len(row) > len(fields) and not any(v.strip() for v in row[len(fields) :])
+            )
+        return (fits / total if total else 1.0), total
 
     def resolve_profile(self, header: list[str]) -> Profile:
         try:

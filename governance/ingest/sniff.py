@@ -72,14 +72,16 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+_HEADER_SEARCH_LINES = 11  # the header and up to ten lines above it (sep=, title rows)
+
+
 def detect_delimiter(text: str, name: str = "<text>") -> str:
     """The delimiter of the CSV ``text`` (a decoded sample starting at the header).
 
     Candidates are ``; , TAB |``; each is counted outside quotes in the header and the following lines. The
     winner splits the header and the most following lines into the same number of fields; ties go to the
     candidate with more header fields. A header without any candidate is a single-column file (",").
-    Excel's ``sep=X`` first line decides outright; title lines without any candidate above the header
-    are passed over.
+    Excel's ``sep=X`` first line decides outright; title lines above the header are passed over.
     """
     lines = [line for line in text.splitlines()[:51] if line.strip()]
     if not lines:
@@ -87,25 +89,20 @@ def detect_delimiter(text: str, name: str = "<text>") -> str:
     hint = re.fullmatch(r"\s*sep=(.)\s*", lines[0], flags=re.IGNORECASE)  # Excel's "sep=;" line
     if hint and hint.group(1) in _CANDIDATE_DELIMITERS:
         return hint.group(1)
-    # A title line above the header ("Export", "Kontaktliste Stand ...") has no delimiter at all.
-    first = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if any(_count_outside_quotes(line, d) for d in _CANDIDATE_DELIMITERS)
-        ),
-        0,
-    )
-    header, body = lines[first], lines[first + 1 :]
-    best: tuple[tuple[int, int], str] | None = None
-    for d in _CANDIDATE_DELIMITERS:
-        n = _count_outside_quotes(header, d)
-        if n == 0:
-            continue
-        consistent = sum(1 for line in body if _count_outside_quotes(line, d) == n)
-        score = (consistent, n)
-        if best is None or score > best[0]:
-            best = (score, d)
+    # Title lines above the header ("Export", "Kundenliste, Stand 12/2024") may hold a delimiter too:
+    # each of the first lines is tried as the header, and the one whose count the most lines after it
+    # share wins (then more fields, then the earlier line).
+    best: tuple[tuple[int, int, int], str] | None = None
+    for i, header in enumerate(lines[:_HEADER_SEARCH_LINES]):
+        body = lines[i + 1 :]
+        for d in _CANDIDATE_DELIMITERS:
+            n = _count_outside_quotes(header, d)
+            if n == 0:
+                continue
+            consistent = sum(1 for line in body if _count_outside_quotes(line, d) == n)
+            score = (consistent, n, -i)
+            if best is None or score > best[0]:
+                best = (score, d)
     return "," if best is None else best[1]
 
 
