@@ -112,7 +112,7 @@ def parse_contact(
         bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
-    tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab)
+    tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab, pp.salutation_rest)
     line, block = fill(
         tmpl, first.clean, last.clean, " ".join(input_text(company).split()), position_canonical
     )

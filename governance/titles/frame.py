@@ -268,10 +268,10 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
     pos_canon_arr = _take(pos_canon, gender_rows * npos + pos_codes)
     pos_kind = _take([p.kind for p in positions], pos_codes)
 
-    # Templates per (gender, title parse, office/function entry, style, surname missing).
-    sal_entries = [p.salutation_entry for p in positions]
+    # Templates per (gender, title parse, office/function entry and its qualifier, style, surname missing).
+    sal_entries = [f"{p.salutation_entry}\x00{p.salutation_rest}" for p in positions]
     ps_codes, ps_values = pd.factorize(np.array(sal_entries, dtype=object))
-    ps_values = list(ps_values)
+    ps_values = [tuple(v.split("\x00", 1)) for v in ps_values]
     no_last_i = no_last.astype(np.int64)
     t_sizes = [4, len(tparses), len(ps_values), 3, 2]
     t_codes, t_keys = _combine(
@@ -284,7 +284,8 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
     tmpls = []
     for key in t_keys:
         g, t, ps, st, nl = _decode(key, t_sizes)
-        tm = compose(GENDERS[g], tparses[t], ps_values[ps], STYLES[st], config, vocab)
+        entry, rest = ps_values[ps]
+        tm = compose(GENDERS[g], tparses[t], entry, STYLES[st], config, vocab, rest)
         if nl:  # no surname: the fixed line, no name in it
             tm = replace(tm, sal_pre=tm.sal_no_name, sal_suffix="", name_mode=NAME_NONE)
         tmpls.append(tm)

@@ -182,6 +182,11 @@ class PositionParse:
         """The entry that may enter the salutation (office or address function), else ""."""
         return (self.entry or "") if self.kind in ("office", "function") else ""
 
+    @property
+    def salutation_rest(self) -> str:
+        """The qualifier that goes with the salutation entry into the address ("a.D."), else ""."""
+        return self.rest if self.salutation_entry else ""
+
 
 def _lookup_position(vocab: Vocabulary, text: str) -> tuple[str, set[str], str]:
     cands = vocab.position_exact.get("".join(text.split())) or vocab.position_fold.get(fold_key(text))
@@ -210,6 +215,8 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
     rest = ""
     if status == "none":
         head, _, tail = text.partition(" ")
+        if tail.casefold().replace(" ", "") in ("a.d.", "i.r."):  # "a. D." written with a space
+            tail = tail.replace(" ", "")
         if tail and tail.split()[0].casefold() in _CONNECTORS:
             status, abbrs, gender = _lookup_position(vocab, head)
             rest = tail

@@ -114,9 +114,19 @@ def _address_function(
 
 @lru_cache(maxsize=65536)
 def compose(
-    gender: str, tp: TitleParse, position_entry: str, style: str, config: SalutationConfig, vocab: Vocabulary
+    gender: str,
+    tp: TitleParse,
+    position_entry: str,
+    style: str,
+    config: SalutationConfig,
+    vocab: Vocabulary,
+    position_rest: str = "",
 ) -> Template:
-    """Salutation and address template for one distinct combination (rules §3 and §4)."""
+    """Salutation and address template for one distinct combination (rules §3 and §4).
+
+    ``position_rest``: the qualifier after the office in the position field ("a.D.", "der Stadt Graz",
+    "für Finanzen"). When line 1 writes out the position's office, it keeps the qualifier: "Herrn
+    Bürgermeister" alone would address a former mayor as the sitting one."""
     suffix = "" if style == "CH" else ","
     no_name = "Sehr geehrte Damen und Herren" + suffix
     degree = _best_degree(tp, gender, style, config, vocab)
@@ -147,7 +157,8 @@ def compose(
             mode = NAME_LAST
     lines: list[str] = []
     if gender in ("m", "f"):
-        lines.append(("Herrn" if gender == "m" else "Frau") + (f" {written}" if written else ""))
+        qualified = f"{written} {position_rest}" if written and uses_position and position_rest else written
+        lines.append(("Herrn" if gender == "m" else "Frau") + (f" {qualified}" if qualified else ""))
     remaining = [
         _display(t, gender, config, vocab, short=False) if config.force_gendered_forms else t.canonical
         for t in tp.pre
