@@ -194,3 +194,19 @@ def test_a_title_row_naming_two_things_is_no_header(tmp_path, title):
     assert len(extract.contacts) == 20 and extract.rejects.empty
     assert extract.contacts["source_line"].iloc[0] == 4
     assert any(w.startswith("line 1 skipped above the header") for w in extract.warnings)
+
+
+def test_a_bad_code_unit_in_a_utf16_file_rejects_its_record_only(tmp_path):
+    """Excel's "Unicode text" is UTF-16: one bad unit used to fail the whole file, with no line."""
+    from governance.ingest import read_csv_extract
+
+    text = "Id\tFirstName\tLastName\r\n1\tHans\tMeier\r\n2\tEva\tHu\ud83dber\r\n3\tMax\tMüller\r\n"
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le", "surrogatepass"))
+    extract = read_csv_extract(path, "auto")
+    assert extract.contacts["last_name"].tolist() == ["Meier", "Müller"]
+    assert extract.contacts["source_line"].tolist() == [2, 4]
+    (reject,) = extract.rejects.to_dict("records")
+    assert reject["source_line"] == 3
+    assert reject["reason"] == "undecodable code unit (or a NUL) for encoding utf-16 (line 3, column 9)"
+    assert any(w.startswith("undecodable code units for utf-16") for w in extract.warnings)

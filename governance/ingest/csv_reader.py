@@ -32,6 +32,10 @@ _NL, _CR, _QUOTE = 10, 13, 34
 # Rows that need the csv module (field checks, broken quoting) may hold long notes: its default limit of
 # 131,072 characters per field would turn them into a crash. (The setting is process-wide.)
 csv.field_size_limit(2**31 - 1)
+# A file in an encoding read as a whole (UTF-16 from Excel's "Unicode text") with a bad code unit: the
+# unit becomes NUL, which the reader rejects with the record it stands in, instead of failing the file.
+_BAD_UNIT = "governance-bad-unit"
+codecs.register_error(_BAD_UNIT, lambda exc: ("\x00", exc.end))
 # Lines above the header that Excel and report tools write ("sep=;", a title row, rows of only
 # delimiters) are skipped within this many lines; the header is the first line with two named columns.
 _PREAMBLE_LINES = 10
@@ -255,6 +259,7 @@ class _Reader:
         self.warnings: list[str] = []
         self.rejects: list[tuple[str, int, str, str]] = []
         self.slow_rows: list[tuple[int, list[str]]] = []
+        self.bad_units = False  # code units of a whole-file encoding that did not decode (now NUL)
         self._quotes: np.ndarray | None = None
 
     def fail(self, message: str, **kw) -> ExtractError:
@@ -273,6 +278,11 @@ class _Reader:
     def undecodable_reason(self, off: int) -> str:
         line = self.line_of(off)
         line_start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+        if self.buf[off] == 0 and self.bad_units:  # offsets are into the file re-encoded as UTF-8
+            return (
+                f"undecodable code unit (or a NUL) for encoding {self.encoding_label} "
+                f"(line {line}, column {off - line_start + 1})"
+            )
         if self.buf[off] == 0:
             return (
                 f"NUL byte (0x00, no text) at byte offset {off + self.offset_base} "
@@ -453,8 +463,12 @@ class _Reader:
         elif encoding not in ("utf-8", "cp1252"):
             try:
                 data = data.decode(encoding).encode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise self.fail(f"cannot decode the file as {encoding}: {exc}") from exc
+            except UnicodeDecodeError:
+                data = data.decode(encoding, errors=_BAD_UNIT).encode("utf-8")
+                self.bad_units = True
+                self.warnings.append(
+                    f"undecodable code units for {encoding}: the records holding them are rejected"
+                )
             encoding = "utf-8"
         # Whether the bytes are valid UTF-8: decided once here (a million rows: 0.3 s) and used again when
         # the reader looks for undecodable bytes.
