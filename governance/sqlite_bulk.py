@@ -197,7 +197,7 @@ def _adbc_slice(database: str, sql: str, params: dict) -> pa.Table | None:
     columns = []
     for column in table.columns:
         if column.null_count == len(column):
-            column = pa.chunked_array([], type=pa.null()) if len(column) == 0 else pa.nulls(len(column))
+            column = pa.nulls(len(column))
         elif not plain_arrow_type(column.type):
             return None
         columns.append(column)

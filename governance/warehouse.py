@@ -249,14 +249,17 @@ class Warehouse:
                     [table, partition_date, token],
                 )
             )
-        with sqlite_bulk.scratch_dir(database) as scratch:
-            if token is not None:
-                source = self._handoff_path(table, partition_date)
-            else:
-                source = scratch / "rows.arrow"
-                write_arrow_file(arrow, source)
+        constants = {PARTITION_COLUMN: partition_date}
+        if token is not None:  # the hand-off file holds the rows already
             del arrow
-            sqlite_bulk.write_rows(database, table, source, {PARTITION_COLUMN: partition_date}, before, after)
+            sqlite_bulk.write_rows(
+                database, table, self._handoff_path(table, partition_date), constants, before, after
+            )
+            return
+        with sqlite_bulk.scratch_dir(database) as scratch:
+            write_arrow_file(arrow, scratch / "rows.arrow")
+            del arrow
+            sqlite_bulk.write_rows(database, table, scratch / "rows.arrow", constants, before, after)
 
     def _replace_handoff(
         self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame | None

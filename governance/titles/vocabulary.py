@@ -172,7 +172,8 @@ def _female_suffix_writings(entry: Entry, listed: set[str]) -> list[str]:
     ("Univ.Prof.in" for Univ.-Prof. with Univ.-Prof.in, "RegR.in" for RegR with RegRin), with and without
     its dot. Only for entries whose female form is such an ending, and only on abbreviations (written-out
     words change their stem: Regierungsrätin). Not on a variant made of two listed writings ("Dr.Dr."):
-    there the ending belongs to the last one ("Dr. Dr.in" is Dr. + Dr.in)."""
+    there the ending belongs to the last one ("Dr. Dr.in" is Dr. + Dr.in); never one that shadows a
+    listed writing (``listed``: the fold keys of every entry's writings)."""
     male = [entry.abbr, *entry.variants]
     if not any(f in (w + "in", w + ".in") for w in male for f in entry.female):
         return []
@@ -184,7 +185,7 @@ def _female_suffix_writings(entry: Entry, listed: set[str]) -> list[str]:
         if any(fold_key(w[:i]) in listed and fold_key(w[i:]) in listed for i in cuts):
             continue
         for suffix in ("in",) if w.endswith(".") else ("in", ".in"):
-            if w + suffix not in entry.female and w + suffix not in out:
+            if fold_key(w + suffix) not in listed and w + suffix not in out:
                 out.append(w + suffix)
     return out
 
@@ -326,7 +327,7 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
         # built female endings never shadow a writing the vocabulary lists (for any entry)
-        built = [(w, "f") for w in _female_suffix_writings(entry, listed) if fold_key(w) not in listed]
+        built = [(w, "f") for w in _female_suffix_writings(entry, listed)]
         for writing, gender in _writings(entry) + built:
             cand = Candidate(entry.abbr, gender)
             short = is_short(fold_key(writing))
