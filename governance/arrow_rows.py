@@ -5,7 +5,9 @@ Only pyarrow is imported here: the SQLite bulk workers use this module and shoul
 The first chunk is converted column by column and fixes each column's type; later chunks go through one
 ``pa.array(rows, type=struct)`` call, which skips the Python transposition of the rows and is about three
 times faster. A chunk the struct conversion refuses, or that would be coerced silently (a float in an
-integer column), is converted column by column again, so the result does not depend on the path.
+integer column), is converted column by column again, so the result does not depend on the path. One
+exception, not checked for its cost (a Python pass over every text value): a BLOB in a text column
+after the first chunk arrives as text where in the first chunk it makes the column fall back.
 """
 
 from __future__ import annotations

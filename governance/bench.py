@@ -29,6 +29,7 @@ import platform
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,6 @@ class TreeRssSampler:
     ``peak_mb`` stays None where /proc is missing (not Linux)."""
 
     def __init__(self, interval: float = 0.1) -> None:
-        import threading
-
         self.interval = interval
         self.peak_mb: float | None = None
         self._stop = threading.Event()
@@ -437,7 +436,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 )
             if db == "sqlite" and (size == 1_000_000 or size == max(sizes)):
                 # The memory target is the embedded default's; PostgreSQL's RSS is in the table. The
-                # process tree (run + read workers at the same moment) counts where it was sampled.
+                # process tree (run + its bulk workers at the same moment) counts where it was sampled.
                 peak = max(
                     e2e.get("peak_rss_mb", 0),
                     e2e.get("peak_rss_tree_mb") or 0,
@@ -445,7 +444,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 )
                 targets.append(
                     {
-                        "target": f"{size:,} on {db}: peak RSS <= 2 GB (run + read workers)",
+                        "target": f"{size:,} on {db}: peak RSS <= 2 GB (run + its bulk workers)",
                         "observed": f"{peak:,.0f} MB",
                         "met": peak <= TARGET_RSS_MB,
                     }

@@ -143,3 +143,21 @@ def test_a_header_two_profiles_fit_equally_is_read_with_a_warning(tmp_path):
     assert best_profiles(["Id", "Salutation", "FirstName", "LastName", "Email", "Title", "AccountId"]) == [
         "salesforce"
     ]
+
+
+def test_the_tie_warning_does_not_repeat_the_skipped_line_warnings(tmp_path):
+    """A re-read (here: rows leaving out the header's unnamed trailing column) repeats the header's own
+    warnings; the tie warning, about the whole file, must not make them stay twice."""
+    from governance.ingest import read_csv_extract
+
+    path = tmp_path / "report.csv"
+    path.write_bytes(
+        b"Kontakte\n"
+        b"Contact ID,First Name,Last Name,Email,\n"
+        b"003A,Hans,Meier,h@x.at\n003B,Eva,Huber,e@x.at\n003C,Max,Mu,m@x.at\n"
+    )
+    extract = read_csv_extract(path, "auto")
+    assert len(extract.contacts) == 3
+    skipped = [w for w in extract.warnings if w.startswith("line 1 skipped above the header")]
+    ties = [w for w in extract.warnings if "fits the profiles" in w]
+    assert len(skipped) == 1 and len(ties) == 1, extract.warnings

@@ -26,7 +26,7 @@ from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
 from governance.ingest.errors import ExtractError, ProfileError
 from governance.ingest.extract import Extract, check_required, make_rejects, to_canonical
 from governance.ingest.profiles import Profile, best_profiles, load_profile
-from governance.ingest.sniff import SniffError, detect_delimiter, detect_encoding
+from governance.ingest.sniff import PREAMBLE_LINES, SniffError, detect_delimiter, detect_encoding
 
 _NL, _CR, _QUOTE = 10, 13, 34
 # Rows that need the csv module (field checks, broken quoting) may hold long notes: its default limit of
@@ -37,8 +37,8 @@ csv.field_size_limit(2**31 - 1)
 _BAD_UNIT = "governance-bad-unit"
 codecs.register_error(_BAD_UNIT, lambda exc: ("\x00", exc.end))
 # Lines above the header that Excel and report tools write ("sep=;", a title row, rows of only
-# delimiters) are skipped within this many lines; the header is the first line with two named columns.
-_PREAMBLE_LINES = 10
+# delimiters) are skipped within this many lines (the delimiter sniffing looks as far).
+_PREAMBLE_LINES = PREAMBLE_LINES
 _CP1252_UNDEFINED = np.array([0x81, 0x8D, 0x8F, 0x90, 0x9D], dtype=np.uint8)
 _RAW_TEXT_MAX = 2000
 _QUOTE_WINDOW = 64  # first window of the misplaced-quote search (even; it grows fourfold)
@@ -509,17 +509,14 @@ class _Reader:
         scan = _scan_records(arr, delim, self.nl, count_fields=False, extend=self.extend_suspect)
 
         header, header_end = self.read_header(scan)
-        self.ncols = len(header)
-        # Unnamed columns at the end of the header (a trailing delimiter): rows may leave them out.
-        self.min_cols = len(header)
-        while self.min_cols > 0 and not header[self.min_cols - 1]:
-            self.min_cols -= 1
+        self.set_width(header)
         if bare_cr:
             split = self.split_at_bare_cr(arr, delim, header_end)
             if split is not None:
                 arr = split
                 scan = _scan_records(arr, delim, self.nl, count_fields=False, extend=self.extend_suspect)
                 header, header_end = self.read_header(scan)
+                self.set_width(header)
         profile = self.resolve_profile(header)
         check_required(profile, header, self.name)
         self.profile = profile
@@ -541,6 +538,13 @@ class _Reader:
             header, header_end = self.read_header(scan)
             return self.read_body(scan, header, header_end, profile, count_fields=True)
 
+    def set_width(self, header: list[str]) -> None:
+        """The header's width, and the width rows may have when they leave out its unnamed trailing
+        columns (a trailing delimiter in the header)."""
+        self.ncols = self.min_cols = len(header)
+        while self.min_cols > 0 and not header[self.min_cols - 1]:
+            self.min_cols -= 1
+
     def split_at_bare_cr(self, arr: np.ndarray, delim: int, header_end: int) -> np.ndarray | None:
         """Bare CRs that end a record (outside quotes by the record scan, with a record of a plausible
         field count on either side) become line feeds: same length, so offsets hold, and each counts as a
@@ -550,8 +554,10 @@ class _Reader:
         cr = np.flatnonzero(arr == _CR)
         bare = cr[(cr == n - 1) | (arr[np.minimum(cr + 1, n - 1)] != _NL)]
         bare = bare[bare >= header_end]
+        if not len(bare):
+            return None
         scan = _scan_records(arr, delim, np.union1d(self.nl, bare), count_fields=True)
-        if not len(bare) or not len(scan.starts):
+        if not len(scan.starts):
             return None
         before = np.minimum(np.searchsorted(scan.ends, bare), len(scan.ends) - 1)
         after = np.minimum(np.searchsorted(scan.starts, bare + 1), len(scan.starts) - 1)
@@ -830,11 +836,13 @@ class _Reader:
             if isinstance(self.profile_arg, str) and self.profile_arg == "auto":
                 candidates = best_profiles(header)
                 if len(candidates) > 1:
-                    self.warnings.append(
+                    # About the whole file: it goes before the warnings a re-read repeats (skipped lines).
+                    self.warnings.insert(
+                        self.file_warnings,
                         f"the header fits the profiles {', '.join(candidates)} equally; read as "
-                        f"{candidates[0]} (set extract.profile to choose)"
+                        f"{candidates[0]} (set extract.profile to choose)",
                     )
-                    self.file_warnings = len(self.warnings)  # about the whole file: survives a re-read
+                    self.file_warnings += 1
                 return load_profile(candidates[0])
             return load_profile(self.profile_arg)
         except ProfileError as exc:

@@ -72,11 +72,12 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-_HEADER_SEARCH_LINES = 11  # the header and up to ten lines above it (sep=, title rows)
+PREAMBLE_LINES = 10  # lines above the header that may be skipped (sep=, title rows, blank rows)
+_HEADER_SEARCH_LINES = PREAMBLE_LINES + 1
 
 
 def detect_delimiter(text: str, name: str = "<text>") -> str:
-    """The delimiter of the CSV ``text`` (a decoded sample starting at the header).
+    """The delimiter of the CSV ``text`` (a decoded sample from the start of the file).
 
     Candidates are ``; , TAB |``; each is counted outside quotes in the header and the following lines. The
     winner splits the header and the most following lines into the same number of fields; ties go to the

@@ -80,10 +80,6 @@ class QualityReport:
     )
     warehouse: str = ""
 
-    @property
-    def blocked(self) -> bool:
-        return self.verdict == "BLOCKED"
-
 
 def format_number(value: float) -> str:
     """Counts as integers with thousands separators, shares and rates with six significant digits (a
