@@ -249,6 +249,9 @@ def night_summary(
     report = _materialization_metadata(result, "crm_quality_report")
     if report is not None:
         lines.append(f"  quality report: {report['path'].value}")
+    gates = _materialization_metadata(result, "crm_contacts_quality_gates") or {}
+    if "gx_data_docs" in gates:
+        lines.append(f"  GX Data Docs:   {gates['gx_data_docs'].value}")
     lines.append(f"  warehouse:      {warehouse.display_url}")
     lines.append(f"  Dagster UI:     make ui  (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ that partition, so any step can be re-run alone. Nothing here imports Dagster.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from governance.config import GovernanceConfig
+from governance.config import GovernanceConfig, PathsConfig
 from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
 from governance.quality.rules import MALFORMED_CODE, count_flags
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
@@ -233,6 +234,8 @@ class GateOutcome:
     position_completeness: float
     summary_markdown: str = ""
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    data_docs: Path | None = None  # the GX Data Docs index, when this night's results were published
+    warnings: tuple[str, ...] = ()
 
     @property
     def failed_errors(self) -> list:
@@ -293,15 +296,15 @@ def evaluate_gates(
     progress("Great Expectations suites")
     t0 = time.perf_counter()
     suites = gx_runner.load_suites(cfg_path(root, cfg.expectations_dir))
+    validations = []
     for name, suite in sorted(suites.items()):
-        results.append(
-            _suite_gate(
-                name,
-                _run_suite(gx_runner, suite, warehouse, staged, ready, partition_date),
-                gates.gx_suites.severity,
-            )
-        )
+        suite_result = _run_suite(gx_runner, suite, warehouse, staged, ready, partition_date)
+        results.append(_suite_gate(name, suite_result, gates.gx_suites.severity))
+        validations.append((name, suite_result.validation))
     timings["gx"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    data_docs, docs_warning = _publish_data_docs(cfg, root, validations, partition_date)
+    timings["gx_data_docs"] = time.perf_counter() - t0
 
     progress("batch gates")
     t0 = time.perf_counter()
@@ -372,12 +375,33 @@ def evaluate_gates(
         title_coverage=observed["title_coverage"],
         position_completeness=observed["position_completeness"],
         stage_seconds=timings,
+        data_docs=data_docs,
+        warnings=(docs_warning,) if docs_warning else (),
     )
     outcome = _with_summary(outcome, titled)
     _record_gate_results(warehouse, outcome, titled, int((staged["position"] != "").sum()))
     timings["record"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     return outcome
+
+
+def _publish_data_docs(
+    cfg: GovernanceConfig, root: Path, validations: list, partition_date: str
+) -> tuple[Path | None, str | None]:
+    """The night's suite results in GX Data Docs: (index page, None), or (None, warning). The docs are a
+    view of results the gates already hold: a failure to render them is reported, the verdict stands."""
+    from governance.reports.data_docs import publish_data_docs
+
+    try:
+        index = publish_data_docs(
+            [(name, result) for name, result in validations if result is not None],
+            cfg.paths.resolve(root).var,
+            partition_date,
+            VALIDATED_VIEW,
+        )
+    except Exception as exc:  # noqa: BLE001 - any GX rendering error; the gates stand without the docs
+        return None, f"GX Data Docs not updated: {type(exc).__name__}: {exc}"
+    return index, None
 
 
 def _malformed_count(warehouse: Warehouse, partition_date: str) -> int:
@@ -817,8 +841,20 @@ def write_night_report(
         severities=dict(cfg.rules),
         campaigns=campaigns,
         warehouse=warehouse.display_url,
+        data_docs=_data_docs_link(cfg.paths.resolve(root), partition_date),
     )
     return write_quality_report(report, cfg.paths.resolve(root).reports)
+
+
+def _data_docs_link(paths: PathsConfig, partition_date: str) -> str:
+    """The GX Data Docs index relative to the night's report folder ("" before any night published)."""
+    from governance.reports.data_docs import data_docs_index
+    from governance.reports.quality_report import report_path
+
+    index = data_docs_index(paths.var)
+    if not index.exists():
+        return ""
+    return Path(os.path.relpath(index, report_path(paths.reports, partition_date).parent)).as_posix()
 
 
 def night_verdict(warehouse: Warehouse, partition_date: str) -> tuple[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -265,3 +266,24 @@ def test_chromium_shows_the_blocked_verdict_and_the_failed_gates_first(blocked_n
     assert severe == []
     shot = tmp_path / "report.png"
     assert chromium.save_screenshot(str(shot)) and shot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_report_links_to_the_gx_data_docs_of_both_nights(blocked_night):
+    # Checked on the files, not in Chromium: GX's pages load their scripts from public CDNs, and the
+    # tests stay on loopback.
+    accepted, blocked, _rows = blocked_night
+    report = _report_file(blocked)
+    link = re.search(r'<a id="data-docs" href="([^"]+)"', report.read_text(encoding="utf-8"))
+    assert link is not None
+    index = (report.parent / link.group(1)).resolve()
+    assert index == (Path(blocked.cfg.paths.var) / "gx/uncommitted/data_docs/local_site/index.html").resolve()
+    listed = index.read_text(encoding="utf-8")
+    for night in (accepted, blocked):
+        for suite in ("crm_contacts_completeness", "crm_contacts_titles"):
+            assert f"validations/{suite}/{night.partition}/" in listed
+    metadata = next(
+        e.materialization.metadata
+        for e in blocked.result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "crm_contacts_quality_gates"
+    )
+    assert metadata["gx_data_docs"].value == index.as_uri()

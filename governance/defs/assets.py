@@ -91,6 +91,8 @@ def build_core_assets(
     def crm_contacts_quality_gates(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.get()
         outcome = nightly.evaluate_gates(cfg, root, wh, context.partition_key, context.log.info)
+        for warning in outcome.warnings:
+            context.log.warning(warning)
         for failed in outcome.failed_errors:
             context.log.error(
                 f"gate {failed.name} failed: observed {failed.observed:g}, {failed.description}"
@@ -112,6 +114,11 @@ def build_core_assets(
                 "title_coverage": dg.MetadataValue.float(outcome.title_coverage),
                 "position_completeness": dg.MetadataValue.float(outcome.position_completeness),
                 "summary": dg.MetadataValue.md(outcome.summary_markdown),
+                **(
+                    {"gx_data_docs": dg.MetadataValue.url(outcome.data_docs.resolve().as_uri())}
+                    if outcome.data_docs
+                    else {}
+                ),
                 **{
                     f"seconds_{k}": dg.MetadataValue.float(round(v, 3))
                     for k, v in outcome.stage_seconds.items()

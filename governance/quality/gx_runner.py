@@ -105,6 +105,8 @@ class SuiteResult:
     suite_name: str
     success: bool
     results: list[ExpectationOutcome]
+    # GX's own ExpectationSuiteValidationResult, for its Data Docs (governance.reports.data_docs).
+    validation: Any = field(default=None, compare=False, repr=False)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -327,7 +329,12 @@ def _to_suite_result(spec: SuiteSpec, validation, id_column: str | None) -> Suit
                 exception=exception,
             )
         )
-    return SuiteResult(suite_name=spec.name, success=all(o.success for o in outcomes), results=outcomes)
+    return SuiteResult(
+        suite_name=spec.name,
+        success=all(o.success for o in outcomes),
+        results=outcomes,
+        validation=validation,
+    )
 
 
 def run_suite_on_dataframe(

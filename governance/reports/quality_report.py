@@ -79,6 +79,7 @@ class QualityReport:
         default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds")
     )
     warehouse: str = ""
+    data_docs: str = ""  # link to the GX Data Docs index, relative to the report's folder
 
 
 def format_number(value: float) -> str:
@@ -172,6 +173,7 @@ def build_quality_report(
     severities: Mapping[str, str],
     campaigns: Sequence[str],
     warehouse: str = "",
+    data_docs: str = "",
 ) -> QualityReport:
     """The report's content from the night's tables.
 
@@ -198,6 +200,7 @@ def build_quality_report(
         history=_history(history),
         campaigns=tuple(campaigns),
         warehouse=warehouse,
+        data_docs=data_docs,
     )
 
 
