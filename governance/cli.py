@@ -29,6 +29,10 @@ def _progress_logger():
     import dagster as dg
 
     class _Handler(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.failed: dict[str, bool] = {}  # failed step -> failed because a blocking gate failed
+
         def emit(self, record: logging.LogRecord) -> None:
             try:
                 self._show(record)
@@ -42,7 +46,7 @@ def _progress_logger():
             if event is None:
                 message = str(meta.get("orig_message", record.getMessage()))
                 if message.startswith("Dependencies for step"):
-                    _print(f"{step}: skipped (an upstream gate failed)")
+                    _print(f"{step}: skipped ({self._why_skipped()})")
                 elif record.levelno >= logging.INFO and step:
                     _print(f"  {step}: {message}")
                 return
@@ -50,11 +54,19 @@ def _progress_logger():
             if kind == "STEP_START":
                 _print(f"{step} ...")
             elif kind == "STEP_FAILURE":
-                _print(f"{step} FAILED")
+                error = event.step_failure_data.error if event.step_failure_data else None
+                gate = error is not None and error.cls_name == "DagsterAssetCheckFailedError"
+                self.failed[step] = gate
+                _print(f"{step} BLOCKED (a blocking gate failed)" if gate else f"{step} FAILED")
             elif kind == "ASSET_CHECK_EVALUATION":
                 data = event.asset_check_evaluation_data
                 if not data.passed:
                     _print(f"  check {data.check_name}: FAILED ({data.severity.value})")
+
+        def _why_skipped(self) -> str:
+            if any(self.failed.values()):
+                return "a blocking gate failed"
+            return f"{', '.join(self.failed) or 'an upstream step'} failed"
 
     @dg.logger
     def progress(_init_context):

@@ -45,6 +45,22 @@ def test_run_without_extract_fails_naming_the_file(run_config, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert "ingestion FAILED" in out and "contacts_2026-11-21.csv" in out
+    assert "crm_contacts_staged: skipped (crm_contacts_raw failed)" in out
+    assert "a blocking gate failed" not in out  # no gate ran: the progress must not blame one
+
+
+def test_a_blocked_night_says_the_gates_stopped_the_campaign_lists(run_config, tmp_path, capsys):
+    from governance.sample_data import generate_contacts, write_extract
+
+    contacts = generate_contacts(600, seed=5)
+    contacts.loc[contacts.index[:150], "last_name"] = ""  # a quarter unaddressable: quarantine_share fails
+    write_extract(contacts, tmp_path / "landing" / "contacts_2026-11-22.csv")
+    code = main(["run", "--config", str(run_config), "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert code == 0, out  # the night completed; its verdict is blocked
+    assert "crm_contacts_gates BLOCKED (a blocking gate failed)" in out
+    assert "campaign_list_newsletter_at: skipped (a blocking gate failed)" in out
+    assert "campaign newsletter_at: BLOCKED (a blocking gate failed)" in out
 
 
 def test_run_with_bad_configuration_names_the_key(tmp_path, capsys):
