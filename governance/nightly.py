@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -55,6 +57,7 @@ class IngestOutcome:
     encoding: str = ""
     delimiter: str = ""
     warnings: tuple[str, ...] = ()
+    signature: str = ""  # the extract file's extract_signature ("" for a SQL source)
 
 
 def extract_path(cfg: GovernanceConfig, root: Path, partition_date: str) -> Path:
@@ -75,12 +78,14 @@ def ingest_extract(
     if cfg.extract.source == "sql":
         sql = cfg.extract.sql
         assert sql is not None  # validated by the config model
+        signature = ""
         progress(f"querying the CRM database ({sql.profile})")
         extract = read_sql_extract(sql.url, sql.profile, query=sql.query, table=sql.table)
         source = extract.contacts["source_file"].iat[0] if len(extract.contacts) else sql.profile
     else:
         path = extract_path(cfg, root, partition_date)
         progress(f"reading {path}")
+        signature = extract_signature(path) if path.is_file() else ""
         extract = read_csv_extract(path, cfg.extract.profile)
         source = str(path)
     contacts = extract.contacts[list(CANONICAL_COLUMNS) + list(LINEAGE_COLUMNS)]
@@ -97,7 +102,44 @@ def ingest_extract(
         encoding=extract.encoding,
         delimiter=extract.delimiter,
         warnings=tuple(extract.warnings),
+        signature=signature,
     )
+
+
+def extract_signature(path: Path) -> str:
+    """Size and modification time of an extract file: a re-delivered file gets a new signature."""
+    stat = path.stat()
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def late_extracts(
+    cfg: GovernanceConfig,
+    root: Path,
+    nights: Sequence[str],
+    now: datetime,
+    ingested_signature: Callable[[str], str | None],
+) -> list[tuple[str, str]]:
+    """(night, signature) of each of ``nights`` whose extract lies in the landing folder but was not
+    ingested as it is now: it came after the night's scheduled run, or was delivered again since.
+
+    Only nights whose scheduled run time has passed count: before it, the schedule takes the file.
+    ``ingested_signature(night)``: the signature the night's last ingestion recorded, or None."""
+    zone = ZoneInfo(cfg.timezone)
+    run_time = time_of_day(cfg.schedule_hour, cfg.schedule_minute)
+    due: list[tuple[str, str]] = []
+    for night in nights:
+        day_after = date.fromisoformat(night) + timedelta(days=1)
+        scheduled = datetime.combine(day_after, run_time, tzinfo=zone)
+        if now < scheduled:
+            continue
+        path = extract_path(cfg, root, night)
+        try:
+            signature = extract_signature(path)
+        except FileNotFoundError:
+            continue
+        if ingested_signature(night) != signature:
+            due.append((night, signature))
+    return due
 
 
 # -------------------------------------------------------------------------------------------- staging

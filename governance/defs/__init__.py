@@ -14,6 +14,7 @@ from governance.config import ConfigError, GovernanceConfig
 from governance.defs.assets import build_core_assets
 from governance.defs.checks import build_gate_checks
 from governance.defs.resources import WarehouseResource
+from governance.defs.sensors import build_late_extract_sensor
 from governance.defs.sql_assets import CAMPAIGN_PREFIX, build_model_assets, campaign_name, export_path
 from governance.sql_models import ModelProject, load_models
 
@@ -91,11 +92,18 @@ def build_definitions(cfg: GovernanceConfig, root: Path) -> dg.Definitions:
         name="nightly_contacts_schedule",
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
+    # A query on the CRM database has no delivery to wait for: the schedule's run reads it.
+    sensors = (
+        [build_late_extract_sensor(cfg, root, nightly_job, partitions_def)]
+        if cfg.extract.source == "csv"
+        else []
+    )
     return dg.Definitions(
         assets=[*core, *models],
         asset_checks=checks,
         jobs=[nightly_job],
         schedules=[schedule],
+        sensors=sensors,
         resources={
             "warehouse": WarehouseResource(
                 url=cfg.resolved_warehouse_url(root), handoff_dir=str(cfg.paths.resolve(root).var / "handoff")

@@ -9,6 +9,7 @@ from governance import nightly
 from governance.config import GovernanceConfig
 from governance.defs.markdown import md_table
 from governance.defs.resources import WarehouseResource
+from governance.defs.sensors import SIGNATURE_KEY
 
 GROUP = "crm_contacts"
 
@@ -49,6 +50,7 @@ def build_core_assets(
                 "profile": outcome.profile,
                 "encoding": outcome.encoding,
                 "delimiter": outcome.delimiter,
+                **({SIGNATURE_KEY: outcome.signature} if outcome.signature else {}),
                 "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in outcome.warnings) or "none"),
                 "warehouse": wh.display_url,
             }
