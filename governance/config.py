@@ -8,11 +8,13 @@ without reading code.
 from __future__ import annotations
 
 import os
+import re
+import ssl
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "governance.yaml"
@@ -133,13 +135,73 @@ class CampaignConfig(_Strict):
     export: bool = True
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class SmtpConfig(_Strict):
+    """The SMTP server for owner digests. Certificates are always verified (system CAs, or ``ca_file``);
+    a login needs STARTTLS, and its password comes from the environment variable ``password_env``."""
+
     host: str = "127.0.0.1"
     port: int = Field(25, ge=1, le=65535)
     sender: str = "crm-governance@localhost"
     starttls: bool = False
     username: str | None = None
-    password_env: str | None = None  # name of the environment variable holding the password
+    # Name of the environment variable holding the password (the password never goes into the file).
+    password_env: str | None = Field(None, validate_default=True)
+    # PEM file of the CA(s) that signed the server's certificate, trusted instead of the system's CAs.
+    ca_file: Path | None = None
+
+    @field_validator("username")
+    @classmethod
+    def _login_over_tls(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must not be empty (leave it out to send without login)")
+        if value is not None and info.data.get("starttls") is False:
+            raise ValueError("a login needs starttls: true (the password must not travel unencrypted)")
+        return value
+
+    @field_validator("password_env")
+    @classmethod
+    def _password_from_environment(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not _ENV_NAME.fullmatch(value):  # never echo it: it may be the password
+            raise ValueError("must be the name of an environment variable (letters, digits, _)")
+        if "username" not in info.data:  # username itself is invalid and already reported
+            return value
+        if info.data["username"] and value is None:
+            raise ValueError(
+                "required when username is set: the name of the environment variable that holds "
+                "the password (the password itself never goes into the configuration)"
+            )
+        if value is not None and not info.data["username"]:
+            raise ValueError("only used with a login: set username too")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable_ca_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        path = value if value.is_absolute() else PROJECT_ROOT / value
+        if not path.is_file():
+            raise ValueError(f"file not found: {path}")
+        try:
+            ssl.create_default_context(cafile=str(path))
+        except (ssl.SSLError, OSError) as exc:
+            raise ValueError(f"{path} is not a PEM file of CA certificates: {exc}") from None
+        return path
+
+    def password(self) -> str | None:
+        """The login password from the environment variable ``password_env`` (None without a login)."""
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if not value:
+            raise ConfigError(
+                f"alerts.smtp.password_env: the environment variable {self.password_env} is not set "
+                "or empty (it holds the SMTP password)"
+            )
+        return value
 
 
 class AlertsConfig(_Strict):
@@ -148,11 +210,20 @@ class AlertsConfig(_Strict):
     # Where records without a reachable owner go; None: they are reported in the run, not mailed.
     fallback_recipient: str | None = None
 
+    @field_validator("smtp")
+    @classmethod
+    def _password_is_set(cls, value: SmtpConfig, info: ValidationInfo) -> SmtpConfig:
+        """With channel smtp, the password's environment variable must be set when the pipeline starts."""
+        if info.data.get("channel") == "smtp" and value.password_env:
+            try:
+                value.password()
+            except ConfigError as exc:
+                raise ValueError(str(exc).removeprefix("alerts.smtp.")) from None
+        return value
+
     @field_validator("fallback_recipient")
     @classmethod
     def _an_address(cls, value: str | None) -> str | None:
-        import re
-
         if value is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", value):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value

@@ -914,9 +914,7 @@ def send_owner_alerts(
     cfg: GovernanceConfig, root: Path, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
 ):
     """Build one digest per owner and send it through the configured channel (AlertOutcome)."""
-    import os
-
-    from governance.alerts import AlertOutcome, OutboxChannel, SmtpChannel, build_digests, send_digests
+    from governance.alerts import AlertOutcome, OutboxChannel, build_digests, send_digests, smtp_channel
 
     fixes = fix_list(warehouse, partition_date)
     verdict, failed = night_verdict(warehouse, partition_date)
@@ -927,15 +925,7 @@ def send_owner_alerts(
         return AlertOutcome(sent=0, skipped=[d.owner for d in digests], failures=[], delivered=[])
     if cfg.alerts.channel == "smtp":
         smtp = cfg.alerts.smtp
-        password = os.environ.get(smtp.password_env) if smtp.password_env else None
-        channel = SmtpChannel(
-            smtp.host,
-            smtp.port,
-            smtp.sender,
-            starttls=smtp.starttls,
-            username=smtp.username,
-            password=password,
-        )
+        channel = smtp_channel(smtp)
         sender = smtp.sender
     else:
         channel = OutboxChannel(cfg.paths.resolve(root).outbox)

@@ -9,9 +9,11 @@ from governance.alerts.channels import (
     Channel,
     OutboxChannel,
     SmtpChannel,
+    SmtpSessionError,
     build_message,
     owner_slug,
     send_digests,
+    smtp_channel,
 )
 from governance.alerts.digest import (
     MAX_RECORDS_PER_DIGEST,
@@ -30,9 +32,11 @@ __all__ = [
     "OutboxChannel",
     "OwnerDigest",
     "SmtpChannel",
+    "SmtpSessionError",
     "build_digests",
     "build_message",
     "describe_flag",
     "owner_slug",
     "send_digests",
+    "smtp_channel",
 ]

@@ -4,6 +4,10 @@ A channel is a context manager with one method, ``send(message, digest)``, that 
 ``send_digests`` builds one RFC 5322 message per digest (UTF-8, multipart/alternative text + HTML), sends
 them through one channel session (one SMTP connection for the whole night) and reports what was sent,
 which owners had no recipient, and which recipients failed: one failing recipient does not stop the others.
+
+SMTP over TLS always verifies the server's certificate and host name (the system's CAs, or ``ca_file`` for
+a private CA); a session that cannot be set up (connection, STARTTLS, certificate, login) fails with a
+``SmtpSessionError`` whose one-line message names the server, the step and the server's answer.
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from governance.alerts.digest import OwnerDigest
+
+if TYPE_CHECKING:
+    from governance.config import SmtpConfig
 
 DEFAULT_SENDER = "crm-governance@localhost"
 
@@ -60,7 +67,28 @@ def owner_slug(owner: str) -> str:
     return s[:80] or "owner-" + hashlib.sha1(owner.encode("utf-8")).hexdigest()[:8]
 
 
+_HOSTNAME_MISMATCH = 62  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH
+
+
+class SmtpSessionError(smtplib.SMTPException):
+    """The SMTP session could not be set up; the message names the server, the step and the cause."""
+
+
+def _reason(exc: BaseException) -> str:
+    """The cause of a failed session step, in one line, without a traceback."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        hint = "" if exc.verify_code == _HOSTNAME_MISMATCH else " (a private CA: alerts.smtp.ca_file)"
+        return f"certificate not trusted: {exc.verify_message}{hint}"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS error: {exc.reason or exc}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"not offered by the server ({exc})"
+    return " ".join(_describe(exc).split())
+
+
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SmtpSessionError):
+        return str(exc)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         parts = []
         for addr, (code, resp) in exc.recipients.items():
@@ -148,10 +176,11 @@ class OutboxChannel:
 class SmtpChannel:
     """Sends through one SMTP connection per session (opened on the first message, closed at the end).
 
-    ``starttls`` upgrades a plain connection, ``use_ssl`` connects with implicit TLS (port 465); ``username``
-    and ``password`` log in. If the server cannot be reached, every message of the session fails with the
-    same error at once instead of waiting for the timeout again; a dropped connection is reopened once for
-    the next message.
+    ``starttls`` upgrades a plain connection, ``use_ssl`` connects with implicit TLS (port 465); either
+    verifies the certificate against the system's CAs, or only against ``ca_file`` when given (or uses
+    ``ssl_context``). ``username`` and ``password`` log in, only over TLS. If the session cannot be set up,
+    every message of the session fails at once with the same ``SmtpSessionError`` instead of waiting for
+    the timeout again; a dropped connection is reopened once for the next message.
     """
 
     def __init__(
@@ -166,7 +195,10 @@ class SmtpChannel:
         *,
         use_ssl: bool = False,
         ssl_context: ssl.SSLContext | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
     ):
+        if username and not (starttls or use_ssl):
+            raise ValueError("an SMTP login needs starttls or use_ssl: the password must not travel in clear")
         self.host = host
         self.port = port
         self.sender = sender
@@ -176,6 +208,7 @@ class SmtpChannel:
         self.timeout = timeout
         self.use_ssl = use_ssl
         self.ssl_context = ssl_context
+        self.ca_file = ca_file
         self.connections_opened = 0
         self._smtp: smtplib.SMTP | None = None
         self._connect_error: BaseException | None = None
@@ -189,22 +222,40 @@ class SmtpChannel:
     ) -> None:
         self.close()
 
+    def _context(self) -> ssl.SSLContext:
+        """Certificate and host name verified: ``ssl_context``, else the system's CAs or ``ca_file``."""
+        if self.ssl_context is not None:
+            return self.ssl_context
+        return ssl.create_default_context(cafile=os.fspath(self.ca_file) if self.ca_file else None)
+
     def _connect(self) -> smtplib.SMTP:
-        context = self.ssl_context or ssl.create_default_context()
-        smtp: smtplib.SMTP
-        if self.use_ssl:
-            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        smtp: smtplib.SMTP | None = None
+        step = "loading the CA file"
         try:
+            context = self._context() if (self.use_ssl or self.starttls) else None
+            step = "connection"
+            if self.use_ssl:
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            step = "EHLO"
             smtp.ehlo()
             if self.starttls and not self.use_ssl:
+                step = "STARTTLS"
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self.username:
+                step = f"login as {self.username!r}"
                 smtp.login(self.username, self.password or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            if smtp is not None:
+                smtp.close()
+            raise SmtpSessionError(
+                f"SMTP server {self.host}:{self.port}: {step} failed: {_reason(exc)}"
+            ) from exc
         except BaseException:
-            smtp.close()
+            if smtp is not None:
+                smtp.close()
             raise
         self.connections_opened += 1
         return smtp
@@ -215,7 +266,7 @@ class SmtpChannel:
         if self._smtp is None:
             try:
                 self._smtp = self._connect()
-            except (OSError, smtplib.SMTPException) as exc:
+            except SmtpSessionError as exc:
                 self._connect_error = exc
                 raise
         return self._smtp
@@ -238,6 +289,21 @@ class SmtpChannel:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+def smtp_channel(smtp: SmtpConfig, timeout: float = 30) -> SmtpChannel:
+    """The channel of ``alerts.smtp``: login password from the environment variable ``password_env``
+    (``ConfigError`` naming the key when it is not set), certificates checked against ``ca_file`` if set."""
+    return SmtpChannel(
+        smtp.host,
+        smtp.port,
+        smtp.sender,
+        starttls=smtp.starttls,
+        username=smtp.username,
+        password=smtp.password(),
+        timeout=timeout,
+        ca_file=smtp.ca_file,
+    )
 
 
 # --------------------------------------------------------------------------------------------- sending

@@ -1,4 +1,12 @@
-"""Reading contacts from a CRM database (SuiteCRM schema by default) through SQLAlchemy."""
+"""Reading contacts from a CRM database (SuiteCRM schema by default) through SQLAlchemy.
+
+SuiteCRM keeps a contact's owner as ``assigned_user_id``; the owner's name is ``users.user_name`` and the
+e-mail address the user's primary one in ``email_addresses`` (via ``email_addr_bean_rel`` with
+``bean_module = 'Users'``). The reader provides them as ``assigned_user_name`` / ``assigned_user_email``
+(the suitecrm profile's owner columns): joined when it reads the table, looked up by id when a query
+returns ``assigned_user_id`` without them. Only active, not deleted users have an e-mail address here, so
+the records of a departed owner go to the unassigned digest instead of a dead mailbox.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +51,42 @@ def _split_table(table: str) -> tuple[str | None, str]:
     return (schema or None), name
 
 
+# The owner columns of SuiteCRM's schema, under the names the suitecrm profile maps.
+OWNER_ID, OWNER_NAME, OWNER_EMAIL = "assigned_user_id", "assigned_user_name", "assigned_user_email"
+
+
+def _not_deleted(t) -> Any:
+    col = _column(t, "deleted")
+    if col is None:
+        return sa.true()
+    return sa.or_(col.is_(None), col == (sa.false() if isinstance(col.type, sa.Boolean) else 0))
+
+
+def _is_one(col) -> Any:
+    return col == (sa.true() if isinstance(col.type, sa.Boolean) else 1)
+
+
+def _active_user(users) -> Any:
+    """Not deleted and not set Inactive (how SuiteCRM retires the account of someone who left)."""
+    status = _column(users, "status")
+    active = sa.true() if status is None else sa.or_(status.is_(None), status != "Inactive")
+    return sa.and_(_not_deleted(users), active)
+
+
+def _join_user_email(joined: Any, users, rel, addr) -> Any:
+    """``joined`` (which contains ``users``) with each active user's primary e-mail address."""
+    return joined.outerjoin(
+        rel,
+        sa.and_(
+            rel.c.bean_id == users.c.id,
+            rel.c.bean_module == "Users",
+            _is_one(rel.c.primary_address),
+            _not_deleted(rel),
+            _active_user(users),
+        ),
+    ).outerjoin(addr, sa.and_(addr.c.id == rel.c.email_address_id, _not_deleted(addr)))
+
+
 def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime | None, warnings: list[str]):
     """Contacts (not deleted) with primary e-mail, account and assigned user, when those tables exist."""
     schema, name = _split_table(table)
@@ -67,14 +111,7 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
     def reflect(tname: str, alias: str):
         return sa.Table(tname, md, autoload_with=conn, schema=schema).alias(alias)
 
-    def not_deleted(t) -> Any:
-        col = _column(t, "deleted")
-        if col is None:
-            return sa.true()
-        return sa.or_(col.is_(None), col == (sa.false() if isinstance(col.type, sa.Boolean) else 0))
-
-    def is_one(col) -> Any:
-        return col == (sa.true() if isinstance(col.type, sa.Boolean) else 1)
+    not_deleted, is_one = _not_deleted, _is_one
 
     if has("email_addr_bean_rel", "email_addresses"):
         rel, addr = reflect("email_addr_bean_rel", "rel"), reflect("email_addresses", "ea")
@@ -102,19 +139,11 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
     if has("users") and assigned is not None:
         users = reflect("users", "u")
         joined = joined.outerjoin(users, users.c.id == assigned)
-        columns.append(users.c.user_name.label("assigned_user_name"))
+        columns.append(users.c.user_name.label(OWNER_NAME))
         if has("email_addr_bean_rel", "email_addresses"):
             urel, uaddr = reflect("email_addr_bean_rel", "urel"), reflect("email_addresses", "uea")
-            joined = joined.outerjoin(
-                urel,
-                sa.and_(
-                    urel.c.bean_id == users.c.id,
-                    urel.c.bean_module == "Users",
-                    is_one(urel.c.primary_address),
-                    not_deleted(urel),
-                ),
-            ).outerjoin(uaddr, sa.and_(uaddr.c.id == urel.c.email_address_id, not_deleted(uaddr)))
-            columns.append(uaddr.c.email_address.label("assigned_user_email"))
+            joined = _join_user_email(joined, users, urel, uaddr)
+            columns.append(uaddr.c.email_address.label(OWNER_EMAIL))
     stmt = sa.select(*columns).select_from(joined).where(not_deleted(c))
     modified = _column(c, "date_modified")
     if modified_since is not None and modified is not None:
@@ -122,7 +151,69 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
     # Joins can repeat a contact (several accounts or primary e-mails); the reader keeps the first
     # row per id, so the order decides which one, the same every night.
     order = [modified, contact_id] if modified is not None else [contact_id]
-    return stmt.order_by(*order, *(col for col in columns[1:] if col.name in ("account_id", "email_address")))
+    ties = ("account_id", "email_address", OWNER_EMAIL)
+    return stmt.order_by(*order, *(col for col in columns[1:] if col.name in ties))
+
+
+def _owner_lookup(conn: sa.Connection, schema: str | None) -> dict[str, tuple[str, str]] | None:
+    """SuiteCRM user id -> (user name, primary e-mail of an active user or ""); None without the tables."""
+    existing = set(sa.inspect(conn).get_table_names(schema=schema))
+    if not {"users", "email_addr_bean_rel", "email_addresses"} <= existing:
+        return None
+    md = sa.MetaData()
+    users, rel, addr = (
+        sa.Table(name, md, autoload_with=conn, schema=schema).alias(alias)
+        for name, alias in (("users", "u"), ("email_addr_bean_rel", "urel"), ("email_addresses", "uea"))
+    )
+    stmt = (
+        sa.select(users.c.id, users.c.user_name, addr.c.email_address)
+        .select_from(_join_user_email(users, users, rel, addr))
+        .order_by(users.c.id, addr.c.email_address)
+    )
+    lookup: dict[str, tuple[str, str]] = {}
+    for user_id, user_name, address in conn.execute(stmt):
+        lookup.setdefault(_to_text(user_id), (_to_text(user_name), _to_text(address)))
+    return lookup
+
+
+def _add_owner_emails(
+    conn: sa.Connection,
+    prof: Profile,
+    schema: str | None,
+    header: list[str],
+    rows: list[Any],
+    warnings: list[str],
+) -> tuple[list[str], list[Any]]:
+    """A query that returns the owner's id but not the e-mail the profile reads: look both up.
+
+    Adds ``assigned_user_email`` (and ``assigned_user_name`` when absent; an unknown id stays the owner)
+    from the SuiteCRM users in ``schema``. Anything else is returned unchanged.
+    """
+    lowered = [str(h).lower() for h in header]
+    spec = prof.columns.get("owner_email")
+    reads_email = spec is not None and OWNER_EMAIL in (src.lower() for src in spec.sources)
+    if not reads_email or OWNER_ID not in lowered or OWNER_EMAIL in lowered:
+        return header, rows
+    lookup = _owner_lookup(conn, schema)
+    if lookup is None:
+        warnings.append(
+            f"the query returns {OWNER_ID} but not {OWNER_EMAIL}, and there are no SuiteCRM users/e-mail "
+            "tables to look it up: the owners' records go to the unassigned digest"
+        )
+        return header, rows
+    i = lowered.index(OWNER_ID)
+    add_name = OWNER_NAME not in lowered
+    out = []
+    for r in rows:
+        owner_id = _to_text(r[i])
+        name, address = lookup.get(owner_id, (owner_id, ""))
+        out.append((*r, *((name or owner_id,) if add_name else ()), address))
+    found = sum(1 for r in out if r[-1])
+    warnings.append(
+        f"owner e-mail looked up from the SuiteCRM users by {OWNER_ID}: {found} of {len(out)} contact(s) "
+        "have an active owner with a primary e-mail address"
+    )
+    return [*header, *([OWNER_NAME] if add_name else []), OWNER_EMAIL], out
 
 
 def _column(table, name: str):
@@ -143,7 +234,9 @@ def read_sql_extract(
     Without ``query``, the SuiteCRM ``contacts`` table (``table``, optionally "schema.table"; default from
     the profile) is read with its primary e-mail, account and assigned user joined from the same schema;
     rows with ``deleted`` set are excluded. With ``query`` (SQL text), its result columns are mapped by
-    the profile. ``modified_since``: only rows whose modified timestamp (the profile's ``modified_at``
+    the profile; a result with the owner's ``assigned_user_id`` but no ``assigned_user_email`` gets the
+    owner's name and e-mail looked up from the SuiteCRM users (in the schema of ``table``), see the module
+    docstring. ``modified_since``: only rows whose modified timestamp (the profile's ``modified_at``
     source column) is at or after it (incremental load); ``None`` reads everything. ``source_file`` is a
     password-free address like ``mysql://host/db#contacts``; ``source_line`` is the 1-based result row.
     """
@@ -183,6 +276,8 @@ def read_sql_extract(
                 result = conn.execute(stmt, params)
             header = list(result.keys())
             rows = result.fetchall()
+            if query is not None:
+                header, rows = _add_owner_emails(conn, prof, _split_table(table)[0], header, rows, warnings)
     except ExtractError:
         raise
     except sa.exc.SQLAlchemyError as exc:
