@@ -44,6 +44,8 @@ _RAW_TEXT_MAX = 2000
 _QUOTE_WINDOW = 64  # first window of the misplaced-quote search (even; it grows fourfold)
 # A quoted field opened in a region with misplaced quotes is followed over at most this many lines.
 _MAX_RECORD_LINES = 1000
+# Lines looked at from the end of the file for a report footer (Salesforce writes about ten).
+_FOOTER_LINES = 50
 
 
 @dataclass
@@ -453,7 +455,8 @@ class _Reader:
         try:
             encoding = detect_encoding(data, self.name)
         except SniffError as exc:
-            raise self.fail(f"not a readable text file: {exc}") from exc
+            reason = str(exc).removeprefix(f"{self.name}: ")  # the error names the file once
+            raise self.fail(f"not a readable text file: {reason}") from exc
         self.encoding_label = encoding
         self.offset_base = 0
         if encoding == "utf-8-sig":
@@ -470,6 +473,8 @@ class _Reader:
                     f"undecodable code units for {encoding}: the records holding them are rejected"
                 )
             encoding = "utf-8"
+            if not data.strip():  # a UTF-16 file of only a BOM and blanks
+                raise self.fail("empty extract: the file has no header and no data rows")
         # Whether the bytes are valid UTF-8: decided once here (a million rows: 0.3 s) and used again when
         # the reader looks for undecodable bytes.
         self.valid_utf8: bool | None = None
@@ -638,6 +643,7 @@ class _Reader:
             raw = raw.iloc[order].reset_index(drop=True)
             lines = lines[order]
         raw, lines = self.reject_repeated_headers(raw, lines, header)
+        raw, lines = self.reject_footer_rows(raw, lines, header, header_end, profile)
         rejects = make_rejects(self.rejects)
         rows_read = len(raw) + len(rejects)
         if rows_read == 0:
@@ -693,6 +699,70 @@ class _Reader:
                 (self.name, int(line), "the header line again (exports joined into one file)", text)
             )
         keep = ~repeated
+        return raw[keep].reset_index(drop=True), lines[keep]
+
+    def reject_footer_rows(
+        self, raw: pd.DataFrame, lines: np.ndarray, header: list[str], header_end: int, profile: Profile
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows of a report footer are no contacts. A report export (Salesforce) ends its data with a blank
+        line and a footer: lines of one value ("Copyright ...", rejected by their field count) and rows of
+        the header's width ("Total",,,,). A row is taken for a footer row only when it lacks a value in a
+        required column and a blank line separates it from the last row that has them (or from the
+        header); walked back from the end of the file over at most ``_FOOTER_LINES`` lines, so a contact
+        in the data is never one, and the clean path does no work per row."""
+        if raw.empty:
+            return raw, lines
+        resolved = profile.resolve(header)
+        required = [(col, [f"c{i}" for i in resolved[col]]) for col in profile.required]
+        header_line = self.line_of(header_end - 1)
+        last_line = len(self.nl) + (0 if self.buf.endswith(b"\n") else 1)
+        blank = f"{self.delimiter} \t\r".encode()
+        reject_lines = {r[1] for r in self.rejects}
+        k = len(lines) - 1
+        blanks: list[int] = []
+        footer: list[tuple[int, list[str]]] = []  # (row index in raw, required columns without a value)
+        for line in range(last_line, header_line, -1):
+            if last_line - line >= _FOOTER_LINES:
+                return raw, lines  # no end of the data in sight: nothing is a footer
+            start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+            end = int(self.nl[line - 1]) if line - 1 < len(self.nl) else len(self.buf)
+            if not self.buf[start:end].strip(blank):
+                blanks.append(line)
+            elif k >= 0 and lines[k] == line:
+                missing = [col for col, cs in required if not any(raw[c].iat[k].strip() for c in cs)]
+                if not missing:
+                    break  # the last row of the data
+                footer.append((k, missing))
+                k -= 1
+            elif line not in reject_lines:
+                break  # a line inside a record (a quoted line break): data
+        if not blanks:
+            return raw, lines
+        first_blank = min(blanks)
+        footer = [(i, missing) for i, missing in footer if lines[i] > first_blank]
+        if not footer:
+            return raw, lines
+        for i, missing in footer:
+            line = int(lines[i])
+            start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+            end = int(self.nl[line - 1]) if line - 1 < len(self.nl) else len(self.buf)
+            end -= end > start and self.buf[end - 1] == _CR
+            self.rejects.append(
+                (
+                    self.name,
+                    line,
+                    f"report footer, not a contact: below the blank line {first_blank} that ends the data, "
+                    f"no value for {', '.join(missing)}",
+                    self.text_of(start, end),
+                )
+            )
+        shown = ", ".join(str(int(lines[i])) for i, _ in sorted(footer))
+        self.warnings.append(
+            f"{len(footer)} footer row(s) below the data rejected (line {shown}): after the blank line "
+            f"{first_blank} at the end of the file, without a value for a required column"
+        )
+        keep = np.ones(len(lines), dtype=bool)
+        keep[[i for i, _ in footer]] = False
         return raw[keep].reset_index(drop=True), lines[keep]
 
     def drop_empty_records(

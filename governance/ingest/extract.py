@@ -146,13 +146,19 @@ def to_canonical(
     resolved = check_required(profile, header, source_file)
     n = len(raw)
     seen: dict[str, int] = {}
+    repeated: set[int] = set()
     for i, h in enumerate(header):
         key = normalize_header(h)
         if key in seen:
-            warnings.append(f"column {h!r} appears more than once: the first occurrence is used")
+            repeated.add(i)
+            warnings.append(
+                f"column {h!r} appears more than once (columns {seen[key] + 1} and {i + 1}): "
+                f"column {i + 1} is ignored"
+            )
         seen.setdefault(key, i)
     used = {i for idx in resolved.values() for i in idx}
-    ignored = [h for i, h in enumerate(header) if i not in used and str(h).strip()]
+    # A repeated column is reported above, not again as one the profile does not map.
+    ignored = [h for i, h in enumerate(header) if i not in used and i not in repeated and str(h).strip()]
     if ignored:
         shown = ", ".join(repr(h) for h in ignored[:15]) + (" ..." if len(ignored) > 15 else "")
         warnings.append(f"{len(ignored)} column(s) not mapped by profile {profile.name!r}: {shown}")

@@ -24,7 +24,7 @@ class CsvDialect:
 
 
 def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = False) -> str:
-    """The codec of ``data``: "utf-8-sig" (BOM), "utf-16", "utf-8" or "cp1252".
+    """The codec of ``data``: "utf-8-sig" (BOM), "utf-16", "utf-16-le"/"-be" (no BOM), "utf-8" or "cp1252".
 
     A UTF-8 file with a few undecodable bytes stays UTF-8 (the bad lines are rejected by the reader) as long
     as it has valid multi-byte characters (at least 1 per 20 bad bytes); otherwise non-UTF-8 text from DACH
@@ -34,8 +34,13 @@ def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = Fal
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    container = container_kind(data)
+    if container is not None:
+        raise SniffError(f"{name}: {container}")
     if data[:4096].count(b"\x00") > 16:
-        # UTF-16 without BOM or a binary file: neither is a CRM text export we can read safely.
+        utf16 = _utf16_without_bom(data[:4096])
+        if utf16 is not None:
+            return utf16
         raise SniffError(f"{name}: not a text file (contains NUL bytes)")
     try:
         data.decode("utf-8")
@@ -59,6 +64,38 @@ def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = Fal
     if best is None:
         raise SniffError(f"{name}: cannot determine the text encoding (not UTF-8, not cp1252)")
     return "cp1252" if best.encoding in ("latin_1", "iso8859_15", "cp1252") else best.encoding
+
+
+# Files that are no CSV text, by their first bytes: named in the error so the operator knows what to do.
+_CONTAINERS: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed: decompress it (gunzip) before ingestion"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook or a zipped export): save or unpack it as CSV"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls): save it as CSV"),
+    (b"\xfd7zXZ\x00", "xz-compressed: decompress it before ingestion"),
+)
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def container_kind(data: bytes) -> str | None:
+    """What a compressed file or a workbook is (for the error message), or None for anything else."""
+    return next((kind for magic, kind in _CONTAINERS if data.startswith(magic)), None)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """The codec of ``head`` (the start of a file) when it is UTF-16 text without a byte order mark (bcp -w,
+    some database tools), else None (a binary file). Latin text has a NUL high byte in most code units,
+    always on the same side, and decodes to text without control characters."""
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if even == 0 and odd >= 0.3 * half:
+        codec = "utf-16-le"
+    elif odd == 0 and even >= 0.3 * half:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = head.decode(codec, errors="replace")
+    return None if _CONTROL_CHAR.search(text) else codec
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
