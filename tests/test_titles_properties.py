@@ -110,6 +110,8 @@ def _defect(w: str, how: int) -> str:
 )
 # Found by hypothesis: "Dr. Dr.med." was read back as DDr. + "med." (MEd, ignoring case).
 @example("Herr", [("Doktor", 0), ("Dr.med.", 0)], "", "AT", "Huber", "Eva")
+# Found by hypothesis: "di A.R. DI" kept "di" unknown, and "DI di" was then read back as DDI ("DI DI").
+@example("Herr", [("DI", 3), ("A.R.", 0), ("DI", 0)], "", "AT", "Huber", "Eva")
 def test_idempotent(sal, parts, position, country, last, first):
     title = " ".join(_defect(w, how) for w, how in parts)
     a = parse_contact(sal, title, first, last, position, country)

@@ -36,7 +36,8 @@ _GERMAN: dict[str, str] = {
     "TITLE_MISPLACED": "vor- bzw. nachgestellter Titel auf der falschen Seite; wurde automatisch verschoben",
     "TITLE_GENDER_CONFLICT": "weibliche Titelform bei männlicher Anrede; bitte Titel oder Anrede korrigieren",
     "POSITION_IN_TITLE_FIELD": (
-        "Funktion oder Amt (z. B. Bgm.) steht im Titelfeld; wurde automatisch als Position übernommen"
+        "Funktion oder Amt (z. B. Bgm.) steht im Titel- oder Anredefeld; wurde automatisch als Position "
+        "übernommen"
     ),
     "TITLE_IN_POSITION_FIELD": (
         "Amts- oder Berufstitel (z. B. Hofrat) steht im Positionsfeld; wurde automatisch zu den Titeln "

@@ -66,7 +66,7 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("TITLE_GENDER_CONFLICT", "female title form with a male salutation", ERROR, "engine"),
     Rule(
         "POSITION_IN_TITLE_FIELD",
-        "office or address function written in the title field (e.g. Bgm.); moved to the position",
+        "office or address function in the title or salutation field (e.g. Bgm.); moved to the position",
         WARN,
         "engine",
     ),

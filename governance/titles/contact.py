@@ -11,6 +11,7 @@ from governance.titles.parser import (
     TitleParse,
     build_title_parse,
     issues_text,
+    move_position_out_of_salutation,
     move_position_out_of_title,
     move_title_out_of_position,
     parse_country,
@@ -92,10 +93,14 @@ def parse_contact(
     """Parse one contact record (SALUTATION_RULES.md §2-§4). Never raises on any string input."""
     config = config or SalutationConfig()
     vocab = load_vocabulary()
-    sp = parse_salutation_field(input_text(salutation), vocab)
+    salutation_text = input_text(salutation)
+    title_text, position_text = input_text(title), input_text(position)
+    sal_move = move_position_out_of_salutation(salutation_text, position_text, vocab)
+    if sal_move is not None:
+        salutation_text, position_text = sal_move.title, sal_move.position
+    sp = parse_salutation_field(salutation_text, vocab)
     first = scan_name(input_text(first_name), "first_name", vocab)
     last = scan_name(input_text(last_name), "last_name", vocab)
-    title_text, position_text = input_text(title), input_text(position)
     move = move_position_out_of_title(title_text, position_text, vocab)
     if move is not None:
         title_text, position_text = move.title, move.position
@@ -106,7 +111,7 @@ def parse_contact(
     pp = parse_position(position_text, vocab)
     code, style = parse_country(input_text(country))
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
-    if move is not None:
+    if move is not None or sal_move is not None:
         bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]
     if title_move is not None:
         bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]

@@ -26,11 +26,13 @@ from governance.titles.parser import (
     OfficeMove,
     build_title_parse,
     issues_text,
+    move_position_out_of_salutation,
     move_position_out_of_title,
     move_title_out_of_position,
     parse_country,
     parse_position,
     parse_salutation_field,
+    position_in_salutation,
     position_in_title,
     title_in_position,
 )
@@ -156,10 +158,24 @@ def _move_between_fields(
 
 
 def _move_misfiled(
-    title: tuple[np.ndarray, list[str]], position: tuple[np.ndarray, list[str]], vocab: Vocabulary
-) -> tuple[tuple[np.ndarray, list[str]], tuple[np.ndarray, list[str]], np.ndarray, np.ndarray]:
-    """Offices typed into the title field and Amts-/Berufstitel typed into the position field, moved as
-    ``parse_contact`` moves them (in that order), looking only at the rows whose field holds one."""
+    salutation: tuple[np.ndarray, list[str]],
+    title: tuple[np.ndarray, list[str]],
+    position: tuple[np.ndarray, list[str]],
+    vocab: Vocabulary,
+) -> tuple[
+    tuple[np.ndarray, list[str]],
+    tuple[np.ndarray, list[str]],
+    tuple[np.ndarray, list[str]],
+    np.ndarray,
+    np.ndarray,
+]:
+    """Offices typed into the salutation or title field and Amts-/Berufstitel typed into the position
+    field, moved as ``parse_contact`` moves them (in that order), looking only at the rows whose field
+    holds one."""
+    holds = np.array([position_in_salutation(v, vocab) is not None for v in salutation[1]], dtype=bool)
+    salutation, position, salutation_moved = _move_between_fields(
+        salutation, position, np.flatnonzero(holds[salutation[0]]), move_position_out_of_salutation, vocab
+    )
     holds = np.array([position_in_title(v, vocab) is not None for v in title[1]], dtype=bool)
     title, position, position_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[title[0]]), move_position_out_of_title, vocab
@@ -168,7 +184,7 @@ def _move_misfiled(
     title, position, title_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[position[0]]), move_title_out_of_position, vocab
     )
-    return title, position, position_moved, title_moved
+    return salutation, title, position, position_moved | salutation_moved, title_moved
 
 
 def _take(values: list[str], codes: np.ndarray) -> pa.Array:
@@ -193,8 +209,8 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
         empty_out["has_title"] = empty_out["has_title"].astype(bool)
         return empty_out
     enc = {col: _encode(df, col) for col in _INPUTS}
-    enc["title"], enc["position"], position_moved, title_moved = _move_misfiled(
-        enc["title"], enc["position"], vocab
+    enc["salutation"], enc["title"], enc["position"], position_moved, title_moved = _move_misfiled(
+        enc["salutation"], enc["title"], enc["position"], vocab
     )
 
     # Distinct values, parsed once each.

@@ -6,10 +6,18 @@ code serves `parse_contact` (one record) and `parse_contacts` (a frame, per dist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from governance.titles.tokenizer import NameParse, TitleToken, clean_name, scan_title, strip_invisible
+from governance.titles.tokenizer import (
+    NameParse,
+    TitleToken,
+    clean_name,
+    is_qualifier,
+    scan_title,
+    strip_invisible,
+)
 from governance.titles.vocabulary import Vocabulary, fold_key
 
 # Flag codes in the stable order in which they are reported. TITLE_IN_NAME_FIELD means "a title stood in
@@ -52,6 +60,13 @@ _SALUTATIONS = {
     "mx": "d",
 }
 
+# "Herr und Frau", "Frau/Herr", "Mr. & Mrs.": a couple, not one person. No gender can be told, so the
+# record is not salutation-ready (its owner splits it); the words are no titles either.
+_SALUTATION_ALTERNATION = "|".join(sorted(map(re.escape, _SALUTATIONS), key=len, reverse=True))
+_COUPLE = re.compile(
+    rf"(?i)(?:{_SALUTATION_ALTERNATION})\.?\s*(?:und|u\.|and|&|\+|/)\s*(?:{_SALUTATION_ALTERNATION})\.?(?=\s|$)"
+)
+
 _COUNTRIES = {
     "": "AT",
     "at": "AT",
@@ -72,6 +87,11 @@ _COUNTRIES = {
     "li": "LI",
     "lie": "LI",
     "liechtenstein": "LI",
+    # official names (address data from public registers)
+    "republik österreich": "AT",
+    "bundesrepublik deutschland": "DE",
+    "schweizerische eidgenossenschaft": "CH",
+    "fürstentum liechtenstein": "LI",
     # vehicle / postal prefixes and sports codes seen in CRM country fields
     "a": "AT",
     "d": "DE",
@@ -102,6 +122,9 @@ def _salutation_word(text: str) -> tuple[str, str] | None:
         if folded.startswith(greeting):
             text = text[len(greeting) :].strip()
             break
+    couple = _COUPLE.match(text)
+    if couple:
+        return "unknown", text[couple.end() :].strip()
     key = text.casefold().rstrip(".").strip()
     if key in _SALUTATIONS:
         return _SALUTATIONS[key], ""
@@ -285,6 +308,36 @@ def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> 
 
 
 @lru_cache(maxsize=65536)
+def position_in_salutation(salutation: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(salutation word with whatever precedes it, text after it) when the text after the salutation
+    word holds an office or address function ("Herr Generaldirektor", "Sehr geehrte Frau Bürgermeisterin",
+    "Herr Dr. Direktor"), see `position_in_title`; else None."""
+    text = " ".join(salutation.split())
+    found = _salutation_word(text)
+    if found is None or not found[1] or not text.endswith(found[1]):
+        return None
+    rest = found[1]
+    if position_in_title(rest, vocab) is None:
+        return None
+    return text[: len(text) - len(rest)].strip(), rest
+
+
+def move_position_out_of_salutation(salutation: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
+    """An office or address function typed after the salutation word is moved as one typed into the title
+    field (`move_position_out_of_title`); the salutation word stays. Left there it was an unknown title
+    written before the name ("Herrn\nBürgermeister Hans Huber"). ``OfficeMove.title`` holds the new
+    salutation field."""
+    found = position_in_salutation(salutation, vocab)
+    if found is None:
+        return None
+    head, rest = found
+    move = move_position_out_of_title(rest, position, vocab)
+    if move is None:
+        return None
+    return OfficeMove(title=f"{head} {move.title}".strip(), position=move.position)
+
+
+@lru_cache(maxsize=65536)
 def title_in_position(position: str, vocab: Vocabulary) -> TitleToken | None:
     """The token when the position field holds nothing but one Amts- or Berufstitel written out
     ("Hofrat", "Kommerzialrätin"), which is no position of the vocabulary; else None. Abbreviations stay:
@@ -333,7 +386,14 @@ class TitleParse:
 
     @property
     def postnominal_text(self) -> str:
-        return ", ".join(t.canonical for t in self.post)
+        """Post-nominals ", "-joined; a qualifier in brackets stays with its degree: "MBA (WU), MSc"."""
+        parts: list[str] = []
+        for t in self.post:
+            if parts and is_qualifier(t):
+                parts[-1] += " " + t.canonical
+            else:
+                parts.append(t.canonical)
+        return ", ".join(parts)
 
 
 def _group(vocab: Vocabulary, tok: TitleToken) -> int:
@@ -351,6 +411,19 @@ def _is_post(vocab: Vocabulary, tok: TitleToken) -> bool:
 def _same_title(a: TitleToken, b: TitleToken) -> bool:
     """The same title: the same entry (any gender form), or the same text when not resolved."""
     return a.entry == b.entry if a.entry and b.entry else a.canonical == b.canonical
+
+
+def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[TitleToken, ...]]:
+    """Tokens in written order, a post-nominal together with the qualifiers in brackets written right
+    after it in the same field ("LL.M. (WU)", "MBA (Open University)"): they stay with it."""
+    units: list[tuple[TitleToken, ...]] = []
+    for tok in tokens:
+        last = units[-1] if units else ()
+        if last and is_qualifier(tok) and last[-1].source == tok.source and _is_post(vocab, last[0]):
+            units[-1] = (*last, tok)
+        else:
+            units.append((tok,))
+    return units
 
 
 @lru_cache(maxsize=65536)
@@ -387,24 +460,41 @@ def build_title_parse(
         seen_post = seen_post or post
     tokens = title_tokens + name_tokens
     pre: list[TitleToken] = []
-    post_list: list[TitleToken] = []
-    seen: set[str] = set()
-    for tok in tokens:
-        if tok.status == "unknown":
-            bits |= ISSUE_BIT["TITLE_UNKNOWN"]
-        elif tok.status == "ambiguous":
-            bits |= ISSUE_BIT["TITLE_AMBIGUOUS"]
+    post_units: list[list[TitleToken]] = []  # a post-nominal with its qualifiers in brackets
+    seen: dict[str, list[TitleToken] | None] = {}  # canonical -> its post unit (None for a pre-nominal)
+    for unit in _units(vocab, tokens):
+        for tok in unit:
+            if tok.status == "unknown":
+                bits |= ISSUE_BIT["TITLE_UNKNOWN"]
+            elif tok.status == "ambiguous":
+                bits |= ISSUE_BIT["TITLE_AMBIGUOUS"]
+            else:
+                if vocab.entries[tok.entry].cls == "invalid":
+                    bits |= ISSUE_BIT["TITLE_INVALID"]
+                if tok.noncanonical:
+                    bits |= ISSUE_BIT["TITLE_NONCANONICAL"]
+                if tok.gender in ("f", "d"):
+                    hints.add(tok.gender)
+        head, qualifiers = unit[0], unit[1:]
+        if head.canonical in seen:  # the same title twice is one title ...
+            kept = seen[head.canonical]
+            if (
+                not qualifiers
+                or kept is None
+                or [t.canonical for t in kept[1:]] == [t.canonical for t in qualifiers]
+            ):
+                continue
+            if len(kept) == 1:  # ... that may name its university only once: "LL.M." + "LL.M. (WU)"
+                kept.extend(qualifiers)
+                continue
+            # two qualifiers that differ are two degrees: "MBA (WU), MBA (Oxford)"
+        if _is_post(vocab, head):
+            post_units.append(list(unit))
+            seen.setdefault(head.canonical, post_units[-1])
         else:
-            if vocab.entries[tok.entry].cls == "invalid":
-                bits |= ISSUE_BIT["TITLE_INVALID"]
-            if tok.noncanonical:
-                bits |= ISSUE_BIT["TITLE_NONCANONICAL"]
-            if tok.gender in ("f", "d"):
-                hints.add(tok.gender)
-        if tok.canonical in seen:  # the same title twice is one title
-            continue
-        seen.add(tok.canonical)
-        (post_list if _is_post(vocab, tok) else pre).append(tok)
+            pre.append(head)
+            seen[head.canonical] = None
+    post_list = [tok for unit in post_units for tok in unit]
 
     def order(tok: TitleToken) -> tuple[int, int]:
         group = _group(vocab, tok)

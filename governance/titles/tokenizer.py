@@ -182,6 +182,36 @@ def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False)
     return TitleToken(written, written, None, "", "unknown", source)
 
 
+def qualifier_end(text: str, start: int) -> int:
+    """End of a parenthesised qualifier starting at `start` ("(WU)", "(Open University)"), else 0."""
+    if text[start] != "(":
+        return 0
+    close = text.find(")", start + 1)
+    return close + 1 if close > 0 and "(" not in text[start + 1 : close] else 0
+
+
+def is_qualifier(tok: TitleToken) -> bool:
+    """An unknown parenthesised token: the university or programme of the degree before it ("LL.M. (WU)")."""
+    return tok.status == "unknown" and tok.surface.startswith("(") and tok.surface.endswith(")")
+
+
+def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
+    return tok.entry is not None and vocab.entries[tok.entry].cls == "post"
+
+
+def _joined_faculty(vocab: Vocabulary, tokens: list[TitleToken], surface: str) -> bool:
+    """A faculty word in lower case joined by "et" to the doctorate before it ("Dr. phil. et med.",
+    "Dr. med. univ. et scient. med."): part of that writing, kept as an unknown word; not the degree
+    its letters also spell ("med." = MEd, a post-nominal)."""
+    if not tokens or surface != surface.lower() or fold_key(surface) not in vocab.faculty_words:
+        return False
+    prev = tokens[-1]
+    if prev.status != "unknown":
+        return False
+    word = prev.surface
+    return word.casefold() == "et" or (word == word.lower() and fold_key(word) in vocab.faculty_words)
+
+
 @lru_cache(maxsize=65536)
 def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
     """All tokens of a title field, in written order. Never raises, never drops text."""
@@ -195,12 +225,23 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
             i += 1
             continue
         end = _longest(text, i, ends_at, TITLE_SEPARATORS, is_post)
+        if end and _joined_faculty(vocab, tokens, text[i:end]):
+            written = " ".join(text[i:end].split())
+            tokens.append(TitleToken(written, written, None, "", "unknown", "title"))
+            i = end
+            continue
         if end:
             tok = make_token(vocab, text[i:end], "title")
             if tok.status != "unknown":  # a short key in the wrong case ("Sr.", "sc") is unknown text
                 tokens.append(tok)
                 i = end
                 continue
+        # A qualifier in brackets after a post-nominal ("MBA (Open University)") is one token, kept with it.
+        k = qualifier_end(text, i) if tokens and _is_post_token(vocab, tokens[-1]) else 0
+        if k:
+            tokens.append(make_token(vocab, text[i:k], "title"))
+            i = k
+            continue
         # Unknown text: up to whitespace/separator, or up to a dot after which a known title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
@@ -300,6 +341,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     misplaced = False
     ends_at = _name_ends(vocab, all_upper)
     is_post_text = _is_post(vocab, True)
+    after_post = False  # the last thing read was a post-nominal: a qualifier in brackets may follow
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -309,14 +351,22 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         found = _name_match(text, i, source, vocab, all_upper, ends_at, is_post_text)
         if found is not None:
             tok, end = found
-            is_post = tok.entry is not None and vocab.entries[tok.entry].cls == "post"
+            is_post = _is_post_token(vocab, tok)
             if is_post and (source == "first_name" or not words):
                 misplaced = True
             if not is_post and source == "last_name" and words:
                 misplaced = True
             tokens.append(tok)
+            after_post = is_post
             i = end
             continue
+        k = qualifier_end(text, i) if after_post else 0
+        if k:  # "Huber, LL.M. (WU)": the bracket goes with the degree, not into the surname
+            tokens.append(make_token(vocab, text[i:k], source, name=True))
+            after_post = False
+            i = k
+            continue
+        after_post = False
         # A word: up to whitespace or a comma, or up to a separator after which a title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:

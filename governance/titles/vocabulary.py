@@ -154,6 +154,8 @@ class Vocabulary:
     name_prefilter: re.Pattern[str]
     position_exact: dict[str, frozenset[Candidate]]
     position_fold: dict[str, frozenset[Candidate]]
+    # Fold keys of the faculty words of degrees ("med.", "phil.", "techn."), see _faculty_words.
+    faculty_words: frozenset[str] = frozenset()
 
     def entry(self, abbr: str) -> Entry:
         return self.entries[abbr]
@@ -190,6 +192,48 @@ def _female_suffix_writings(entry: Entry, listed: set[str]) -> list[str]:
     return out
 
 
+def _female_long_writings(entry: Entry, listed: set[str]) -> list[str]:
+    """Female words the csv does not list but that mirror a listed male word: a male writing that is the
+    written-out form (Professor, Doktor, Magister, Meister → Professorin, Doktorin, Magistra, Meisterin),
+    or a single word ending in it (Honorarprofessor, Privatdozent, Generalkonsul, Erzbischof → …in, …öfin).
+    Without them "Frau Professorin Huber" kept the title as an unknown word while "Professor" was read.
+    Never one that shadows a listed writing."""
+    long_m, long_f = entry.long_m, entry.long_f
+    if not long_m or not long_f or long_m == long_f:
+        return []
+    out: list[str] = []
+    for w in (entry.abbr, *entry.variants):
+        if w == long_m:
+            built = long_f
+        elif w.isalpha() and len(w) > len(long_m) and w.casefold().endswith(long_m.casefold()):
+            head = w[: len(w) - len(long_m)]
+            built = head + long_f[:1].lower() + long_f[1:]
+        else:
+            continue
+        if fold_key(built) not in listed and built not in out:
+            out.append(built)
+    return out
+
+
+def _bracketed_female_writings(entry: Entry, listed: set[str]) -> list[str]:
+    """The female ending in brackets, as the csv lists it for Mag.(a): Dr.(in), Ing.(in), Prof.(in),
+    DI(in), HR(in). Built from every female form that is an abbreviated male title writing plus "a" or
+    "in"; never one that shadows a listed writing. Not on positions or written-out words: there
+    "Geschäftsführer(in)" or "Direktor(in)" is the form for either gender."""
+    if entry.cls not in TITLE_CLASSES and not (entry.cls == "function" and "pre" in entry.placement):
+        return []
+    out: list[str] = []
+    for female in entry.female:
+        for male in (entry.abbr, *entry.variants):
+            if not (any(ch in male for ch in ".-") or sum(ch.isupper() for ch in male) >= 2):
+                continue
+            for suffix in ("a", "in"):
+                built = f"{male}({suffix})"
+                if female == male + suffix and fold_key(built) not in listed and built not in out:
+                    out.append(built)
+    return out
+
+
 def _epicene(writing: str, gender: str, entry: Entry) -> bool:
     """A "female" position form that is the adjectival noun men hold too ("Vorstandsvorsitzende",
     "Abgeordnete": der/die Abgeordnete; only "Abgeordneter" is male alone): it tells no gender."""
@@ -218,11 +262,13 @@ def _punctuated(writing: str) -> bool:
 
 
 def is_short(key: str) -> bool:
-    """A key of at most two letters (dots, hyphens and colons ignored): SR, HR, TR, SC, Dr., MA.
+    """A key whose every word has at most two letters (dots, hyphens and colons ignored): SR, HR, TR,
+    SC, Dr., MA, and "DI DI" or "Dr. h.c." made of such words.
 
-    Such abbreviations collide with ordinary ones ("Sr." for a nun, "Hr." for Herr), so they are matched
-    without case only in the forms `case_variants` allows, never by a plain case fold."""
-    return sum(ch.isalpha() for ch in key) <= 2
+    Such abbreviations collide with ordinary ones ("Sr." for a nun, "Hr." for Herr, "di" the Italian
+    particle: "DI di" is no DDI), so they are matched without case only in the forms `case_variants`
+    allows, never by a plain case fold."""
+    return all(sum(ch.isalpha() for ch in word) <= 2 for word in key.split())
 
 
 def case_variants(writing: str) -> tuple[str, ...]:
@@ -255,6 +301,21 @@ CAPS_NAME_DEGREES = (
     "LLB",
     "MPH",
 )
+
+
+def _faculty_words(entries: dict[str, Entry]) -> frozenset[str]:
+    """Fold keys (with and without the dot) of the lower-case words after the first in the writings of
+    pre-nominal degrees: the faculty words "med.", "univ.", "phil.", "techn." of "Dr. med. univ.". Written
+    joined by "et" they belong to the doctorate before them: "Dr. phil. et med." holds no MEd."""
+    out: set[str] = set()
+    for entry in entries.values():
+        if entry.cls not in ("degree", "invalid") or "pre" not in entry.placement:
+            continue
+        for writing, _gender in _writings(entry):
+            for part in writing.split()[1:]:
+                if part == part.lower() and any(ch.isalpha() for ch in part):
+                    out.update((fold_key(part), fold_key(part).rstrip(".")))
+    return frozenset(out)
 
 
 def _name_prefix(writing: str) -> str:
@@ -323,14 +384,19 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     fold_prefixes: set[str] = set()
     any_case: dict[str, set[Candidate]] = {}  # every title writing without case, for CAPS_NAME_DEGREES
     listed = {fold_key(w) for entry in entries.values() for w, _g in _writings(entry)}
+    faculty = _faculty_words(entries)
     for entry in entries.values():
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
         # built female endings never shadow a writing the vocabulary lists (for any entry)
-        built = [(w, "f") for w in _female_suffix_writings(entry, listed)]
+        built = [
+            (w, "f")
+            for make in (_female_suffix_writings, _female_long_writings, _bracketed_female_writings)
+            for w in make(entry, listed)
+        ]
         for writing, gender in _writings(entry) + built:
             cand = Candidate(entry.abbr, gender)
-            short = is_short(fold_key(writing))
+            short = is_short(writing)
             if in_title:
                 _add(any_case, fold_key(writing), cand)
                 for w in case_variants(writing) if short else (writing,):
@@ -394,6 +460,7 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         name_prefilter=prefilter,
         position_exact=_freeze(position_exact),
         position_fold=_freeze(position_fold),
+        faculty_words=faculty,
     )
 
 

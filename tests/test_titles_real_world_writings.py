@@ -1,0 +1,311 @@
+"""Real-world writings: written-out and bracketed female titles (Professorin, Magistra, Dr.(in)), a
+faculty word joined by "et" read as a post-nominal ("Dr. phil. et med." = MEd), the university of a
+post-nominal in brackets ("LL.M. (WU)"), a couple in the salutation field, official country names, an
+office typed after the salutation word ("Herr Bürgermeister"), and more offices. Every case through
+parse_contact and through parse_contacts alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.titles import load_vocabulary, parse_contact
+from governance.titles.parser import parse_country
+from tests.title_helpers import assert_frame_path_agrees
+
+# (salutation, title, first, last, position, country, company) -> expected fields (only those given)
+CASES = [
+    # 1. the written-out female form of a title whose male form is read ("Professor", "Doktor", "Magister")
+    (
+        ("Frau", "Professorin", "Eva", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Prof.in",
+            "issues": "TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrte Frau Professorin Huber,",
+            "address_block": "Frau Professorin\nEva Huber",
+        },
+    ),
+    (
+        ("Frau", "Doktorin", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Dr.in", "salutation_line": "Sehr geehrte Frau Dr.in Huber,"},
+    ),
+    (
+        ("Frau", "Magistra", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Mag.a", "salutation_line": "Sehr geehrte Frau Mag.a Huber,"},
+    ),
+    (  # the form tells the gender when the salutation is empty
+        ("", "Honorarprofessorin Dr.", "Kim", "Huber", "", "DE", ""),
+        {
+            "gender": "f",
+            "titles_prenominal": "Hon.-Prof.in Dr.",
+            "salutation_line": "Sehr geehrte Frau Professorin Huber,",
+        },
+    ),
+    (
+        ("Frau", "Privatdozentin Dr.in", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Priv.-Doz.in Dr.in", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (
+        ("Herr", "Professorin", "Hans", "Huber", "", "AT", ""),
+        {
+            "issues": "TITLE_NONCANONICAL;TITLE_GENDER_CONFLICT",
+            "salutation_line": "Sehr geehrter Herr Professor Huber,",
+        },
+    ),
+    (  # "Generalkonsul" is read as the office Konsul; its female form too
+        ("Frau", "Dr.", "Eva", "Huber", "Generalkonsulin", "AT", ""),
+        {"position_kind": "office", "salutation_line": "Sehr geehrte Frau Konsulin,"},
+    ),
+    # ... and the female ending in brackets, as Mag.(a) is listed: Dr.(in), Ing.(in), HR(in)
+    (
+        ("Frau", "Mag.(a) Dr.(in)", "Eva", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Mag.a Dr.in",
+            "issues": "TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrte Frau Dr.in Huber,",
+            "address_block": "Frau\nMag.a Dr.in Eva Huber",
+        },
+    ),
+    (
+        ("", "HR(in) Ing.(in)", "Kim", "Huber", "", "AT", ""),
+        {
+            "gender": "f",
+            "titles_prenominal": "HRin Ing.in",
+            "salutation_line": "Sehr geehrte Frau Hofrätin Ing.in Huber,",
+        },
+    ),
+    (
+        ("Frau", "", "Dr.(in) Eva", "Huber", "", "AT", ""),
+        {"first_name_clean": "Eva", "titles_prenominal": "Dr.in"},
+    ),
+    # ... but a position in brackets is the form for either gender: it tells none
+    (
+        ("", "", "Kim", "Huber", "Geschäftsführer(in)", "AT", ""),
+        {
+            "gender": "unknown",
+            "position_canonical": "Geschäftsführer(in)",
+            "salutation_line": "Guten Tag Kim Huber,",
+        },
+    ),
+    # 2. a faculty word joined by "et" to a doctorate is no post-nominal: "med." there is not MEd
+    (
+        ("Herr", "Dr. med. univ. et scient. med.", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Dr.med.univ. et scient. med.",
+            "titles_postnominal": "",
+            "issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+            "address_block": "Herrn\nDr.med.univ. et scient. med. Hans Huber",
+        },
+    ),
+    (
+        ("Herr", "Dr. phil. et med.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Dr.phil. et med.", "titles_postnominal": ""},
+    ),
+    # ... while MEd in its own writings still is, and "Dr. Dr. med." is still Dr. + Dr.med.
+    (("Herr", "Mag. MEd", "Hans", "Huber", "", "AT", ""), {"titles_postnominal": "MEd", "issues": ""}),
+    (("Herr", "M.Ed.", "Hans", "Huber", "", "AT", ""), {"titles_postnominal": "MEd"}),
+    (("Herr", "Dr. Dr. med.", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "Dr. Dr.med."}),
+    # 3. the university or programme of a post-nominal, in brackets, stays with it
+    (
+        ("Herr", "LL.M. (WU)", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "",
+            "titles_postnominal": "LL.M. (WU)",
+            "issues": "TITLE_UNKNOWN",
+            "address_block": "Herrn\nHans Huber, LL.M. (WU)",
+        },
+    ),
+    (
+        ("Herr", "Mag. MBA (Open University) MSc", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Mag.",
+            "titles_postnominal": "MBA (Open University), MSc",
+            "address_block": "Herrn\nMag. Hans Huber, MBA (Open University), MSc",
+        },
+    ),
+    (  # in the surname field it used to stay in the surname: "Sehr geehrte Frau Huber (WU),"
+        ("Frau", "", "Eva", "Huber, LL.M. (WU)", "", "AT", ""),
+        {
+            "last_name_clean": "Huber",
+            "titles_postnominal": "LL.M. (WU)",
+            "issues": "TITLE_IN_NAME_FIELD;TITLE_UNKNOWN",
+            "salutation_line": "Sehr geehrte Frau Huber,",
+            "address_block": "Frau\nEva Huber, LL.M. (WU)",
+        },
+    ),
+    (
+        ("Herr", "", "Hans", "Huber MSc (WU)", "", "AT", ""),
+        {
+            "last_name_clean": "Huber",
+            "titles_postnominal": "MSc (WU)",
+            "salutation_line": "Sehr geehrter Herr Huber,",
+        },
+    ),
+    # ... and is written once when the degree is recorded twice
+    (
+        ("Herr", "LL.M.", "Hans", "Huber, LL.M. (WU)", "", "AT", ""),
+        {"titles_postnominal": "LL.M. (WU)", "address_block": "Herrn\nHans Huber, LL.M. (WU)"},
+    ),
+    (("Herr", "LL.M. (WU)", "Hans", "Huber, LL.M. (WU)", "", "AT", ""), {"titles_postnominal": "LL.M. (WU)"}),
+    (
+        ("Herr", "MBA (WU) MBA (Oxford)", "Hans", "Huber", "", "AT", ""),
+        {"titles_postnominal": "MBA (WU), MBA (Oxford)"},
+    ),
+    # ... a bracket after a name is part of the name
+    (
+        ("Frau", "", "Eva", "Huber (geb. Maier)", "", "AT", ""),
+        {"last_name_clean": "Huber (geb. Maier)", "issues": ""},
+    ),
+    # 4. a surname field holding nothing but a title word is no surname: the record goes to its owner
+    # (NAME_MISSING) rather than into a letter to "Herr Ing"
+    (
+        ("Herr", "", "Hans", "Ing", "", "AT", ""),
+        {"last_name_clean": "", "salutation_line": "Sehr geehrte Damen und Herren,"},
+    ),
+    # ... a couple in the salutation field is no person: no gender, and its words are no titles
+    (
+        ("Herr und Frau", "", "Hans", "Huber", "", "AT", ""),
+        {
+            "gender": "unknown",
+            "issues": "",
+            "salutation_line": "Guten Tag Hans Huber,",
+            "address_block": "Hans Huber",
+        },
+    ),
+    (
+        ("Mr. & Mrs.", "", "", "Huber", "", "AT", ""),
+        {"gender": "unknown", "issues": "", "salutation_line": "Guten Tag Huber,"},
+    ),
+    (
+        ("Frau/Herr", "Dr.", "Kim", "Huber", "", "AT", ""),
+        {"gender": "unknown", "titles_prenominal": "Dr.", "salutation_line": "Guten Tag Dr. Kim Huber,"},
+    ),
+    # ... with a name beside it, or as "Dr" (no surname), it is still a title
+    (
+        ("Herr", "", "Hans", "Ing. Huber", "", "AT", ""),
+        {"last_name_clean": "Huber", "titles_prenominal": "Ing."},
+    ),
+    (
+        ("Herr", "", "Hans", "Dr", "", "AT", ""),
+        {"last_name_clean": "", "issues": "NAME_MISSING;TITLE_IN_NAME_FIELD;TITLE_NONCANONICAL"},
+    ),
+    # 5. official country names select the country's style (Liechtenstein as CH)
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "", "Fürstentum Liechtenstein", ""),
+        {"salutation_line": "Sehr geehrter Herr Huber"},
+    ),
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "", "Schweizerische Eidgenossenschaft", ""),
+        {"salutation_line": "Sehr geehrter Herr Huber"},
+    ),
+    (
+        ("Herr", "Mag.", "Hans", "Huber", "", "Republik Österreich", ""),
+        {"salutation_line": "Sehr geehrter Herr Mag. Huber,"},
+    ),
+    # 6. an office or address function after the salutation word is the position
+    (
+        ("Herr Bürgermeister", "", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Bürgermeister",
+            "position_kind": "office",
+            "issues": "POSITION_IN_TITLE_FIELD",
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "address_block": "Herrn Bürgermeister\nHans Huber",
+        },
+    ),
+    (
+        ("Frau Direktorin", "Mag.a", "Eva", "Huber", "", "AT", ""),
+        {
+            "gender": "f",
+            "titles_prenominal": "Mag.a",
+            "salutation_line": "Sehr geehrte Frau Direktorin Mag.a Huber,",
+            "address_block": "Frau Direktorin\nMag.a Eva Huber",
+        },
+    ),
+    (  # the same function in the position field: written once
+        ("Herr Generaldirektor", "Dr.", "Hans", "Huber", "Generaldirektor", "AT", ""),
+        {"titles_prenominal": "Dr.", "address_block": "Herrn Generaldirektor\nDr. Hans Huber"},
+    ),
+    (  # with a title and a letter's greeting
+        ("Sehr geehrte Frau Dr. Bürgermeisterin", "", "Eva", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Dr.",
+            "issues": "TITLE_IN_NAME_FIELD;POSITION_IN_TITLE_FIELD",
+            "salutation_line": "Sehr geehrte Frau Bürgermeisterin,",
+        },
+    ),
+    (  # a different position in its own field wins: the word stays an unknown title, as in the title field
+        ("Herr Bürgermeister", "", "Hans", "Huber", "Landesrat", "AT", ""),
+        {"issues": "TITLE_IN_NAME_FIELD;TITLE_UNKNOWN", "salutation_line": "Sehr geehrter Herr Landesrat,"},
+    ),
+]
+
+
+def _ids() -> list[str]:
+    return [" | ".join(f for f in fields[:6] if f) for fields, _ in CASES]
+
+
+@pytest.mark.parametrize(("fields", "expected"), CASES, ids=_ids())
+def test_single_record(fields, expected):
+    parsed = parse_contact(*fields)
+    assert {k: getattr(parsed, k) for k in expected} == expected
+
+
+def test_frame_path_agrees():
+    assert_frame_path_agrees([f for f, _ in CASES], [e for _, e in CASES])
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "style"),
+    [
+        ("Fürstentum Liechtenstein", "LI", "CH"),
+        ("Schweizerische Eidgenossenschaft", "CH", "CH"),
+        ("Bundesrepublik Deutschland", "DE", "DE"),
+        ("republik österreich", "AT", "AT"),
+    ],
+)
+def test_official_country_names(given, code, style):
+    assert parse_country(given) == (code, style)
+
+
+def test_female_written_out_forms_are_derived_from_the_csv():
+    """Only the female words mirroring a listed male word are added, never one that shadows a writing."""
+    vocab = load_vocabulary()
+    for word, abbr in (
+        ("Professorin", "Prof."),
+        ("Doktorin", "Dr."),
+        ("Magistra", "Mag."),
+        ("Meisterin", "Mst."),
+    ):
+        assert {(c.abbr, c.gender) for c in vocab.title_exact[word]} == {(abbr, "f")}
+    assert {c.abbr for c in vocab.position_exact["Generalkonsulin"]} == {"Konsul"}
+    # "med." is a faculty word: joined by "et" it belongs to the doctorate, alone it is still MEd
+    assert "med." in vocab.faculty_words and {c.abbr for c in vocab.title_fold["med."]} == {"MEd"}
+
+
+@pytest.mark.parametrize(
+    ("salutation", "position", "line"),
+    [
+        ("Herr", "Vizerektor", "Sehr geehrter Herr Vizerektor,"),
+        ("Frau", "Vizerektorin für Lehre", "Sehr geehrte Frau Vizerektorin,"),
+        ("Frau", "Stadträtin", "Sehr geehrte Frau Stadträtin,"),
+        ("Herr", "Landeshauptmann-Stellvertreter", "Sehr geehrter Herr Landeshauptmann-Stellvertreter,"),
+        ("Frau", "Landeshauptfrau-Stellvertreterin", "Sehr geehrte Frau Landeshauptfrau-Stellvertreterin,"),
+    ],
+)
+def test_more_offices_are_addressed_by_office(salutation, position, line):
+    row = (salutation, "Dr.", "Hans", "Huber", position, "AT", "Land X")
+    assert_frame_path_agrees([row], [{"position_kind": "office", "salutation_line": line}])
+
+
+def test_an_emeritus_professor_is_a_professor():
+    contact = parse_contact("Herr", "em. Univ.-Prof. Dr.", "Hans", "Huber", "", "AT")
+    assert contact.salutation_line == "Sehr geehrter Herr Professor Huber,"
+    assert "TITLE_UNKNOWN" not in contact.issue_codes
+
+
+def test_a_lower_case_di_is_no_second_diplomingenieur():
+    # "di" is the Italian particle; only "DI DI" written as such is the contraction DDI.
+    assert parse_contact("Herr", "DI di", "Hans", "Huber", "", "AT").titles_prenominal != "DDI"
+    assert parse_contact("Herr", "DI DI", "Hans", "Huber", "", "AT").titles_prenominal == "DDI"
