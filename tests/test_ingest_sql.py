@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
 from governance.ingest import ExtractError, read_sql_extract
+from tests.suitecrm_schema import suitecrm_metadata
 
 MARIADB_URL = "mysql+pymysql://root@127.0.0.1:3306/test"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -29,65 +30,7 @@ def _connect(url: str) -> sa.Engine:
 
 
 def _create_suitecrm(engine: sa.Engine, schema: str) -> None:
-    md = sa.MetaData(schema=schema)
-    s, i = sa.String, sa.Integer
-    sa.Table(
-        "contacts",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("salutation", s(255)),
-        sa.Column("first_name", s(100)),
-        sa.Column("last_name", s(100)),
-        sa.Column("title", s(100)),
-        sa.Column("primary_address_street", s(150)),
-        sa.Column("primary_address_postalcode", s(20)),
-        sa.Column("primary_address_city", s(100)),
-        sa.Column("primary_address_country", s(255)),
-        sa.Column("assigned_user_id", s(36)),
-        sa.Column("date_modified", sa.DateTime),
-        sa.Column("deleted", sa.SmallInteger, default=0),
-        sa.Column("do_not_call", sa.SmallInteger, default=0),
-    )
-    sa.Table(
-        "email_addresses",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("email_address", s(255)),
-        sa.Column("opt_out", sa.SmallInteger),
-        sa.Column("deleted", sa.SmallInteger),
-    )
-    sa.Table(
-        "email_addr_bean_rel",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("email_address_id", s(36)),
-        sa.Column("bean_id", s(36)),
-        sa.Column("bean_module", s(100)),
-        sa.Column("primary_address", sa.SmallInteger),
-        sa.Column("deleted", sa.SmallInteger),
-    )
-    sa.Table(
-        "accounts",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("name", s(150)),
-        sa.Column("deleted", sa.SmallInteger),
-    )
-    sa.Table(
-        "accounts_contacts",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("contact_id", s(36)),
-        sa.Column("account_id", s(36)),
-        sa.Column("deleted", sa.SmallInteger),
-    )
-    sa.Table(
-        "users",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("user_name", s(60)),
-        sa.Column("deleted", i),
-    )
+    md = suitecrm_metadata(schema)
     md.create_all(engine)
     t = md.tables
     contacts = [

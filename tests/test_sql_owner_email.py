@@ -23,6 +23,7 @@ from governance.ingest import read_sql_extract
 from governance.sample_data import clean_contacts
 from tests.conftest import MARIADB_URL
 from tests.pipeline_helpers import night_config, run_night
+from tests.suitecrm_schema import suitecrm_metadata
 from tests.test_sql_source_pipeline import suitecrm_tables
 
 T0 = dt.datetime(2026, 11, 19, 18, 0)
@@ -61,50 +62,9 @@ EXPECTED = {  # contact id -> (owner, owner_email)
 
 def _create_tables(engine: sa.Engine) -> None:
     """A SuiteCRM-shaped schema (users with status and deleted) in the URL's own database/schema."""
-    md = sa.MetaData()
-    s, small = sa.String, sa.SmallInteger
-    contacts = sa.Table(
-        "contacts",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("salutation", s(255)),
-        sa.Column("first_name", s(100)),
-        sa.Column("last_name", s(100)),
-        sa.Column("title", s(100)),
-        sa.Column("primary_address_street", s(150)),
-        sa.Column("primary_address_postalcode", s(20)),
-        sa.Column("primary_address_city", s(100)),
-        sa.Column("primary_address_country", s(255)),
-        sa.Column("assigned_user_id", s(36)),
-        sa.Column("date_modified", sa.DateTime),
-        sa.Column("deleted", small),
-    )
-    users = sa.Table(
-        "users",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("user_name", s(60)),
-        sa.Column("status", s(100)),
-        sa.Column("deleted", small),
-    )
-    addresses = sa.Table(
-        "email_addresses",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("email_address", s(255)),
-        sa.Column("opt_out", small),
-        sa.Column("deleted", small),
-    )
-    rel = sa.Table(
-        "email_addr_bean_rel",
-        md,
-        sa.Column("id", s(36), primary_key=True),
-        sa.Column("email_address_id", s(36)),
-        sa.Column("bean_id", s(36)),
-        sa.Column("bean_module", s(100)),
-        sa.Column("primary_address", small),
-        sa.Column("deleted", small),
-    )
+    md = suitecrm_metadata()
+    contacts, users = md.tables["contacts"], md.tables["users"]
+    addresses, rel = md.tables["email_addresses"], md.tables["email_addr_bean_rel"]
     md.create_all(engine)
     with engine.begin() as conn:
         conn.execute(
