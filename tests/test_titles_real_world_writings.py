@@ -309,3 +309,12 @@ def test_a_lower_case_di_is_no_second_diplomingenieur():
     # "di" is the Italian particle; only "DI DI" written as such is the contraction DDI.
     assert parse_contact("Herr", "DI di", "Hans", "Huber", "", "AT").titles_prenominal != "DDI"
     assert parse_contact("Herr", "DI DI", "Hans", "Huber", "", "AT").titles_prenominal == "DDI"
+
+
+@pytest.mark.parametrize(
+    ("title", "prenominal"), [("w. HR Dr.", "HR Dr."), ("Dr. E.h.", "Dr. h.c."), ("W.Hr.", "HR")]
+)
+def test_writings_with_lower_case_letters_still_match_without_case(title, prenominal):
+    # The "DI di" guard must not reach writings whose lower-case letters belong to them.
+    contact = parse_contact("Herr", title, "Hans", "Huber", "", "AT")
+    assert contact.titles_prenominal == prenominal and "TITLE_UNKNOWN" not in contact.issue_codes

@@ -18,7 +18,7 @@ from governance.titles.tokenizer import (
     scan_title,
     strip_invisible,
 )
-from governance.titles.vocabulary import Vocabulary, fold_key
+from governance.titles.vocabulary import Vocabulary, case_variants, exact_key, fold_key, is_short
 
 # Flag codes in the stable order in which they are reported. TITLE_IN_NAME_FIELD means "a title stood in
 # a field that is not the title field": first_name, last_name or the salutation field ("Frau Mag.a").
@@ -165,12 +165,28 @@ def parse_salutation_field(value: str, vocab: Vocabulary) -> SalutationParse:
     return SalutationParse(gender, tokens)
 
 
+# Separators between the parts of a country field that names one country twice: "Schweiz (CH)",
+# "CH - Schweiz", "Österreich/Austria".
+_COUNTRY_PARTS = re.compile(r"[()\[\]/,;|]|\s*-\s*")
+
+
+def _country_code(key: str) -> str | None:
+    # "CH-", "A-": the country prefix of a postal code
+    return _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key)
+
+
 @lru_cache(maxsize=4096)
 def parse_country(value: str) -> tuple[str, str]:
-    """(normalised country code, salutation style). Unknown countries keep their code, DE style."""
+    """(normalised country code, salutation style). Unknown countries keep their code, DE style.
+
+    A field that names one country in several known ways ("Schweiz (CH)", "CH - Schweiz") is that
+    country: left unknown, a Swiss contact was written in the DE style (titles and a comma)."""
     key = " ".join(strip_invisible(value).split()).casefold()
-    # "CH-", "A-": the country prefix of a postal code
-    code = _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key, key.upper())
+    code = _country_code(key)
+    if code is None:
+        parts = [part.strip() for part in _COUNTRY_PARTS.split(key) if part.strip()]
+        codes = {_country_code(part) for part in parts}
+        code = codes.pop() if len(parts) > 1 and len(codes) == 1 and None not in codes else key.upper()
     if code == "AT":
         return code, "AT"
     if code in ("CH", "LI"):
@@ -269,25 +285,45 @@ class OfficeMove:
     position: str  # the position field to parse: the token when the field was empty, else as it was
 
 
+def _short_case_ok(vocab: Vocabulary, text: str, abbr: str) -> bool:
+    """A short writing (every word at most two letters: BR, GD, LH) is read in a title field only in the
+    case forms `case_variants` allows, as the title vocabulary reads HR or SR: "br" in "br h.c." is no
+    Bundesrat (moved, it left "h.c." behind, which the next parse joined to a "Dr." as Dr. h.c.)."""
+    if not is_short(text):
+        return True
+    entry = vocab.entries[abbr]
+    key = exact_key(text)
+    writings = (entry.abbr, *entry.variants, *entry.female, *entry.diverse, entry.long_m, entry.long_f)
+    return any(
+        fold_key(w) == fold_key(text) and key in {exact_key(v) for v in case_variants(w)}
+        for w in writings
+        if w
+    )
+
+
 def _is_office(vocab: Vocabulary, text: str) -> bool:
     """An office or address function of the vocabulary (one entry). Plain positions are not moved: their
     abbreviations collide with foreign degrees ("MD" is also Doctor of Medicine)."""
     status, abbrs, _gender = _lookup_position(vocab, text)
-    return status == "ok" and _kind_of(vocab, next(iter(abbrs))) in ("office", "function")
+    if status != "ok":
+        return False
+    abbr = next(iter(abbrs))
+    return _kind_of(vocab, abbr) in ("office", "function") and _short_case_ok(vocab, text, abbr)
 
 
 @lru_cache(maxsize=65536)
 def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(title without the token, token) when exactly one token of the title field is no title but an
-    office or address function of the vocabulary; else None. Two such tokens are left alone (which one
-    is the position?)."""
+    office or address function of the vocabulary; else None. Two different such tokens are left alone
+    (which one is the position?); the same office written twice ("Bgm. Dr. Bgm.") is one, and all of
+    its tokens go: left in the title, the copy was moved on the next parse of the cleaned record."""
     if not title:
         return None
     tokens = scan_title(title, vocab)
     found = [i for i, tok in enumerate(tokens) if tok.status == "unknown" and _is_office(vocab, tok.surface)]
-    if len(found) != 1:
+    if not found or len({parse_position(tokens[i].surface, vocab).entry for i in found}) != 1:
         return None
-    rest = " ".join(tok.surface for i, tok in enumerate(tokens) if i != found[0])
+    rest = " ".join(tok.surface for i, tok in enumerate(tokens) if i not in found)
     return rest, tokens[found[0]].surface
 
 

@@ -262,13 +262,19 @@ def _punctuated(writing: str) -> bool:
 
 
 def is_short(key: str) -> bool:
-    """A key whose every word has at most two letters (dots, hyphens and colons ignored): SR, HR, TR,
-    SC, Dr., MA, and "DI DI" or "Dr. h.c." made of such words.
+    """A key of at most two letters (dots, hyphens and colons ignored): SR, HR, TR, SC, Dr., MA.
 
-    Such abbreviations collide with ordinary ones ("Sr." for a nun, "Hr." for Herr, "di" the Italian
-    particle: "DI di" is no DDI), so they are matched without case only in the forms `case_variants`
-    allows, never by a plain case fold."""
-    return all(sum(ch.isalpha() for ch in word) <= 2 for word in key.split())
+    Such abbreviations collide with ordinary ones ("Sr." for a nun, "Hr." for Herr), so they are matched
+    without case only in the forms `case_variants` allows, never by a plain case fold."""
+    return sum(ch.isalpha() for ch in key) <= 2
+
+
+def _spaced_capitals(writing: str) -> bool:
+    """Words of one or two capitals only, several of them ("DI DI"): each word is a short key, and a case
+    fold would read the Italian particle in "DI di" as the second DI. ("w. HR" or "Dr. E.h." are
+    matched without case as before: their lower-case letters are part of the writing.)"""
+    words = writing.split()
+    return len(words) > 1 and all(w.isalpha() and w.isupper() and len(w) <= 2 for w in words)
 
 
 def case_variants(writing: str) -> tuple[str, ...]:
@@ -396,7 +402,7 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         ]
         for writing, gender in _writings(entry) + built:
             cand = Candidate(entry.abbr, gender)
-            short = is_short(writing)
+            short = is_short(fold_key(writing)) or _spaced_capitals(writing)
             if in_title:
                 _add(any_case, fold_key(writing), cand)
                 for w in case_variants(writing) if short else (writing,):
