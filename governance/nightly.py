@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,32 +112,43 @@ def extract_signature(path: Path) -> str:
     return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
+def scheduled_run_utc(cfg: GovernanceConfig, night: str) -> datetime:
+    """When the schedule runs ``night`` (the next day at schedule_hour:schedule_minute local time), in UTC.
+
+    On the days the clocks change that local time is ambiguous or missing: the later instant is taken,
+    so nothing counts as past the schedule before the schedule's own tick."""
+    local = datetime.combine(
+        date.fromisoformat(night) + timedelta(days=1),
+        time_of_day(cfg.schedule_hour, cfg.schedule_minute),
+        tzinfo=ZoneInfo(cfg.timezone),
+    )
+    return max(local.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+
+
 def late_extracts(
     cfg: GovernanceConfig,
     root: Path,
     nights: Sequence[str],
-    now: datetime,
-    ingested_signature: Callable[[str], str | None],
+    cutoff: datetime,
+    completed_signature: Callable[[str], str | None],
 ) -> list[tuple[str, str]]:
-    """(night, signature) of each of ``nights`` whose extract lies in the landing folder but was not
-    ingested as it is now: it came after the night's scheduled run, or was delivered again since.
+    """(night, signature) of each of ``nights``, oldest first, whose extract lies in the landing folder
+    but was not completed as it is now: it came after the night's scheduled run, or was delivered again.
 
-    Only nights whose scheduled run time has passed count: before it, the schedule takes the file.
-    ``ingested_signature(night)``: the signature the night's last ingestion recorded, or None."""
-    zone = ZoneInfo(cfg.timezone)
-    run_time = time_of_day(cfg.schedule_hour, cfg.schedule_minute)
+    Only nights whose scheduled run is before ``cutoff`` (an aware datetime) count: until then the
+    schedule takes the file. ``completed_signature(night)``: the signature of the extract the night's
+    last completed run (one that got as far as the gates) ingested; None when no run completed; "" when
+    the run is older than signatures (such a night is left alone: it was processed)."""
     due: list[tuple[str, str]] = []
-    for night in nights:
-        day_after = date.fromisoformat(night) + timedelta(days=1)
-        scheduled = datetime.combine(day_after, run_time, tzinfo=zone)
-        if now < scheduled:
+    for night in sorted(nights):
+        if scheduled_run_utc(cfg, night) > cutoff.astimezone(UTC):
             continue
         path = extract_path(cfg, root, night)
         try:
             signature = extract_signature(path)
         except FileNotFoundError:
             continue
-        if ingested_signature(night) != signature:
+        if completed_signature(night) not in ("", signature):
             due.append((night, signature))
     return due
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ import dagster as dg
 
 from governance import nightly
 from governance.defs import NIGHTLY_JOB, build_definitions
-from governance.defs.sensors import SENSOR_NAME
+from governance.defs.sensors import RUN_KEY_TAG, SENSOR_NAME, SIGNATURE_KEY, completed_signature
 from governance.sample_data import clean_contacts, write_extract
 from tests.pipeline_helpers import night_config
 
@@ -76,15 +76,63 @@ def test_a_night_before_its_scheduled_run_is_left_to_the_schedule(tmp_path):
     night = "2026-11-26"
     write_extract(clean_contacts(20, seed=1), Path(cfg.paths.landing) / f"contacts_{night}.csv")
 
-    def never_ingested(_night: str) -> None:
+    def never_completed(_night: str) -> None:
         return None
 
     at = datetime.combine(date(2026, 11, 27), datetime.min.time(), tzinfo=VIENNA)
     before = at.replace(hour=2, minute=29)
     after = at.replace(hour=2, minute=30)
-    assert nightly.late_extracts(cfg, tmp_path, [night], before, never_ingested) == []
-    [(due, _signature)] = nightly.late_extracts(cfg, tmp_path, [night], after, never_ingested)
+    assert nightly.late_extracts(cfg, tmp_path, [night], before, never_completed) == []
+    [(due, _signature)] = nightly.late_extracts(cfg, tmp_path, [night], after, never_completed)
     assert due == night
+    # A night processed before signatures were recorded is left alone (no re-run on upgrade).
+    assert nightly.late_extracts(cfg, tmp_path, [night], after, lambda _n: "") == []
+
+
+def test_the_scheduled_time_on_the_nights_the_clocks_change_is_the_later_instant(tmp_path):
+    cfg = night_config(tmp_path, "sqlite://")
+    # 2026-10-25 02:30 happens twice in Vienna: the schedule's tick is the second one, 01:30 UTC.
+    assert nightly.scheduled_run_utc(cfg, "2026-10-24") == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    # 2026-03-29 02:30 does not exist (the schedule ticks at 03:00 CEST, 01:00 UTC): nothing earlier.
+    assert nightly.scheduled_run_utc(cfg, "2026-03-28") >= datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    assert nightly.scheduled_run_utc(cfg, "2026-11-26") == datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
+
+
+def test_a_night_counts_as_done_only_when_its_run_reached_the_gates():
+    night = "2026-11-20"
+    with dg.instance_for_test() as instance:
+        assert completed_signature(instance, night) is None
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(nightly.RAW_TABLE, partition=night, metadata={SIGNATURE_KEY: "10-1"})
+        )
+        assert completed_signature(instance, night) is None  # ingested, then the run stopped
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("crm_contacts_quality_gates", partition=night)
+        )
+        assert completed_signature(instance, night) == "10-1"
+        instance.report_runless_asset_event(dg.AssetMaterialization(nightly.RAW_TABLE, partition=night))
+        assert completed_signature(instance, night) is None  # a newer ingestion, not yet gated
+
+
+def test_a_file_whose_run_failed_does_not_hold_back_the_nights_after_it(tmp_path):
+    cfg = night_config(tmp_path, f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    defs = build_definitions(cfg, tmp_path)
+    older, newer = _nights_ago(4), _nights_ago(2)
+    for night in (older, newer):
+        write_extract(clean_contacts(30, seed=7), Path(cfg.paths.landing) / f"contacts_{night}.csv")
+    with dg.instance_for_test() as instance:
+        [first] = _tick(defs, instance).run_requests
+        assert first.partition_key == older
+        instance.add_run(
+            dg.DagsterRun(
+                job_name=NIGHTLY_JOB,
+                run_id="b" * 36,
+                status=dg.DagsterRunStatus.FAILURE,
+                tags={RUN_KEY_TAG: first.run_key},
+            )
+        )
+        [second] = _tick(defs, instance).run_requests
+        assert second.partition_key == newer
 
 
 def test_a_sql_source_has_no_landing_sensor(tmp_path):

@@ -4,9 +4,8 @@ the night again, with no one watching the folder."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import dagster as dg
 
@@ -19,23 +18,33 @@ LOOKBACK_NIGHTS = 7
 # the schedule for this long after its run time.
 GRACE = timedelta(minutes=10)
 SIGNATURE_KEY = "extract_signature"
-_ACTIVE = [
+RUN_KEY_TAG = "dagster/run_key"
+_IN_PROGRESS = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
 ]
 
 
-def ingested_signature(instance: dg.DagsterInstance, night: str) -> str | None:
-    """The extract signature the night's last ingestion recorded ("" before signatures were recorded;
-    None when the night was never ingested)."""
+def _latest(instance: dg.DagsterInstance, asset: str, night: str):
     records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=dg.AssetKey(nightly.RAW_TABLE), asset_partitions=[night]), limit=1
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[night]), limit=1
     ).records
-    if not records or records[0].asset_materialization is None:
-        return None
-    value = records[0].asset_materialization.metadata.get(SIGNATURE_KEY)
+    return records[0] if records else None
+
+
+def completed_signature(instance: dg.DagsterInstance, night: str) -> str | None:
+    """The extract signature of the night's last ingestion, if a run took it as far as the quality gates
+    (which record the verdict, on blocked nights too); None otherwise. "" for a night ingested before
+    signatures were recorded."""
+    raw = _latest(instance, nightly.RAW_TABLE, night)
+    gates = _latest(instance, "crm_contacts_quality_gates", night)
+    if raw is None or gates is None or gates.storage_id < raw.storage_id:
+        return None  # never ingested, or that run stopped between ingestion and the gates
+    materialization = raw.asset_materialization
+    value = materialization.metadata.get(SIGNATURE_KEY) if materialization is not None else None
     return "" if value is None else str(value.value)
 
 
@@ -48,26 +57,30 @@ def build_late_extract_sensor(
         minimum_interval_seconds=120,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Runs a night of the last {LOOKBACK_NIGHTS} again when its extract landed after "
-        "the scheduled run or was delivered again (new size or modification time). One night at a "
-        "time, oldest first, never while a night is running.",
+        "the scheduled run or was delivered again (new size or modification time), or when the run "
+        "that read it stopped before the gates. One night at a time, oldest first, never beside a "
+        "running night, and one run per delivered file.",
     )
     def late_extract_sensor(context: dg.SensorEvaluationContext):
-        now = datetime.now(ZoneInfo(cfg.timezone))
-        if context.instance.get_runs(dg.RunsFilter(job_name=job.name, statuses=_ACTIVE), limit=1):
+        instance = context.instance
+        if instance.get_runs(dg.RunsFilter(job_name=job.name, statuses=_IN_PROGRESS), limit=1):
             return dg.SkipReason("a night is running")
+        now = datetime.now(UTC)
         nights = partitions_def.get_partition_keys(current_time=now)[-LOOKBACK_NIGHTS:]
         due = nightly.late_extracts(
-            cfg, root, nights, now - GRACE, lambda night: ingested_signature(context.instance, night)
+            cfg, root, nights, now - GRACE, lambda night: completed_signature(instance, night)
         )
-        if not due:
-            return dg.SkipReason(f"no late or re-delivered extract in the last {LOOKBACK_NIGHTS} nights")
-        # Oldest first: a night's gates compare it with the nights before it.
-        night, signature = due[0]
-        context.log.info(f"extract for {night} is new since its last ingestion: {signature}")
-        return dg.RunRequest(
-            partition_key=night,
-            run_key=f"{night}:{signature}",  # one run per delivered file, even if that run fails
-            tags={"governance/trigger": SENSOR_NAME},
-        )
+        # Oldest first (a night's gates compare it with the nights before it), but a file whose run
+        # already happened and failed is not asked for again: it would hold back the nights after it.
+        for night, signature in due:
+            run_key = f"{night}:{signature}"
+            if instance.get_runs(dg.RunsFilter(tags={RUN_KEY_TAG: run_key}), limit=1):
+                context.log.info(f"{night}: the run for this extract already failed; deliver it again")
+                continue
+            context.log.info(f"extract for {night} is new since its last completed run: {signature}")
+            return dg.RunRequest(
+                partition_key=night, run_key=run_key, tags={"governance/trigger": SENSOR_NAME}
+            )
+        return dg.SkipReason(f"no late or re-delivered extract in the last {LOOKBACK_NIGHTS} nights")
 
     return late_extract_sensor
