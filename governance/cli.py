@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -46,12 +47,14 @@ def _progress_logger():
             if event is None:
                 message = str(meta.get("orig_message", record.getMessage()))
                 if message.startswith("Dependencies for step"):
-                    _print(f"{step}: skipped ({self._why_skipped()})")
+                    _print(f"{step}: skipped ({self._why_skipped(message)})")
                 elif record.levelno >= logging.INFO and step:
                     _print(f"  {step}: {message}")
                 return
             kind = event.event_type_value
-            if kind == "STEP_START":
+            if kind == dg.DagsterEventType.RUN_START.value:
+                self.failed.clear()  # the logger lives as long as the process, a run's failures do not
+            elif kind == "STEP_START":
                 _print(f"{step} ...")
             elif kind == "STEP_FAILURE":
                 error = event.step_failure_data.error if event.step_failure_data else None
@@ -63,10 +66,13 @@ def _progress_logger():
                 if not data.passed:
                     _print(f"  check {data.check_name}: FAILED ({data.severity.value})")
 
-        def _why_skipped(self) -> str:
-            if any(self.failed.values()):
+        def _why_skipped(self, message: str) -> str:
+            """The failed steps the message names (Dagster: "... failed: ['a', 'b']"), else this run's."""
+            named = re.search(r"failed: \[([^\]]*)\]", message)
+            steps = re.findall(r"'([^']+)'", named.group(1)) if named else list(self.failed)
+            if any(self.failed.get(s) for s in steps) or (not named and any(self.failed.values())):
                 return "a blocking gate failed"
-            return f"{', '.join(self.failed) or 'an upstream step'} failed"
+            return f"{', '.join(steps) or 'an upstream step'} failed"
 
     @dg.logger
     def progress(_init_context):

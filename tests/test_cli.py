@@ -61,6 +61,11 @@ def test_a_blocked_night_says_the_gates_stopped_the_campaign_lists(run_config, t
     assert "crm_contacts_gates BLOCKED (a blocking gate failed)" in out
     assert "campaign_list_newsletter_at: skipped (a blocking gate failed)" in out
     assert "campaign newsletter_at: BLOCKED (a blocking gate failed)" in out
+    # The next run in the same process blames its own failure, not the gates of the last one.
+    assert main(["run", "--config", str(run_config), "--date", "2026-11-23"]) == 1
+    out = capsys.readouterr().out
+    assert "crm_contacts_staged: skipped (crm_contacts_raw failed)" in out
+    assert "a blocking gate failed" not in out
 
 
 def test_run_with_bad_configuration_names_the_key(tmp_path, capsys):
