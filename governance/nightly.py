@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
@@ -355,9 +355,6 @@ def evaluate_gates(
         results.append(_suite_gate(name, suite_result, gates.gx_suites.severity))
         validations.append((name, suite_result.validation))
     timings["gx"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    data_docs, docs_warning = _publish_data_docs(cfg, root, validations, partition_date)
-    timings["gx_data_docs"] = time.perf_counter() - t0
 
     progress("batch gates")
     t0 = time.perf_counter()
@@ -428,12 +425,15 @@ def evaluate_gates(
         title_coverage=observed["title_coverage"],
         position_completeness=observed["position_completeness"],
         stage_seconds=timings,
-        data_docs=data_docs,
-        warnings=(docs_warning,) if docs_warning else (),
     )
     outcome = _with_summary(outcome, titled)
     _record_gate_results(warehouse, outcome, titled, int((staged["position"] != "").sum()))
     timings["record"] = time.perf_counter() - t0
+    # The verdict is recorded: the docs, a view of it, come after and cannot hold it up.
+    t0 = time.perf_counter()
+    data_docs, docs_warning = _publish_data_docs(cfg, root, validations, partition_date)
+    outcome = replace(outcome, data_docs=data_docs, warnings=(docs_warning,) if docs_warning else ())
+    timings["gx_data_docs"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     return outcome
 
@@ -451,6 +451,7 @@ def _publish_data_docs(
             cfg.paths.resolve(root).var,
             partition_date,
             VALIDATED_VIEW,
+            keep_nights=cfg.retention_nights,
         )
     except Exception as exc:  # noqa: BLE001 - any GX rendering error; the gates stand without the docs
         return None, f"GX Data Docs not updated: {type(exc).__name__}: {exc}"

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import sqlalchemy as sa
 
 from governance.config import GovernanceConfig
@@ -111,3 +112,28 @@ def test_the_validation_result_does_not_change_how_results_compare():
     first, second = run_suite_on_dataframe(suite, _frame(0)), run_suite_on_dataframe(suite, _frame(0))
     assert first.validation is not second.validation
     assert first == second
+
+
+def test_nights_older_than_the_retention_leave_the_site(tmp_path):
+    suite = load_suites(EXPECTATIONS_DIR)[SUITE]
+    var = tmp_path / "var"
+    for night in ("2026-11-01", "2026-11-20", "2026-11-26"):
+        result = run_suite_on_dataframe(suite, _frame(blank_surnames=0))
+        publish_data_docs([(SUITE, result.validation)], var, night, "crm_contacts_validated", keep_nights=7)
+    assert [p.parent.parent.name for p in _pages(var, SUITE)] == ["2026-11-20", "2026-11-26"]
+    stored = var / "gx" / "uncommitted" / "validations" / SUITE
+    assert sorted(p.name for p in stored.iterdir()) == ["2026-11-20", "2026-11-26"]
+    assert "2026-11-01" not in data_docs_index(var).read_text(encoding="utf-8")
+
+
+def test_a_writer_holding_the_site_too_long_is_a_timeout_not_a_hang(tmp_path):
+    import fcntl
+
+    from governance.reports.data_docs import _site_lock
+
+    tmp_path.mkdir(exist_ok=True)
+    with open(tmp_path / ".gx_data_docs.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        # flock locks belong to the open file: a second open in this process competes like another one.
+        with pytest.raises(TimeoutError, match="another process"), _site_lock(tmp_path, timeout=0.5):
+            pass
