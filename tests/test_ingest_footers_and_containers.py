@@ -123,7 +123,8 @@ def test_utf16_without_a_bom_is_read(tmp_path, codec):
         ),
         (
             "(Nicht ändern) Kontakt;(Nicht ändern) Prüfsumme der Zeile;(Nicht ändern) Geändert am;"
-            "Vollständiger Name;Anrede;Vorname;Nachname;Position;Firmenname;E-Mail;Adresse 1: Ort;Besitzer",
+            "Vollständiger Name;Anrede;Vorname;Nachname;Position;Firmenname;E-Mail;Adresse 1: Ort;Besitzer;"
+            "Massen-E-Mails nicht zulassen",
             "cp1252",
         ),
     ],
@@ -134,7 +135,7 @@ def test_a_dynamics365_excel_export_is_read_with_its_hidden_id_column(tmp_path, 
     values = [
         "5f1c2b7e-0000-0000-0000-000000000001", "aBcD+1234==", "2026-01-02T03:04:05", "Hans Huber",
         "Herr Dr.", "Hans", "Huber", "Geschäftsführer", "ACME GmbH", "h@acme.at", "Wien", "Anna Maier",
-        "Do Not Allow",
+        "Do Not Allow" if delim == "," else "Nicht zulassen",
     ][: header.count(delim) + 1]  # fmt: skip
     path = write(tmp_path, "dyn.csv", f"{header}\n{delim.join(values)}\n".encode(encoding))
     extract = read_csv_extract(path)
@@ -144,8 +145,7 @@ def test_a_dynamics365_excel_export_is_read_with_its_hidden_id_column(tmp_path, 
     assert (row["salutation"], row["title"], row["last_name"]) == ("Herr", "Dr.", "Huber")
     assert (row["position"], row["company"], row["owner"]) == ("Geschäftsführer", "ACME GmbH", "Anna Maier")
     assert row["modified_at"] == "2026-01-02T03:04:05" and row["city"] == "Wien"
-    if delim == ",":
-        assert row["email_opt_out"] == "true"
+    assert row["email_opt_out"] == "true"  # the opt-out is read in either language
     assert any("Row Checksum" in w or "Prüfsumme" in w for w in extract.warnings)  # reported, not read
 
 
@@ -157,3 +157,26 @@ def test_a_repeated_column_is_reported_once_with_its_positions(tmp_path):
         "column 'Nachname' appears more than once (columns 3 and 4): column 4 is ignored" in extract.warnings
     )
     assert not any("not mapped" in w and "Nachname" in w for w in extract.warnings)
+
+
+def test_an_extract_that_cannot_say_who_opted_out_counts_everybody_as_opted_out(tmp_path):
+    # Marketing e-mail needs consent: a lost opt-out column must not put everybody on the newsletter.
+    lost = read_csv_extract(
+        write(tmp_path, "lost.csv", b"contact_id;last_name\n1;Huber\n2;Maier\n"), "canonical"
+    )
+    assert lost.contacts["email_opt_out"].tolist() == ["true", "true"]
+    assert any("every contact counts as opted out" in w for w in lost.warnings)
+    odd = read_csv_extract(
+        write(
+            tmp_path,
+            "odd.csv",
+            b"contact_id;last_name;email_opt_out\n1;Huber;vielleicht\n2;Maier;\n3;Gruber;0\n",
+        ),
+        "canonical",
+    )
+    assert odd.contacts["email_opt_out"].tolist() == ["true", "", "false"]
+    assert any("'vielleicht' counted as opted out" in w for w in odd.warnings)
+    kept = read_csv_extract(
+        write(tmp_path, "kept.csv", b"contact_id;last_name;do_not_contact\n1;Huber;vielleicht\n"), "canonical"
+    )
+    assert kept.contacts["do_not_contact"].tolist() == ["vielleicht"]  # other flags stay as delivered

@@ -72,6 +72,12 @@ def _as_str(values: pd.Series) -> pd.Series:
     return values.fillna("").astype("str")
 
 
+# Marketing e-mail needs consent (TKG 2021 § 174 in Austria): when the extract cannot say whether a
+# contact opted out (the column is absent, or holds a value the profile does not know), the contact
+# counts as opted out. The other flags keep their value as delivered.
+FAIL_CLOSED_COLUMNS = ("email_opt_out",)
+
+
 def _map_boolean(
     raw: pd.Series, profile: Profile, lines: np.ndarray, col: str, src: str, warnings: list[str]
 ) -> pd.Series:
@@ -85,18 +91,22 @@ def _map_boolean(
     kind = np.array([*classes, 3], dtype=np.int8)[codes]  # code -1 (missing) -> the trailing 3
     is_true, is_false, is_empty = kind == 1, kind == 2, kind == 3
     unknown = ~(is_true | is_false | is_empty)
-    out = np.where(is_true, "true", np.where(is_false, "false", np.where(is_empty, "", raw.to_numpy())))
+    closed = col in FAIL_CLOSED_COLUMNS
+    unknown_as = np.full(len(raw), "true", dtype=object) if closed else raw.to_numpy()
+    out = np.where(is_true, "true", np.where(is_false, "false", np.where(is_empty, "", unknown_as)))
+    treated = "counted as opted out" if closed else "kept"
     if unknown.any():
         bad = pd.DataFrame({"value": raw.to_numpy()[unknown], "line": lines[unknown]})
         groups = bad.groupby("value", sort=False)["line"].agg(["first", "count"])
         for i, (value, row) in enumerate(groups.iterrows()):
             if i == _MAX_VALUE_WARNINGS:
-                warnings.append(f"column {src!r} ({col}): {len(groups) - i} more unknown boolean values")
+                warnings.append(
+                    f"column {src!r} ({col}): {len(groups) - i} more unknown boolean values {treated}"
+                )
                 break
             more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
-            warnings.append(
-                f"column {src!r} ({col}), line {row['first']}{more}: unknown boolean value {value!r} kept"
-            )
+            where = f"column {src!r} ({col}), line {row['first']}{more}"
+            warnings.append(f"{where}: unknown boolean value {value!r} {treated}")
     return pd.Series(out, index=raw.index, dtype="str")
 
 
@@ -171,7 +181,15 @@ def to_canonical(
             out[col] = empty
             continue
         if not idx:
-            warnings.append(f"column {' / '.join(repr(s) for s in spec.sources)} absent: {col} will be empty")
+            sources = " / ".join(repr(s) for s in spec.sources)
+            if col in FAIL_CLOSED_COLUMNS:
+                warnings.append(
+                    f"column {sources} absent: nobody's {col} is known, so every contact counts as "
+                    "opted out (no marketing e-mail from this extract)"
+                )
+                out[col] = pd.Series(np.full(n, "true", dtype=object), index=raw.index, dtype="str")
+                continue
+            warnings.append(f"column {sources} absent: {col} will be empty")
             out[col] = empty
             continue
         parts = [_as_str(raw[f"c{i}"]) for i in idx]
