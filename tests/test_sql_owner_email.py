@@ -94,7 +94,9 @@ def _create_tables(engine: sa.Engine) -> None:
         conn.execute(
             addresses.insert(),
             [dict(id=f"e-{b}", email_address=a, opt_out=0, deleted=0) for b, a in mails]
-            + [dict(id="e-u1-old", email_address="sepp.alt@crm.example.at", opt_out=0, deleted=0)],
+            + [dict(id="e-u1-old", email_address="sepp.alt@crm.example.at", opt_out=0, deleted=0)]
+            # anna's old address, deleted, still linked as primary: it joins as NULL beside the live one
+            + [dict(id="e-u2-dead", email_address="anna.alt@crm.example.at", opt_out=0, deleted=1)],
         )
         conn.execute(
             rel.insert(),
@@ -117,7 +119,15 @@ def _create_tables(engine: sa.Engine) -> None:
                     bean_module="Users",
                     primary_address=0,  # not the primary address: never used
                     deleted=0,
-                )
+                ),
+                dict(
+                    id="r-u2-dead",
+                    email_address_id="e-u2-dead",
+                    bean_id="u2",
+                    bean_module="Users",
+                    primary_address=1,
+                    deleted=0,
+                ),
             ],
         )
 

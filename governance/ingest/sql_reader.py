@@ -151,8 +151,12 @@ def _suitecrm_query(conn: sa.Connection, table: str, modified_since: dt.datetime
     # Joins can repeat a contact (several accounts or primary e-mails); the reader keeps the first
     # row per id, so the order decides which one, the same every night.
     order = [modified, contact_id] if modified is not None else [contact_id]
-    ties = ("account_id", "email_address", OWNER_EMAIL)
-    return stmt.order_by(*order, *(col for col in columns[1:] if col.name in ties))
+    ties = [col for col in columns[1:] if col.name in ("account_id", "email_address", OWNER_EMAIL)]
+    # Missing values last on every database (MariaDB sorts NULL first, PostgreSQL last): a deleted
+    # address joined as NULL beside a live one must not win.
+    return stmt.order_by(
+        *order, *(key for col in ties for key in (sa.case((col.is_(None), 1), else_=0), col))
+    )
 
 
 def _owner_lookup(conn: sa.Connection, schema: str | None) -> dict[str, tuple[str, str]] | None:
@@ -172,7 +176,11 @@ def _owner_lookup(conn: sa.Connection, schema: str | None) -> dict[str, tuple[st
     )
     lookup: dict[str, tuple[str, str]] = {}
     for user_id, user_name, address in conn.execute(stmt):
-        lookup.setdefault(_to_text(user_id), (_to_text(user_name), _to_text(address)))
+        key = _to_text(user_id)
+        # An address row deleted beside a live one joins as NULL, which MariaDB sorts first: the first
+        # non-empty address wins, on every database alike.
+        if key not in lookup or (not lookup[key][1] and _to_text(address)):
+            lookup[key] = (_to_text(user_name), _to_text(address))
     return lookup
 
 
