@@ -271,6 +271,12 @@ class _Reader:
     def line_of(self, offset: int) -> int:
         return int(np.searchsorted(self.nl, offset)) + 1
 
+    def line_span(self, line: int) -> tuple[int, int]:
+        """(start, end) byte offsets of the 1-based ``line``, without its newline."""
+        start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+        end = int(self.nl[line - 1]) if line - 1 < len(self.nl) else len(self.buf)
+        return start, end
+
     def text_of(self, start: int, end: int) -> str:
         return self.buf[start:end].decode(self.encoding, errors="replace")[:_RAW_TEXT_MAX]
 
@@ -279,7 +285,7 @@ class _Reader:
 
     def undecodable_reason(self, off: int) -> str:
         line = self.line_of(off)
-        line_start = int(self.nl[line - 2]) + 1 if line > 1 else 0
+        line_start = self.line_span(line)[0]
         if self.buf[off] == 0 and self.bad_units:  # offsets are into the file re-encoded as UTF-8
             return (
                 f"undecodable code unit (or a NUL) for encoding {self.encoding_label} "
@@ -724,8 +730,7 @@ class _Reader:
         for line in range(last_line, header_line, -1):
             if last_line - line >= _FOOTER_LINES:
                 return raw, lines  # no end of the data in sight: nothing is a footer
-            start = int(self.nl[line - 2]) + 1 if line > 1 else 0
-            end = int(self.nl[line - 1]) if line - 1 < len(self.nl) else len(self.buf)
+            start, end = self.line_span(line)
             if not self.buf[start:end].strip(blank):
                 blanks.append(line)
             elif k >= 0 and lines[k] == line:
@@ -744,8 +749,7 @@ class _Reader:
             return raw, lines
         for i, missing in footer:
             line = int(lines[i])
-            start = int(self.nl[line - 2]) + 1 if line > 1 else 0
-            end = int(self.nl[line - 1]) if line - 1 < len(self.nl) else len(self.buf)
+            start, end = self.line_span(line)
             end -= end > start and self.buf[end - 1] == _CR
             self.rejects.append(
                 (
