@@ -738,8 +738,12 @@ def withdraw_campaigns(
 
 
 def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
-    """Rows of a campaign list whose contact opted out, must not be contacted or is not ready."""
+    """Rows of a campaign list whose contact must not be contacted or is not ready, or, in a list that
+    carries e-mail addresses (an e-mail campaign), opted out of marketing e-mail. A letter by post
+    needs no e-mail consent."""
     true = "TRUE" if warehouse.dialect == "postgresql" else "1"
+    by_email = "email" in warehouse.table_columns(campaign_table)
+    opted_out = f"s.email_opt_out = {true} OR " if by_email else ""
     # The night's staged rows are materialised first: joined directly, SQLite walks the partition
     # index once per campaign row (quadratic); materialised, it joins through an automatic index.
     return warehouse.query(
@@ -747,8 +751,8 @@ def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date
         f'FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p) '
         f'SELECT c.contact_id FROM "{campaign_table}" c '
         f"LEFT JOIN s ON s.contact_id = c.contact_id "
-        f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR s.email_opt_out = {true} "
-        f"OR s.do_not_contact = {true} OR s.is_ready <> {true})",
+        f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR {opted_out}"
+        f"s.do_not_contact = {true} OR s.is_ready <> {true})",
         {"p": check_partition_key(partition_date)},
     )
 

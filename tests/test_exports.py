@@ -48,11 +48,16 @@ def test_a_campaign_with_an_opted_out_contact_is_not_exported(tmp_path):
         }
     )
     wh.replace_partition("crm_contacts_staged", "2026-11-20", staged)
-    wh.replace_partition("campaign_list_x", "2026-11-20", pd.DataFrame({"contact_id": ["C1"]}))
+    mailing = pd.DataFrame({"contact_id": ["C1"], "email": ["c1@kunde.at"]})
+    wh.replace_partition("campaign_list_x", "2026-11-20", mailing)
     target = tmp_path / "x.csv"
     assert export_campaign(wh, "campaign_list_x", "2026-11-20", target).rows == 1
-    wh.replace_partition("campaign_list_x", "2026-11-20", pd.DataFrame({"contact_id": ["C1", "C2"]}))
+    both = pd.DataFrame({"contact_id": ["C1", "C2"], "email": ["c1@kunde.at", "c2@kunde.at"]})
+    wh.replace_partition("campaign_list_x", "2026-11-20", both)
     target.unlink()
     refused = export_campaign(wh, "campaign_list_x", "2026-11-20", target)
     assert refused.refused and refused.offenders["contact_id"].tolist() == ["C2"]
     assert refused.path is None and not target.exists()
+    # A letter by post (no e-mail column) needs no e-mail consent: C2 may get it.
+    wh.replace_partition("campaign_list_letter", "2026-11-20", pd.DataFrame({"contact_id": ["C1", "C2"]}))
+    assert export_campaign(wh, "campaign_list_letter", "2026-11-20", tmp_path / "letter.csv").rows == 2

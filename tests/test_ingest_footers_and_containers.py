@@ -180,3 +180,15 @@ def test_an_extract_that_cannot_say_who_opted_out_counts_everybody_as_opted_out(
         write(tmp_path, "kept.csv", b"contact_id;last_name;do_not_contact\n1;Huber;vielleicht\n"), "canonical"
     )
     assert kept.contacts["do_not_contact"].tolist() == ["vielleicht"]  # other flags stay as delivered
+
+
+def test_a_dynamics_ban_on_post_is_read_beside_an_allowed_phone(tmp_path):
+    header = "(Nicht ändern) Kontakt;Nachname;Telefonanrufe nicht zulassen;Post nicht zulassen"
+    rows = (
+        "k-1;Leitner;Zulassen;Nicht zulassen\n"
+        "k-2;Huber;Nicht zulassen;Zulassen\n"
+        "k-3;Maier;Zulassen;Zulassen\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "dyn.csv", f"{header}\n{rows}".encode("cp1252")))
+    assert extract.profile == "dynamics365"
+    assert extract.contacts["do_not_contact"].tolist() == ["true", "true", "false"]

@@ -15,5 +15,4 @@ from {{ ref('crm_contacts_validated') }}
 where partition_date = {{ partition_date }}
   and country in ('AT', 'DE', 'CH', 'LI')
   and is_company_contact
-  and not email_opt_out
   and not do_not_contact

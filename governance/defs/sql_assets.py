@@ -34,8 +34,9 @@ def _model_asset(
                 CAMPAIGN_CHECK,
                 asset=model.name,
                 blocking=True,
-                description="The list holds no contact who opted out or is not salutation-ready; "
-                "otherwise nothing is exported.",
+                description="The list holds no contact who must not be contacted or is not "
+                "salutation-ready, and, when it carries e-mail addresses, no one who opted out of "
+                "marketing e-mail; otherwise nothing is exported.",
             )
         ]
         if campaign is not None
