@@ -206,7 +206,10 @@ def alert_lines(alerts: dict, cfg: GovernanceConfig, root: Path, partition: str)
         lines.append(f"    NOT DELIVERED to {failed} recipient(s): see the run log of owner_alerts")
     skipped = alerts["skipped_owners"].value if "skipped_owners" in alerts else "none"
     if skipped != "none":
-        lines.append(f"    no recipient for: {skipped} (set alerts.fallback_recipient)")
+        count = alerts["unaddressed_records"].value if "unaddressed_records" in alerts else None
+        ids = alerts["unaddressed_contact_ids"].value if "unaddressed_contact_ids" in alerts else ""
+        records = f": {count} record(s) reach nobody, e.g. {ids}" if count else ""
+        lines.append(f"    no recipient for: {skipped}{records} (set alerts.fallback_recipient)")
     return lines
 
 

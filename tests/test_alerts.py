@@ -19,6 +19,7 @@ from governance.alerts import (
     OwnerDigest,
     SmtpChannel,
     build_digests,
+    build_message,
     describe_flag,
     send_digests,
 )
@@ -339,3 +340,40 @@ def test_alerts_do_not_import_dagster():
     code = "import sys, governance.alerts; print('dagster' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_two_owners_with_one_name_each_get_only_their_own_records(tmp_path: Path):
+    # Two people called Markus Lehner: the records carry their addresses, and no digest may hold the
+    # other one's records (it did: one digest per name, to the more frequent address).
+    fixes = pd.DataFrame(
+        [
+            _row("K-1", "Markus Lehner", "markus.lehner@tochter.de", "Lechner", flags="NAME_MISSING", line=2),
+            _row(
+                "K-2", "Markus Lehner", "markus.lehner@tochter.de", "Schneider", flags="NAME_MISSING", line=3
+            ),
+            _row("K-3", "Markus Lehner", "m.lehner@kanzlei.at", "Schmid", flags="NAME_MISSING", line=4),
+            _row("K-4", "Markus Lehner", "", "Berger", flags="NAME_MISSING", line=5),
+        ]
+    )
+    digests = build_digests(fixes, NIGHT, "ACCEPTED", [], fallback_recipient="crm-admin@example.at")
+    by_recipient = {d.recipient: d.contact_ids for d in digests}
+    assert by_recipient == {
+        "m.lehner@kanzlei.at": ("K-3",),
+        "markus.lehner@tochter.de": ("K-1", "K-2"),
+        "crm-admin@example.at": ("K-4",),  # whose? nobody can tell: the fallback decides
+    }
+    with OutboxChannel(tmp_path) as outbox:
+        for digest in digests:
+            outbox.send(build_message(digest, "gov@example.at"), digest)
+    assert len(list((tmp_path / NIGHT).glob("*.eml"))) == 3  # no file overwrote another
+
+
+def test_an_owners_records_without_an_address_join_the_owners_only_address():
+    fixes = pd.DataFrame(
+        [
+            _row("K-1", "u.huber", "u.huber@crm.example.at", "Hubinger", flags="NAME_MISSING", line=2),
+            _row("K-2", "u.huber", "", "Hubmann", flags="NAME_MISSING", line=3),
+        ]
+    )
+    [digest] = build_digests(fixes, NIGHT, "ACCEPTED", [])
+    assert (digest.recipient, digest.contact_ids) == ("u.huber@crm.example.at", ("K-1", "K-2"))

@@ -230,5 +230,14 @@ def test_summary_says_which_digests_did_not_go_out():
         "    NOT DELIVERED to 1 recipient(s): see the run log of owner_alerts",
         "    no recipient for: unassigned (set alerts.fallback_recipient)",
     ]
+    # Records nobody can be mailed about are counted and named, not just the owner "unassigned".
+    meta |= {
+        "unaddressed_records": dg.MetadataValue.int(2),
+        "unaddressed_contact_ids": dg.MetadataValue.text("K-1, K-2"),
+    }
+    assert alert_lines(meta, cfg, Path("/p"), "2026-11-20")[-1] == (
+        "    no recipient for: unassigned: 2 record(s) reach nobody, e.g. K-1, K-2 "
+        "(set alerts.fallback_recipient)"
+    )
     meta |= {"failed_recipients": dg.MetadataValue.int(0), "skipped_owners": dg.MetadataValue.text("none")}
     assert alert_lines(meta, cfg, Path("/p"), "2026-11-20") == ["  owner digests:  24 via smtp"]

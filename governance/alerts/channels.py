@@ -143,9 +143,10 @@ class OutboxChannel:
         night = self.directory / (digest.partition_date or "undated")
         used = self._slugs.setdefault(night, {})
         slug = owner_slug(digest.owner)
-        if used.get(slug, digest.owner) != digest.owner:  # two owners with the same slug
-            slug = f"{slug}-{hashlib.sha1(digest.owner.encode('utf-8')).hexdigest()[:8]}"
-        used[slug] = digest.owner
+        who = f"{digest.owner} <{digest.recipient or ''}>"  # one owner name may have two addresses
+        if used.get(slug, who) != who:  # two digests with the same slug
+            slug = f"{slug}-{hashlib.sha1(who.encode('utf-8')).hexdigest()[:8]}"
+        used[slug] = who
         return night / f"{slug}.eml"
 
     def send(self, message: EmailMessage, digest: OwnerDigest) -> None:
@@ -315,6 +316,8 @@ class AlertOutcome:
     skipped: list[str] = field(default_factory=list)  # owners whose digest had no recipient
     failures: list[tuple[str, str]] = field(default_factory=list)  # (recipient, error)
     delivered: list[str] = field(default_factory=list)  # recipients, in sending order
+    # (owner, records, their contact ids) of the digests that had no recipient: nobody got them
+    unaddressed: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
 
 
 def send_digests(digests: Iterable[OwnerDigest], channel: Channel, sender: str | None = None) -> AlertOutcome:
@@ -328,6 +331,7 @@ def send_digests(digests: Iterable[OwnerDigest], channel: Channel, sender: str |
         for digest in digests:
             if not digest.recipient:
                 outcome.skipped.append(digest.owner)
+                outcome.unaddressed.append((digest.owner, digest.record_count, digest.contact_ids))
                 continue
             try:
                 channel.send(build_message(digest, sender), digest)

@@ -408,12 +408,14 @@ def build_digests(
     fallback_recipient: str | None = None,
     max_records: int = MAX_RECORDS_PER_DIGEST,
 ) -> list[OwnerDigest]:
-    """One digest per owner (sorted by owner), plus one "unassigned" digest last when needed.
+    """One digest per owner and address (sorted by owner), plus one "unassigned" digest last when needed.
 
-    An owner's recipient is the most frequent non-empty ``owner_email`` among that owner's records. Records
-    with no owner, or whose owner has no e-mail address at all, go to the unassigned digest, addressed to
-    ``fallback_recipient`` (``None``: the caller must report it). Every input row is in exactly one digest.
-    """
+    A digest goes to the ``owner_email`` of its records. Two addresses under one owner name are two
+    people (or one person twice): each gets only the records that carry their address. An owner's
+    records without an address join the owner's digest when the owner has exactly one address. Records
+    with no owner, of an owner without any address, or without an address under an owner name that has
+    several, go to the unassigned digest, addressed to ``fallback_recipient`` (``None``: the caller must
+    report it). Every input row is in exactly one digest."""
     if max_records < 1:
         raise ValueError("max_records must be at least 1")
     if fixes is None or len(fixes) == 0:
@@ -434,18 +436,20 @@ def build_digests(
     has_owner = frame["owner"] != ""
     unassigned_parts.append(frame[~has_owner])
     for owner, group in frame[has_owner].groupby("owner", sort=True):
-        emails = group.loc[group["owner_email"] != "", "owner_email"]
-        if emails.empty:
+        addresses = sorted(set(group["owner_email"]) - {""})
+        if not addresses:
             owners_without_email.append(str(owner))
             unassigned_parts.append(group)
             continue
-        counts = emails.value_counts()
-        recipient = sorted(counts[counts == counts.max()].index)[0]
-        digests.append(
-            _make_digest(
-                str(owner), recipient, group, partition_date, verdict, failed_gates, max_records, False
+        if len(addresses) > 1:  # whose are the records without an address? nobody can tell
+            unassigned_parts.append(group[group["owner_email"] == ""])
+        for address in addresses:
+            own = group if len(addresses) == 1 else group[group["owner_email"] == address]
+            digests.append(
+                _make_digest(
+                    str(owner), address, own, partition_date, verdict, failed_gates, max_records, False
+                )
             )
-        )
     unassigned = pd.concat(unassigned_parts)
     unassigned = frame[frame.index.isin(unassigned.index)]  # back in source order
     if len(unassigned):

@@ -196,14 +196,22 @@ def build_core_assets(
         if outcome.failures and not outcome.sent:
             first_error = outcome.failures[0][1]
             raise dg.Failure(description=f"no owner digest could be delivered: {first_error}")
-        for owner in outcome.skipped:
-            context.log.warning(f"no recipient for the digest of {owner}: set alerts.fallback_recipient")
+        for owner, records, ids in outcome.unaddressed:
+            shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+            context.log.warning(
+                f"no recipient for the digest of {owner}: {records} record(s) reach nobody ({shown}); "
+                "set alerts.fallback_recipient"
+            )
         return dg.MaterializeResult(
             metadata={
                 "channel": cfg.alerts.channel,
                 "digests_sent": dg.MetadataValue.int(outcome.sent),
                 "failed_recipients": dg.MetadataValue.int(len(outcome.failures)),
                 "skipped_owners": dg.MetadataValue.text(", ".join(outcome.skipped) or "none"),
+                "unaddressed_records": dg.MetadataValue.int(sum(n for _, n, _ in outcome.unaddressed)),
+                "unaddressed_contact_ids": dg.MetadataValue.text(
+                    ", ".join(i for _, _, ids in outcome.unaddressed for i in ids[:10]) or "none"
+                ),
             }
         )
 
