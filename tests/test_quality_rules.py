@@ -316,3 +316,22 @@ def test_count_flags_counts_records_per_code():
     flags = pd.Series(["TITLE_UNKNOWN;OWNER_MISSING", "", None, "OWNER_MISSING", " OWNER_MISSING ;", "X"])
     assert count_flags(flags) == {"OWNER_MISSING": 3, "TITLE_UNKNOWN": 1, "X": 1}
     assert count_flags(pd.Series([], dtype=str)) == {}
+
+
+def test_an_id_held_by_two_records_invents_no_title_loss():
+    # Eva Huber (Mag.a) and Peter Novak (no title) share id 10111 in both nights' exports: Novak never
+    # lost a title, and the loss gate must not count him.
+    staged = frame(
+        contact(contact_id="10111", has_title=True, position="GF"),
+        contact(contact_id="10111", has_title=False, position="GF"),
+        contact(contact_id="10112", has_title=False, position="GF"),
+    )
+    previous = pd.DataFrame(
+        {"contact_id": ["10111", "10111", "10112"], "has_title": [True, False, True], "position": ["GF"] * 3}
+    )
+    out = apply_record_rules(staged, previous)
+    assert [("TITLE_DROPPED" in flags_of(out, i)) for i in range(3)] == [False, False, True]
+    assert "DUPLICATE_CONTACT_ID" in flags_of(out, 1)
+    # An id duplicated only last night cannot say whose title it was either.
+    once = apply_record_rules(frame(contact(contact_id="10111", has_title=False, position="GF")), previous)
+    assert "TITLE_DROPPED" not in flags_of(once, 0)

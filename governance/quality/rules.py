@@ -275,8 +275,13 @@ def _compute(staged: pd.DataFrame, previous: pd.DataFrame | None) -> tuple[dict[
         prev_titled = prev_id[_bool(previous, "has_title")]
         prev_positioned = prev_id[~_blank(_text(previous, "position"))]
         has_title = _bool(staged, "has_title")
-        title_dropped = _isin(cid_key, prev_titled) & ~has_title & ~cid_blank
-        position_dropped = _isin(cid_key, prev_positioned) & position_blank & ~cid_blank
+        # An id held by two records, tonight or last time, cannot say whose title it was: the two
+        # records are DUPLICATE_CONTACT_ID, and a loss read off them would be invented.
+        comparable = (
+            ~cid_blank & ~masks["DUPLICATE_CONTACT_ID"] & ~_isin(cid_key, prev_id[prev_id.duplicated()])
+        )
+        title_dropped = _isin(cid_key, prev_titled) & ~has_title & comparable
+        position_dropped = _isin(cid_key, prev_positioned) & position_blank & comparable
     masks["TITLE_DROPPED"] = title_dropped
     masks["POSITION_DROPPED"] = position_dropped
     return {c: masks[c] for c in RULE_CODES}, extra
