@@ -120,3 +120,17 @@ def test_staging_leaves_a_company_contact_without_the_title_as_position():
     )
     assert not bool(company["is_ready"])
     assert "POSITION_MISSING" not in private["quality_flags"] and bool(private["is_ready"])
+
+
+@pytest.mark.parametrize(
+    ("position", "titles", "line"),
+    [
+        ("KommR", "KommR DI", "Sehr geehrter Herr Kommerzialrat DI Lechner,"),
+        ("OStR", "OStR DI", "Sehr geehrter Herr Oberstudienrat DI Lechner,"),
+        ("HR", "DI", "Sehr geehrter Herr DI Lechner,"),  # Human Resources
+        ("KR", "DI", "Sehr geehrter Herr DI Lechner,"),  # a Swiss Kantonsrat, or KommR: left alone
+    ],
+)
+def test_an_abbreviated_berufstitel_of_three_letters_or_more_leaves_the_position(position, titles, line):
+    row = ("Herr", "DI", "Hans", "Lechner", position, "AT", "X GmbH")
+    assert_frame_path_agrees([row], [{"titles_prenominal": titles, "salutation_line": line}])

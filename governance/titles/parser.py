@@ -375,10 +375,11 @@ def move_position_out_of_salutation(salutation: str, position: str, vocab: Vocab
 
 @lru_cache(maxsize=65536)
 def title_in_position(position: str, vocab: Vocabulary) -> TitleToken | None:
-    """The token when the position field holds nothing but one Amts- or Berufstitel written out
-    ("Hofrat", "Kommerzialrätin"), which is no position of the vocabulary; else None. Abbreviations stay:
-    in a position field "HR" is Human Resources and "AR" the supervisory board. Anything more ("Hofrat
-    i.R.") stays the position as written."""
+    """The token when the position field holds nothing but one Amts- or Berufstitel, written out
+    ("Hofrat", "Kommerzialrätin") or abbreviated with three letters or more ("KommR", "OStR"), which is
+    no position of the vocabulary; else None. Two-letter abbreviations stay: in a position field "HR" is
+    Human Resources, "AR" the supervisory board and "KR" may be a Swiss Kantonsrat. Anything more
+    ("Hofrat i.R.") stays the position as written."""
     text = clean_name(position)
     if not text or parse_position(text, vocab).entry is not None:
         return None
@@ -387,7 +388,9 @@ def title_in_position(position: str, vocab: Vocabulary) -> TitleToken | None:
         return None
     entry = vocab.entries[tokens[0].entry]
     written_out = {entry.long_m.casefold(), entry.long_f.casefold()} - {""}
-    return tokens[0] if entry.cls == "berufstitel" and text.casefold() in written_out else None
+    if entry.cls != "berufstitel":
+        return None
+    return tokens[0] if text.casefold() in written_out or not is_short(fold_key(text)) else None
 
 
 def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
