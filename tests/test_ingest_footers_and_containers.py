@@ -192,3 +192,10 @@ def test_a_dynamics_ban_on_post_is_read_beside_an_allowed_phone(tmp_path):
     extract = read_csv_extract(write(tmp_path, "dyn.csv", f"{header}\n{rows}".encode("cp1252")))
     assert extract.profile == "dynamics365"
     assert extract.contacts["do_not_contact"].tolist() == ["true", "true", "false"]
+
+
+def test_a_dach_list_names_its_owner_address_either_way_round(tmp_path):
+    text = "Kundennummer;Anrede;Nachname;Betreuer;E-Mail-Betreuer\n1;Frau;Huber;Anna Maier;a.maier@firma.at\n"
+    extract = read_csv_extract(write(tmp_path, "liste.csv", text.encode("cp1252")))
+    assert extract.profile == "dach_excel"
+    assert extract.contacts["owner_email"].tolist() == ["a.maier@firma.at"]
