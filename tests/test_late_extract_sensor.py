@@ -93,8 +93,9 @@ def test_the_scheduled_time_on_the_nights_the_clocks_change_is_the_later_instant
     cfg = night_config(tmp_path, "sqlite://")
     # 2026-10-25 02:30 happens twice in Vienna: the schedule's tick is the second one, 01:30 UTC.
     assert nightly.scheduled_run_utc(cfg, "2026-10-24") == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
-    # 2026-03-29 02:30 does not exist (the schedule ticks at 03:00 CEST, 01:00 UTC): nothing earlier.
-    assert nightly.scheduled_run_utc(cfg, "2026-03-28") >= datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    # 2026-03-29 02:30 does not exist: the schedule ticks at 03:00 CEST (01:00 UTC); the later reading
+    # of 02:30 (as CET, 01:30 UTC) is never before it.
+    assert nightly.scheduled_run_utc(cfg, "2026-03-28") == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert nightly.scheduled_run_utc(cfg, "2026-11-26") == datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
 
