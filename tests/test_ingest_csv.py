@@ -112,8 +112,8 @@ def test_hubspot_profile(tmp_path):
 
 
 def test_salesforce_report_export_with_labels_and_footer(tmp_path):
-    """A report export ("Details only"): labels, not API names, and the copyright footer, which lands in
-    rejects with its line; it is not taken for a HubSpot export (which would drop Title)."""
+    """A report export ("Details only"): labels, not API names, and the copyright footer, which is
+    skipped with its lines named; it is not taken for a HubSpot export (which would drop Title)."""
     path = write(
         tmp_path,
         "report.csv",
@@ -129,7 +129,8 @@ def test_salesforce_report_export_with_labels_and_footer(tmp_path):
     )
     ex = read_csv_extract(path)
     assert ex.profile == "salesforce_report"
-    assert len(ex.contacts) == 2 and ex.rejects["source_line"].tolist() == [5, 6]
+    assert len(ex.contacts) == 2 and ex.rejects.empty
+    assert any("2 report footer line(s) skipped (line 5, 6)" in w for w in ex.warnings)
     a = row(ex, "0035g00000AbCdE")
     assert a["position"] == "Geschäftsführer" and a["title"] == "" and a["company"] == "ACME GmbH"
     assert a["city"] == "Wien" and a["owner"] == "Anna Maier" and a["email_opt_out"] == "false"

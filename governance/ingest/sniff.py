@@ -98,7 +98,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None if _CONTROL_CHAR.search(text) else codec
 
 
-def _count_outside_quotes(line: str, delimiter: str) -> int:
+def count_outside_quotes(line: str, delimiter: str) -> int:
+    """How many times ``delimiter`` stands in ``line`` outside double quotes."""
     count = 0
     quoted = False
     for ch in line:
@@ -134,10 +135,10 @@ def detect_delimiter(text: str, name: str = "<text>") -> str:
     for i, header in enumerate(lines[:_HEADER_SEARCH_LINES]):
         body = lines[i + 1 :]
         for d in _CANDIDATE_DELIMITERS:
-            n = _count_outside_quotes(header, d)
+            n = count_outside_quotes(header, d)
             if n == 0:
                 continue
-            consistent = sum(1 for line in body if _count_outside_quotes(line, d) == n)
+            consistent = sum(1 for line in body if count_outside_quotes(line, d) == n)
             score = (consistent, n, -i)
             if best is None or score > best[0]:
                 best = (score, d)
