@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
+from collections.abc import Iterator
+from typing import Any
+
+from aiosmtpd.controller import Controller
 
 
 class SmtpCollector:
@@ -32,3 +37,15 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_smtp_server(handler: Any, **options: Any) -> Iterator[Controller]:
+    """An aiosmtpd server for ``handler`` on a free loopback port, stopped afterwards; ``options`` go to
+    the Controller (TLS, authentication)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()

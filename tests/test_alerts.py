@@ -24,7 +24,7 @@ from governance.alerts import (
     send_digests,
 )
 from governance.quality.rules import RULES
-from tests.smtp_helpers import SmtpCollector, free_port
+from tests.smtp_helpers import SmtpCollector, free_port, running_smtp_server
 
 NIGHT = "2026-11-26"
 SENDER = "crm-governance@example.at"
@@ -274,12 +274,8 @@ def test_outbox_slug_collision_keeps_both(tmp_path: Path):
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Controller, SmtpCollector]]:
     handler = SmtpCollector(refuse={"s.wagner@crm.example.at"})
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with running_smtp_server(handler) as controller:
         yield controller, handler
-    finally:
-        controller.stop()
 
 
 def _by_recipient(handler: SmtpCollector) -> dict[str, list[email.message.EmailMessage]]:

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from governance.sample_data import DefectRates, clean_contacts, generate_contacts, next_night
 from tests.pipeline_helpers import night_config, nights, run_night
-from tests.smtp_helpers import SmtpCollector, free_port
+from tests.smtp_helpers import SmtpCollector, free_port, running_smtp_server
 
 FIRST, SECOND = nights("2026-11-20", 2)
 
@@ -20,12 +19,8 @@ FIRST, SECOND = nights("2026-11-20", 2)
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, SmtpCollector]]:
     handler = SmtpCollector(refuse=set())
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with running_smtp_server(handler) as controller:
         yield controller.port, handler
-    finally:
-        controller.stop()
 
 
 def expected_fix_ids(night, owner_email: str) -> set[str]:

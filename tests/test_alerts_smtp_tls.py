@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -34,7 +33,7 @@ from governance.alerts import (
     smtp_channel,
 )
 from governance.config import PROJECT_ROOT, ConfigError, GovernanceConfig, load_config
-from tests.smtp_helpers import SmtpCollector, free_port
+from tests.smtp_helpers import SmtpCollector, running_smtp_server
 
 NIGHT = "2026-11-26"
 SENDER = "crm-governance@example.at"
@@ -147,33 +146,23 @@ def tls_server(pki) -> Iterator[tuple[int, TlsCollector]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(pki.cert_file, pki.key_file)
     handler = TlsCollector()
-    controller = Controller(
+    with running_smtp_server(
         handler,
-        hostname="127.0.0.1",
-        port=free_port(),
         tls_context=context,
         require_starttls=True,
         authenticator=handler.authenticate,
         auth_required=True,
         auth_require_tls=True,
-    )
-    controller.start()
-    try:
+    ) as controller:
         yield controller.port, handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
 def plain_server() -> Iterator[tuple[int, SmtpCollector]]:
     """A server that offers no STARTTLS."""
     handler = SmtpCollector(refuse=set())
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
+    with running_smtp_server(handler) as controller:
         yield controller.port, handler
-    finally:
-        controller.stop()
 
 
 def _digests():
