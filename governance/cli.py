@@ -270,7 +270,7 @@ def night_summary(
     report = _materialization_metadata(result, "crm_quality_report")
     if report is not None:
         lines.append(f"  quality report: {report['path'].value}")
-    gates = _materialization_metadata(result, "crm_contacts_quality_gates") or {}
+    gates = _materialization_metadata(result, nightly.GATES_ASSET) or {}
     if "gx_data_docs" in gates:
         lines.append(f"  GX Data Docs:   {gates['gx_data_docs'].value}")
     lines.append(f"  warehouse:      {warehouse.display_url}")

@@ -30,6 +30,7 @@ VALIDATED_VIEW = "crm_contacts_validated"
 QUARANTINE_TABLE = "crm_contacts_quarantine"
 GATE_RESULTS_TABLE = "quality_gate_results"
 HISTORY_TABLE = "quality_history"
+GATES_ASSET = "crm_contacts_quality_gates"  # the step that records the night's verdict
 
 # The Python assets SQL models may ref.
 PYTHON_TABLES = (RAW_TABLE, STAGED_TABLE, VALIDATED_VIEW, QUARANTINE_TABLE)

@@ -82,7 +82,7 @@ def build_core_assets(
         )
 
     @dg.asset(
-        name="crm_contacts_quality_gates",
+        name=nightly.GATES_ASSET,
         group_name=GROUP,
         partitions_def=partitions_def,
         deps=[crm_contacts_staged],

@@ -40,7 +40,7 @@ def completed_signature(instance: dg.DagsterInstance, night: str) -> str | None:
     (which record the verdict, on blocked nights too); None otherwise. "" for a night ingested before
     signatures were recorded."""
     raw = _latest(instance, nightly.RAW_TABLE, night)
-    gates = _latest(instance, "crm_contacts_quality_gates", night)
+    gates = _latest(instance, nightly.GATES_ASSET, night)
     if raw is None or gates is None or gates.storage_id < raw.storage_id:
         return None  # never ingested, or that run stopped between ingestion and the gates
     materialization = raw.asset_materialization
@@ -75,7 +75,9 @@ def build_late_extract_sensor(
         for night, signature in due:
             run_key = f"{night}:{signature}"
             if instance.get_runs(dg.RunsFilter(tags={RUN_KEY_TAG: run_key}), limit=1):
-                context.log.info(f"{night}: the run for this extract already failed; deliver it again")
+                context.log.info(
+                    f"{night}: this extract already had its run, which did not complete; deliver it again"
+                )
                 continue
             context.log.info(f"extract for {night} is new since its last completed run: {signature}")
             return dg.RunRequest(
