@@ -284,6 +284,33 @@ def test_example_ids_come_from_a_second_pass_over_the_failed_expectations_only(s
     assert with_failure_examples(spec, passing, with_ids) is passing and len(second_pass) == 1
 
 
+def test_example_ids_first_from_the_head_then_the_whole_batch_only_where_the_head_had_too_few(
+    suites, flagged
+):
+    from governance.quality.gx_runner import with_failure_examples
+
+    spec = suites["crm_contacts_completeness"]
+    first = run_suite_on_dataframe(spec, flagged)
+    head, passes = flagged.iloc[:10], []
+
+    def on(frame):
+        def run(failed_spec):
+            passes.append((len(frame), [spec.expectations.index(e) for e in failed_spec.expectations]))
+            return run_suite_on_dataframe(failed_spec, frame, with_example_ids=True)
+
+        return run
+
+    got = with_failure_examples(spec, first, on(flagged), first_try=on(head))
+    # The head (rows 0-9) gives as many ids as failures for 5, 6 and 7; of 3 two of three (row 20 is
+    # beyond it), of 4 and 8 none. A blank id (1) is no example and C0's two rows (2) are one id, so
+    # those cannot tell that they saw everything: they go to the whole batch too.
+    assert passes == [(10, [1, 2, 3, 4, 5, 6, 7, 8]), (22, [1, 2, 3, 4, 8])]
+    whole = with_failure_examples(spec, first, on(flagged))
+    assert [o.example_ids for o in got.results] == [o.example_ids for o in whole.results]
+    assert set(got.results[3].example_ids) == {"C1", "C2", "C20"}
+    assert _verdicts(got) == EXPECTED_COMPLETENESS
+
+
 # ---- suite configuration errors ------------------------------------------------------------------------
 
 GOOD = {
@@ -409,3 +436,24 @@ def test_gx_batch_fingerprint_is_off():
         ).RuntimeDataBatchSpec(batch_data=pd.DataFrame({"a": ["x"]}))
     )
     assert "pandas_data_fingerprint" not in markers
+
+
+def test_the_night_preloads_gx_on_one_background_thread_and_the_gates_find_it_loaded():
+    import subprocess
+    import sys
+
+    script = """
+import sys, threading
+from governance import nightly
+from governance.quality import gx_runner
+assert "great_expectations" not in sys.modules
+nightly.preload_gate_libraries()
+nightly.preload_gate_libraries()
+loaders = [t for t in threading.enumerate() if t.name == "preload-gate-libraries"]
+assert len(loaders) == 1 and loaders[0].daemon, loaders
+loaders[0].join(120)
+assert "great_expectations" in sys.modules and "pandera" in sys.modules
+assert "bd" in gx_runner._PANDAS_STATE
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]

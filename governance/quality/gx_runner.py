@@ -216,6 +216,7 @@ _LOCK = threading.Lock()
 _INDEX_KEY = "governance_index"  # GX does not keep the suite order in its results: we match by this meta key
 _PANDAS_STATE: dict[str, Any] = {}
 _GX_SUITES: dict[tuple[str, str], Any] = {}
+EXAMPLE_IDS = 5  # ids of failing rows shown per failed expectation
 
 
 def _gx():
@@ -227,6 +228,13 @@ def _gx():
     # marker nobody here reads, so it is turned off (tests/test_quality_gx.py checks the knob exists).
     pandas_execution_engine.HASH_THRESHOLD = 0
     return gx
+
+
+def preload() -> None:
+    """Import GX and build the pandas context now (what the first suite run would do): the import alone
+    costs seconds, and the nightly flow does it on a thread while it waits for its database writers."""
+    with _LOCK:
+        _pandas_batch_definition()
 
 
 def _new_context():
@@ -270,7 +278,7 @@ def _result_format(result_format: str, id_column: str | None, with_example_ids: 
     many failures), so it is opt-in there."""
     if result_format not in RESULT_FORMATS:
         raise ValueError(f"result_format must be one of {RESULT_FORMATS}, got {result_format!r}")
-    fmt: dict[str, Any] = {"result_format": result_format, "partial_unexpected_count": 5}
+    fmt: dict[str, Any] = {"result_format": result_format, "partial_unexpected_count": EXAMPLE_IDS}
     if with_example_ids and id_column:
         if result_format in ("BOOLEAN_ONLY", "BASIC"):
             fmt["result_format"] = "SUMMARY"
@@ -279,7 +287,9 @@ def _result_format(result_format: str, id_column: str | None, with_example_ids: 
     return fmt
 
 
-def _example_ids(result: Mapping[str, Any], id_column: str | None, limit: int = 5) -> tuple[str, ...]:
+def _example_ids(
+    result: Mapping[str, Any], id_column: str | None, limit: int = EXAMPLE_IDS
+) -> tuple[str, ...]:
     if not id_column:
         return ()
     out: list[str] = []
@@ -359,18 +369,35 @@ def run_suite_on_dataframe(
 
 
 def with_failure_examples(
-    suite: SuiteSpec, outcome: SuiteResult, run: Callable[[SuiteSpec], SuiteResult]
+    suite: SuiteSpec,
+    outcome: SuiteResult,
+    run: Callable[[SuiteSpec], SuiteResult],
+    first_try: Callable[[SuiteSpec], SuiteResult] | None = None,
 ) -> SuiteResult:
     """``outcome`` with example ids for its failed expectations, from ``run`` (a pass with example ids)
     over only those expectations: the ids cost GX a second pass per expectation (a loop over the
-    unexpected rows on pandas, two more queries each in SQL), and passing ones have none to show."""
-    failed = [i for i, o in enumerate(outcome.results) if not o.success and o.exception is None]
-    if not failed:
+    unexpected rows on pandas, two more queries each in SQL), and passing ones have none to show.
+
+    ``first_try`` is a cheaper pass over part of the rows (the first ones). A row that fails there fails
+    in the whole batch too (row checks look at one row; a duplicate among the first rows is a duplicate
+    in all of them), so its ids are kept; ``run`` only sees the expectations for which it found fewer
+    examples than the batch has."""
+    pending = [i for i, o in enumerate(outcome.results) if not o.success and o.exception is None]
+    if not pending:
         return outcome
-    again = run(replace(suite, expectations=tuple(suite.expectations[i] for i in failed)))
     results = list(outcome.results)
-    for i, second in zip(failed, again.results, strict=True):
-        results[i] = replace(results[i], example_ids=second.example_ids)
+    for attempt in (first_try, run):
+        if attempt is None or not pending:
+            continue
+        again = attempt(replace(suite, expectations=tuple(suite.expectations[i] for i in pending)))
+        short: list[int] = []
+        for i, second in zip(pending, again.results, strict=True):
+            if second.example_ids or attempt is run:
+                results[i] = replace(results[i], example_ids=second.example_ids)
+            wanted = min(EXAMPLE_IDS, results[i].unexpected_count or EXAMPLE_IDS)
+            if len(second.example_ids) < wanted:
+                short.append(i)
+        pending = short
     return replace(outcome, results=results)
 
 
