@@ -109,7 +109,7 @@ ADDRESS_CASES = [
     ),
     (
         ("Herr", "Prof. Dr. LL.M.", "Urs", "Meier", "Rektor", "CH", "ETH Zürich"),
-        "ETH Zürich\nHerrn Rektor\nProf. Dr. Urs Meier, LL.M.",
+        "ETH Zürich\nHerr Rektor\nProf. Dr. Urs Meier, LL.M.",
     ),
     (
         ("Divers", "Dr.", "Kim", "Meier", "Geschäftsführer", "CH", "Meier AG"),
@@ -122,6 +122,30 @@ ADDRESS_CASES = [
 @pytest.mark.parametrize(("fields", "block"), ADDRESS_CASES)
 def test_address_block_de_ch(fields, block):
     assert parse_contact(*fields).address_block == block
+
+
+# The address names the person in the accusative in AT and DE ("Herrn"); Swiss usage writes "Herr".
+# An office written as an adjective declines after "Herrn"; the salutation line keeps the nominative.
+ADDRESSEE_CASES = [
+    (("Herr", "Dr.", "Urs", "Meier", "Nationalrat", "CH", ""), "Herr Nationalrat\nDr. Urs Meier"),
+    (("Herr", "", "Urs", "Meier", "", "LI", "Bank AG"), "Bank AG\nHerr\nUrs Meier"),
+    (("Frau", "Dr.", "Ursula", "Meier", "", "CH", ""), "Frau\nDr. Ursula Meier"),
+    (("Herr", "Dr.", "Hans", "Krause", "", "DE", ""), "Herrn\nDr. Hans Krause"),
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Abgeordneter zum Nationalrat", "AT", ""),
+        "Herrn Abgeordneten zum Nationalrat\nDr. Hans Huber",
+    ),
+    (("Herr", "Dr.", "Hans", "Krause", "MdB", "DE", ""), "Herrn Abgeordneten\nDr. Hans Krause"),
+    (("Frau", "", "Eva", "Huber", "Abgeordnete", "AT", ""), "Frau Abgeordnete\nEva Huber"),
+    (("Herr", "TechnR Ing.", "Hans", "Huber", "", "AT", ""), "Herrn Technischen Rat\nIng. Hans Huber"),
+]
+
+
+@pytest.mark.parametrize(("fields", "block"), ADDRESSEE_CASES)
+def test_addressee_word_and_declined_office(fields, block):
+    contact = parse_contact(*fields)
+    assert contact.address_block == block
+    assert "Abgeordneten" not in contact.salutation_line and "Technischen" not in contact.salutation_line
 
 
 # --- fix: a country field that names one country twice ---------------------------------------------------
@@ -187,7 +211,7 @@ OFFICE_EXPECTED = [
     },
     {"salutation_line": "Sehr geehrter Herr Ministerpräsident,"},
     {"salutation_line": "Sehr geehrte Frau Landrätin,", "address_block": "Frau Landrätin\nEva Krause"},
-    {"salutation_line": "Sehr geehrter Herr Landammann", "address_block": "Herrn Landammann\nDr. Urs Meier"},
+    {"salutation_line": "Sehr geehrter Herr Landammann", "address_block": "Herr Landammann\nDr. Urs Meier"},
     {"salutation_line": "Sehr geehrte Frau Landammann", "gender": "f"},
     {"salutation_line": "Sehr geehrte Frau Stadtpräsidentin"},
     {"salutation_line": "Sehr geehrter Herr Gemeindepräsident", "position_kind": "office"},

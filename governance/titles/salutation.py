@@ -112,6 +112,27 @@ def _address_function(
     return best[1], best[2]
 
 
+def _addressee(gender: str, style: str) -> str:
+    """The word before the name in the address: the accusative "Herrn" in AT and DE; Swiss usage (and
+    Swiss Post's addressing guide) writes the nominative "Herr"."""
+    if gender == "f":
+        return "Frau"
+    return "Herr" if style == "CH" else "Herrn"
+
+
+# Offices written as an adjective (or a participle used as a noun) decline after "Herrn": "Herrn
+# Abgeordneten", "Herrn Technischen Rat"; the salutation line keeps "Herr Abgeordneter".
+_ADJECTIVAL_M = re.compile(
+    r"(?<![^\W\d_])((?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Aa]bgeordnet|[Bb]eigeordnet|Technisch))er\b"
+)
+
+
+def _accusative(written: str, gender: str, style: str) -> str:
+    if gender != "m" or style == "CH":
+        return written
+    return _ADJECTIVAL_M.sub(r"\1en", written)
+
+
 @lru_cache(maxsize=65536)
 def compose(
     gender: str,
@@ -158,7 +179,9 @@ def compose(
     lines: list[str] = []
     if gender in ("m", "f"):
         qualified = f"{written} {position_rest}" if written and uses_position and position_rest else written
-        lines.append(("Herrn" if gender == "m" else "Frau") + (f" {qualified}" if qualified else ""))
+        lines.append(
+            _addressee(gender, style) + (f" {_accusative(qualified, gender, style)}" if qualified else "")
+        )
     remaining = [
         _display(t, gender, config, vocab, short=False) if config.force_gendered_forms else t.canonical
         for t in tp.pre
