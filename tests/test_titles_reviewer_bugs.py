@@ -59,9 +59,13 @@ CASES = [
         ("Herr", "Hr. Dr.", "Hans", "Huber", "", "AT"),
         {"issues": "TITLE_UNKNOWN", "salutation_line": "Sehr geehrter Herr Dr. Huber,"},
     ),
-    (
+    (  # "sc." is no SC (Sektionschef): Dr. sc. techn. is one Swiss doctorate (titles.csv Dr.sc.techn.)
         ("Herr", "Dr. sc. techn.", "Hans", "Huber", "", "AT"),
-        {"issues": "TITLE_UNKNOWN", "salutation_line": "Sehr geehrter Herr Dr. Huber,"},
+        {
+            "titles_prenominal": "Dr.sc.techn.",
+            "issues": "TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+        },
     ),
     (("Herr", "Tr.", "Hans", "Huber", "", "AT"), {"salutation_line": "Sehr geehrter Herr Huber,"}),
     (("Herr", "Ar.", "Hans", "Huber", "", "AT"), {"salutation_line": "Sehr geehrter Herr Huber,"}),

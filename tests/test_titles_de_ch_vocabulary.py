@@ -1,0 +1,401 @@
+"""German and Swiss writings added to titles.csv: professor titles (apl. Prof., Jun.-Prof.), doctorates
+with faculty or school suffixes (Dr. rer. pol., Dr. oec. HSG, Dr. sc. ETH …), Swiss Lizentiat and
+ETH/FH diplomas, German Diplom degrees, English and Swiss post-nominals (DBA, MPhil, CAS, DAS) and the
+Swiss office Kantonsrat. Each writing is read as one known token (no TITLE_UNKNOWN), addressed per
+SALUTATION_RULES.md §3 in AT, DE and CH, and short capitals (CAS, DAS, PD) do not swallow names."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.titles import load_vocabulary, parse_contact
+from tests.title_helpers import assert_frame_path_agrees
+
+# (title field as written, canonical writing, class, pre|post, issues) for a man in Austria
+PARSES = [
+    # professors (DE): apl. Prof., Jun.-Prof.
+    ("apl. Prof.", "apl. Prof.", "professor", "pre", ""),
+    ("apl.Prof.", "apl. Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    ("Apl. Prof.", "apl. Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    ("außerplanmäßiger Professor", "apl. Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    ("Jun.-Prof.", "Jun.-Prof.", "professor", "pre", ""),
+    ("JProf.", "Jun.-Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    ("Juniorprofessor", "Jun.-Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    # doctorates with a faculty or school suffix
+    ("Dr. rer. pol.", "Dr.rer.pol.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr.rer.pol.", "Dr.rer.pol.", "degree", "pre", ""),
+    ("Dr. rer. oec.", "Dr.rer.oec.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. oec.", "Dr.oec.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. oec. HSG", "Dr.oec. HSG", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr.oec. HSG", "Dr.oec. HSG", "degree", "pre", ""),
+    ("Dr. sc. techn.", "Dr.sc.techn.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. sc. nat.", "Dr.sc.nat.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. sc. ETH", "Dr.sc. ETH", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. sc. ETH Zürich", "Dr.sc. ETH", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. iur. utr.", "Dr.iur.utr.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. jur. utr.", "Dr.iur.utr.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. phil. nat.", "Dr.phil.nat.", "degree", "pre", "TITLE_NONCANONICAL"),
+    # Swiss Lizentiat
+    ("lic. iur.", "lic.iur.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic.iur.", "lic.iur.", "degree", "pre", ""),
+    ("lic. jur.", "lic.iur.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. phil.", "lic.phil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. oec.", "lic.oec.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. oec. HSG", "lic.oec. HSG", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. rer. pol.", "lic.rer.pol.", "degree", "pre", "TITLE_NONCANONICAL"),
+    # Swiss diplomas (school kept in the canonical writing)
+    ("dipl. Ing. ETH", "dipl. Ing. ETH", "degree", "pre", ""),
+    ("Dipl.-Ing. ETH", "dipl. Ing. ETH", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("dipl. Ing. FH", "dipl. Ing. FH", "degree", "pre", ""),
+    ("dipl. Arch. ETH", "dipl. Arch. ETH", "degree", "pre", ""),
+    # German Diplom degrees
+    ("Dipl.-Vw.", "Dipl.-Vw.", "degree", "pre", ""),
+    ("Dipl.-Volksw.", "Dipl.-Vw.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Inf.", "Dipl.-Inf.", "degree", "pre", ""),
+    ("Dipl.-Inform.", "Dipl.-Inf.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Wirt.-Ing.", "Dipl.-Wirt.-Ing.", "degree", "pre", ""),
+    ("Dipl.-Wirtsch.-Ing.", "Dipl.-Wirt.-Ing.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Psych.", "Dipl.-Psych.", "degree", "pre", ""),
+    # post-nominals
+    ("DBA", "DBA", "post", "post", ""),
+    ("MPhil", "MPhil", "post", "post", ""),
+    ("M.Phil.", "MPhil", "post", "post", "TITLE_NONCANONICAL"),
+    ("CAS", "CAS", "post", "post", ""),
+    ("DAS", "DAS", "post", "post", ""),
+]
+
+
+@pytest.mark.parametrize(("title", "canonical", "cls", "place", "issues"), PARSES)
+def test_writing_is_one_known_token(title, canonical, cls, place, issues):
+    vocab = load_vocabulary()
+    r = parse_contact("Herr", title, "Hans", "Huber", "", "AT")
+    assert [t.canonical for t in r.tokens] == [canonical]
+    assert [t.status for t in r.tokens] == ["ok"]
+    assert vocab.entries[r.tokens[0].entry].cls == cls
+    assert (r.titles_prenominal, r.titles_postnominal) == (
+        (canonical, "") if place == "pre" else ("", canonical)
+    )
+    assert r.issues == issues
+    assert "TITLE_UNKNOWN" not in r.issue_codes
+
+
+# Already supported before these additions (kept here so that they stay so).
+ALREADY = [
+    ("PD", "Priv.-Doz."),
+    ("Priv.-Doz.", "Priv.-Doz."),
+    ("Privatdozent", "Priv.-Doz."),
+    ("Dr. iur.", "Dr.iur."),
+    ("Dr. jur.", "Dr.iur."),
+    ("Dr. med. dent.", "Dr.med.dent."),
+    ("Dr. med. vet.", "Dr.med.vet."),
+    ("Dr. med. univ.", "Dr.med.univ."),
+    ("Dr.-Ing.", "Dr.-Ing."),
+    ("Dr. h. c. mult.", "Dr. h.c. mult."),
+    ("Dipl.-Kfm.", "Dipl.-Kfm."),
+    ("MAS", "MAS"),
+    ("EMBA", "EMBA"),
+    ("M.A.", "MA"),
+    ("B.A.", "BA"),
+    ("LL.B.", "LL.B."),
+]
+
+
+@pytest.mark.parametrize(("title", "canonical"), ALREADY)
+def test_writings_already_supported(title, canonical):
+    r = parse_contact("Herr", title, "Hans", "Huber", "", "DE")
+    assert [t.canonical for t in r.tokens] == [canonical]
+    assert "TITLE_UNKNOWN" not in r.issue_codes
+
+
+def test_privatdozent_is_a_lecturer_not_a_professor():
+    # §1 professor/lecturer, §3 DE "only doctorates and professors count": a PD is addressed by the doctorate
+    assert load_vocabulary().entries["Priv.-Doz."].cls == "lecturer"
+    for country, line in [
+        ("AT", "Sehr geehrter Herr Dr. Huber,"),
+        ("DE", "Sehr geehrter Herr Dr. Huber,"),
+        ("CH", "Sehr geehrter Herr Huber"),
+    ]:
+        assert parse_contact("Herr", "PD Dr.", "Hans", "Huber", "", country).salutation_line == line
+
+
+def test_female_professor_forms():
+    for title, canonical in [
+        ("apl. Prof.in", "apl. Prof.in"),
+        ("apl. Professorin", "apl. Prof.in"),
+        ("Jun.-Prof.in", "Jun.-Prof.in"),
+        ("Juniorprofessorin", "Jun.-Prof.in"),
+        ("JProf.in", "Jun.-Prof.in"),
+    ]:
+        r = parse_contact("", f"{title} Dr.", "Eva", "Huber", "", "DE")
+        assert r.titles_prenominal == f"{canonical} Dr.", title
+        assert r.gender == "f", title
+        assert r.salutation_line == "Sehr geehrte Frau Professorin Huber,", title
+        assert "TITLE_UNKNOWN" not in r.issue_codes
+
+
+# (salutation, title, first, last, position, country, company) -> expected fields
+CASES = [
+    # professor titles: Professor/Professorin in AT and DE, the doctorate dropped; CH: no title
+    (
+        ("Herr", "apl. Prof. Dr. rer. nat.", "Jan", "Krause", "", "DE", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Professor Krause,",
+            "address_block": "Herrn Professor\nDr.rer.nat. Jan Krause",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    (
+        ("Frau", "Jun.-Prof.in Dr. rer. pol.", "Eva", "Krause", "", "DE", "Universität Kassel"),
+        {
+            "salutation_line": "Sehr geehrte Frau Professorin Krause,",
+            "address_block": "Universität Kassel\nFrau Professorin\nDr.rer.pol. Eva Krause",
+        },
+    ),
+    (
+        ("Herr", "apl. Prof. Dr.", "Jan", "Krause", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Professor Krause,", "issues": ""},
+    ),
+    (
+        ("Herr", "Jun.-Prof. Dr.", "Urs", "Meier", "", "CH", ""),
+        {"salutation_line": "Sehr geehrter Herr Meier", "address_block": "Herr\nJun.-Prof. Dr. Urs Meier"},
+    ),
+    # doctorates: "Dr." in AT and DE (suffix and school dropped), kept in the address; CH: no title
+    (
+        ("Herr", "Dr. rer. pol.", "Jan", "Krause", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dr. Krause,",
+            "address_block": "Herrn\nDr.rer.pol. Jan Krause",
+        },
+    ),
+    (
+        ("Frau", "Dr. oec. HSG", "Eva", "Krause", "", "DE", ""),
+        {"salutation_line": "Sehr geehrte Frau Dr. Krause,", "address_block": "Frau\nDr.oec. HSG Eva Krause"},
+    ),
+    (
+        ("Herr", "Dr. oec. HSG", "Urs", "Meier", "", "CH", "Meier AG"),
+        {
+            "salutation_line": "Sehr geehrter Herr Meier",
+            "address_block": "Meier AG\nHerr\nDr.oec. HSG Urs Meier",
+        },
+    ),
+    (
+        ("Frau", "Dr.in sc. ETH", "Ursula", "Meier", "", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau Dr.in Meier,", "issues": ""},
+    ),
+    (
+        ("Herr", "Dr. sc. techn. MAS", "Urs", "Meier", "", "DE", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dr. Meier,",
+            "address_block": "Herrn\nDr.sc.techn. Urs Meier, MAS",
+        },
+    ),
+    (
+        ("Herr", "Dr. iur. utr.", "Urs", "Meier", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Meier,"},
+    ),
+    (
+        ("Herr", "Dr. phil. nat.", "Urs", "Meier", "", "CH", ""),
+        {"salutation_line": "Sehr geehrter Herr Meier", "address_block": "Herr\nDr.phil.nat. Urs Meier"},
+    ),
+    (
+        ("Herr", "Dr. rer. oec.", "Jan", "Krause", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Krause,"},
+    ),
+    (
+        ("", "Dr. oec.", "Kim", "Krause", "", "DE", ""),
+        {"salutation_line": "Guten Tag Dr. Kim Krause,"},
+    ),
+    # Lizentiat: rank like Mag. in AT (faculty dropped: "lic."), no title in DE and CH; a Dr. outranks it
+    (
+        ("Herr", "lic. iur.", "Urs", "Meier", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr lic. Meier,", "address_block": "Herrn\nlic.iur. Urs Meier"},
+    ),
+    (
+        ("Herr", "lic. iur.", "Urs", "Meier", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Meier,"},
+    ),
+    (
+        ("Frau", "lic. phil.", "Ursula", "Meier", "Geschäftsführerin", "CH", "Meier AG"),
+        {
+            "salutation_line": "Sehr geehrte Frau Meier",
+            "address_block": "Meier AG\nFrau\nlic.phil. Ursula Meier\nGeschäftsführerin",
+        },
+    ),
+    (
+        ("Herr", "lic. oec. HSG Dr. iur.", "Urs", "Meier", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Meier,", "titles_prenominal": "lic.oec. HSG Dr.iur."},
+    ),
+    (
+        ("Herr", "Mag. lic. rer. pol.", "Urs", "Meier", "", "AT", ""),  # equal rank: the one written last
+        {"salutation_line": "Sehr geehrter Herr lic. Meier,"},
+    ),
+    # Swiss diplomas: the school dropped in the AT salutation, kept in the address
+    (
+        ("Herr", "dipl. Ing. ETH", "Urs", "Meier", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dipl.-Ing. Meier,",
+            "address_block": "Herrn\ndipl. Ing. ETH Urs Meier",
+        },
+    ),
+    (
+        ("Herr", "Dipl.-Ing. ETH", "Urs", "Meier", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Meier,", "address_block": "Herrn\ndipl. Ing. ETH Urs Meier"},
+    ),
+    (
+        ("Herr", "dipl. Ing. FH", "Urs", "Meier", "", "CH", ""),
+        {"salutation_line": "Sehr geehrter Herr Meier", "address_block": "Herr\ndipl. Ing. FH Urs Meier"},
+    ),
+    (
+        ("Herr", "dipl. Ing. FH Mag.", "Urs", "Meier", "", "AT", ""),  # FH ranks below Mag.
+        {"salutation_line": "Sehr geehrter Herr Mag. Meier,", "titles_prenominal": "dipl. Ing. FH Mag."},
+    ),
+    (
+        ("Frau", "dipl. Arch. ETH", "Ursula", "Meier", "", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau dipl. Arch. Meier,"},
+    ),
+    (
+        ("Herr", "Dr. sc. techn. dipl. Ing. ETH", "Urs", "Meier", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dr. Meier,",
+            "titles_prenominal": "dipl. Ing. ETH Dr.sc.techn.",
+        },
+    ),
+    # German Diplom degrees: their own abbreviation in AT, nothing in DE
+    (
+        ("Herr", "Dipl.-Vw.", "Jan", "Krause", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dipl.-Vw. Krause,",
+            "address_block": "Herrn\nDipl.-Vw. Jan Krause",
+        },
+    ),
+    (
+        ("Frau", "Dipl.-Psych.", "Eva", "Krause", "", "DE", ""),
+        {"salutation_line": "Sehr geehrte Frau Krause,", "address_block": "Frau\nDipl.-Psych. Eva Krause"},
+    ),
+    (
+        ("Herr", "Dr. Dipl.-Inf.", "Jan", "Krause", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Krause,", "titles_prenominal": "Dipl.-Inf. Dr."},
+    ),
+    (
+        ("Herr", "Dipl.-Wirt.-Ing. MBA", "Jan", "Krause", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Dipl.-Wirt.-Ing. Krause,",
+            "address_block": "Herrn\nDipl.-Wirt.-Ing. Jan Krause, MBA",
+        },
+    ),
+    (  # the written-out female word tells the gender
+        ("", "Diplom-Psychologin", "Eva", "Krause", "", "DE", ""),
+        {"gender": "f", "titles_prenominal": "Dipl.-Psych.", "salutation_line": "Sehr geehrte Frau Krause,"},
+    ),
+    # post-nominals never enter the salutation; DBA is no "Dr."
+    (
+        ("Herr", "DBA", "Jan", "Krause", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Krause,", "address_block": "Herrn\nJan Krause, DBA"},
+    ),
+    (
+        ("Frau", "Dr. MPhil", "Eva", "Krause", "", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau Dr. Krause,", "address_block": "Frau\nDr. Eva Krause, MPhil"},
+    ),
+    (
+        ("Frau", "lic. iur. CAS DAS MAS", "Ursula", "Meier", "", "CH", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Meier",
+            "address_block": "Frau\nlic.iur. Ursula Meier, CAS, DAS, MAS",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    # post-nominals moved out of the surname field
+    (
+        ("Herr", "", "Urs", "Meier, CAS", "", "CH", ""),
+        {"last_name_clean": "Meier", "titles_postnominal": "CAS", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    (
+        ("Herr", "", "Urs", "Meier DAS", "", "CH", ""),
+        {"last_name_clean": "Meier", "titles_postnominal": "DAS", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    # Kantonsrat/Kantonsrätin is an office (name omitted), also written into the title field
+    (
+        ("Herr", "Dr.", "Urs", "Meier", "Kantonsrat", "CH", ""),
+        {
+            "position_kind": "office",
+            "salutation_line": "Sehr geehrter Herr Kantonsrat",
+            "address_block": "Herr Kantonsrat\nDr. Urs Meier",
+        },
+    ),
+    (
+        ("Frau", "lic. iur.", "Ursula", "Meier", "Kantonsrätin", "CH", ""),
+        {
+            "position_kind": "office",
+            "salutation_line": "Sehr geehrte Frau Kantonsrätin",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    (
+        ("Frau", "Kantonsrätin", "Ursula", "Meier", "", "CH", ""),
+        {"position_canonical": "Kantonsrätin", "issues": "POSITION_IN_TITLE_FIELD"},
+    ),
+    (
+        ("Frau", "", "Ursula", "Meier", "Kantonsrätin", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau Kantonsrätin,"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), CASES)
+def test_salutation_and_address(fields, expected):
+    r = parse_contact(*fields)
+    assert {k: getattr(r, k) for k in expected} == expected
+    assert "TITLE_UNKNOWN" not in r.issue_codes
+
+
+def test_frame_path_agrees():
+    assert_frame_path_agrees([f for f, _ in CASES], [e for _, e in CASES])
+
+
+# --- names that look like the new short abbreviations stay names ------------------------------------------
+NAMES = [
+    ("Raj", "Das"),
+    ("Raj", "DAS"),  # a surname field in capitals: DAS is a name there
+    ("RAJ", "DAS"),
+    ("Cas", "Huber"),
+    ("CAS", "Huber"),
+    ("Jordi", "Mas"),
+    ("JORDI", "MAS"),
+    ("Hans", "Pd"),
+    ("HANS", "PD"),
+    ("Hans", "Lic"),
+    ("Jun", "Huber"),
+    ("Hans", "Huber jun."),
+    ("Kim", "Dba"),
+]
+
+
+@pytest.mark.parametrize(("first", "last"), NAMES)
+def test_names_are_not_read_as_titles(first, last):
+    r = parse_contact("Herr", "", first, last, "", "DE")
+    assert (r.first_name_clean, r.last_name_clean) == (first, last)
+    assert r.tokens == () and r.issues == ""
+    assert r.salutation_line == f"Sehr geehrter Herr {last},"
+
+
+def test_names_frame_path_agrees():
+    assert_frame_path_agrees([("Herr", "", f, la, "", "DE", "") for f, la in NAMES])
+
+
+def test_new_writings_do_not_steal_existing_ones():
+    # the new keys share prefixes with Dipl.-Ing., Dr.iur., Dr.phil., Prof. and Mag.: those stay as they were
+    for title, pre in [
+        ("Dipl.-Ing. Dr.", "Dipl.-Ing. Dr."),
+        ("Dipl. Ing.", "Dipl.-Ing."),
+        ("dipl. Ing.", "Dipl.-Ing."),
+        ("Dr. iur.", "Dr.iur."),
+        ("Dr. phil.", "Dr.phil."),
+        ("Prof. Dr.", "Prof. Dr."),
+        ("Dipl.-Ing. (FH)", "DI (FH)"),
+        ("Mag. iur.", "Mag.iur."),
+    ]:
+        assert parse_contact("Herr", title, "Hans", "Huber", "", "AT").titles_prenominal == pre, title
+    # the first word of a new writing alone is no title ("sc" is still no SC = Sektionschef)
+    for title in ("sc", "Jun.", "apl.", "lic"):
+        r = parse_contact("Herr", title, "Hans", "Huber", "", "AT")
+        assert (r.titles_prenominal, r.issues) == (title, "TITLE_UNKNOWN")
