@@ -782,9 +782,15 @@ def withdraw_campaigns(
 def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
     """Rows of a campaign list whose contact must not be contacted or is not ready, or, in a list that
     carries e-mail addresses (an e-mail campaign), opted out of marketing e-mail. A letter by post
-    needs no e-mail consent."""
-    true = "TRUE" if warehouse.dialect == "postgresql" else "1"
+    needs no e-mail consent. A contact id of the list that the night's staged rows lack is an offender,
+    and so is one of which any staged row is."""
+    partition_date = check_partition_key(partition_date)
     by_email = "email" in warehouse.table_columns(campaign_table)
+    if warehouse.dialect == "sqlite":
+        staged = warehouse.read_handoff(STAGED_TABLE, partition_date, columns=list(_OFFENDER_FLAGS))
+        if staged is not None:
+            return _offenders_in_frame(warehouse, campaign_table, partition_date, staged, by_email)
+    true = "TRUE" if warehouse.dialect == "postgresql" else "1"
     opted_out = f"s.email_opt_out = {true} OR " if by_email else ""
     # The night's staged rows are materialised first: joined directly, SQLite walks the partition
     # index once per campaign row (quadratic); materialised, it joins through an automatic index.
@@ -795,8 +801,30 @@ def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date
         f"LEFT JOIN s ON s.contact_id = c.contact_id "
         f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR {opted_out}"
         f"s.do_not_contact = {true} OR s.is_ready <> {true})",
-        {"p": check_partition_key(partition_date)},
+        {"p": partition_date},
     )
+
+
+_OFFENDER_FLAGS = ("contact_id", "email_opt_out", "do_not_contact", "is_ready")
+
+
+def _offenders_in_frame(
+    warehouse: Warehouse, campaign_table: str, partition_date: str, staged: pd.DataFrame, by_email: bool
+) -> pd.DataFrame:
+    """The query of :func:`campaign_offenders` over the night's staged rows from their hand-off file,
+    which holds exactly the committed rows (its token is written in the same transaction). SQLite has no
+    hash join: the query cost 2.5 s per campaign on a million contacts, this costs a fraction."""
+    bad = ~to_bool(staged["is_ready"]) | to_bool(staged["do_not_contact"])
+    if by_email:
+        bad |= to_bool(staged["email_opt_out"])
+    ids = staged["contact_id"].astype(object)
+    listed = warehouse.query(
+        f'SELECT contact_id FROM "{campaign_table}" WHERE {PARTITION_COLUMN} = :p', {"p": partition_date}
+    )
+    campaign_ids = listed["contact_id"].astype(object)
+    missing = campaign_ids.isna() | ~campaign_ids.isin(pd.Index(ids.dropna().unique()))
+    offending = campaign_ids.isin(pd.Index(ids[bad].dropna().unique()))
+    return listed.loc[missing | offending, ["contact_id"]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------- gate catalogue

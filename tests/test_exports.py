@@ -61,3 +61,43 @@ def test_a_campaign_with_an_opted_out_contact_is_not_exported(tmp_path):
     # A letter by post (no e-mail column) needs no e-mail consent: C2 may get it.
     wh.replace_partition("campaign_list_letter", "2026-11-20", pd.DataFrame({"contact_id": ["C1", "C2"]}))
     assert export_campaign(wh, "campaign_list_letter", "2026-11-20", tmp_path / "letter.csv").rows == 2
+
+
+def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path):
+    """On SQLite the check reads the staged flags from the night's hand-off file; it must name exactly
+    the contacts the SQL join names: any offending staged row of a duplicate id, ids the night lacks,
+    and e-mail consent only for lists that carry e-mail addresses."""
+    from governance.nightly import STAGED_TABLE, campaign_offenders
+    from governance.warehouse import Warehouse
+
+    url = f"sqlite:///{tmp_path / 'wh.sqlite'}"
+    with_file = Warehouse(url, handoff_dir=tmp_path / "handoff")
+    staged = pd.DataFrame(
+        {
+            "contact_id": ["C1", "C2", "C3", "C4", "C4", "C5", "00123", ""],
+            "email_opt_out": [False, True, False, False, False, False, False, False],
+            "do_not_contact": [False, False, True, False, True, False, False, False],
+            "is_ready": [True, True, True, True, True, False, True, True],
+        }
+    )
+    with_file.replace_partition(STAGED_TABLE, "2026-11-20", staged, handoff=True)
+    listed = ["C1", "C2", "C3", "C4", "C5", "C9", "00123", "123", ""]
+    mailing = pd.DataFrame({"contact_id": listed, "email": [f"{i}@kunde.at" for i in listed]})
+    with_file.replace_partition("campaign_list_mail", "2026-11-20", mailing)
+    with_file.replace_partition("campaign_list_letter", "2026-11-20", pd.DataFrame({"contact_id": listed}))
+    assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is not None  # the file path is taken
+    sql_only = Warehouse(url)  # no hand-off directory: the SQL join
+    expected = {
+        "campaign_list_mail": ["C2", "C3", "C4", "C5", "C9", "123"],
+        "campaign_list_letter": ["C3", "C4", "C5", "C9", "123"],
+    }
+    for table, ids in expected.items():
+        from_file = campaign_offenders(with_file, table, "2026-11-20")["contact_id"].tolist()
+        from_sql = campaign_offenders(sql_only, table, "2026-11-20")["contact_id"].tolist()
+        assert sorted(from_file) == sorted(from_sql) == sorted(ids), table
+    # A later write of the staged partition invalidates the file: the check goes back to SQL.
+    sql_only.replace_partition(STAGED_TABLE, "2026-11-20", staged.assign(is_ready=False))
+    assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is None
+    assert set(campaign_offenders(with_file, "campaign_list_letter", "2026-11-20")["contact_id"]) == set(
+        listed
+    )
