@@ -38,6 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -320,6 +321,7 @@ def write_rows(
     ``before`` statements, the rows (each with the ``constants`` columns added), ``after`` statements,
     then COMMIT. Returns the rows written; raises :class:`WorkerError` when the worker failed, in which
     case its transaction was rolled back and nothing changed."""
+    keeper = _wal_keeper(database)
     job = {
         "op": "write",
         "database": str(database),
@@ -328,9 +330,70 @@ def write_rows(
         "constants": dict(constants or {}),
         "before": [[sql, list(params)] for sql, params in before],
         "after": [[sql, list(params)] for sql, params in after],
+        "defer_checkpoint": keeper is not None,
     }
-    (rows,) = _run_workers([job])
+    try:
+        (rows,) = _run_workers([job])
+    except BaseException:
+        if keeper is not None:
+            keeper.close()
+        raise
+    if keeper is not None:
+        _checkpoint_in_background(str(database), keeper)
     return int(rows)
+
+
+# A write of a million rows leaves 400 MB in the WAL, and the COMMIT that ends it copies them into the
+# database file (SQLite's automatic checkpoint): 3 s in which the caller waits on the worker. The
+# worker commits without that checkpoint, and a thread of the caller runs it on a connection of its
+# own (sqlite3 releases the GIL while it works) while the night goes on. That connection is opened
+# before the worker starts, so the worker is never the last one to close the database (which would
+# checkpoint on close). A reader reads the WAL meanwhile; nothing changes for correctness, as SQLite
+# lets one checkpoint run beside readers and a writer.
+_CHECKPOINTS: dict[str, threading.Thread] = {}
+_CHECKPOINTS_LOCK = threading.Lock()
+
+
+def _wal_keeper(database: Path) -> sqlite3.Connection | None:
+    """A connection holding the WAL open, or None when the database is not in WAL mode."""
+    conn = sqlite3.connect(str(database), check_same_thread=False, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=30000")
+        if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def _checkpoint_in_background(database: str, keeper: sqlite3.Connection) -> None:
+    def run() -> None:
+        try:  # PASSIVE: never waits for readers or writers; what it cannot copy, a later one does
+            keeper.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass
+        finally:
+            keeper.close()
+
+    thread = threading.Thread(target=run, name=f"sqlite-checkpoint {Path(database).name}", daemon=True)
+    with _CHECKPOINTS_LOCK:
+        earlier = _CHECKPOINTS.get(database)
+        _CHECKPOINTS[database] = thread
+    if earlier is not None:
+        earlier.join()  # one at a time per database: a second would only find the first's lock
+    thread.start()
+
+
+def wait_for_checkpoints(database: str | Path | None = None) -> None:
+    """Wait for the background checkpoints (of one database, or all): a run ends with its WAL copied."""
+    with _CHECKPOINTS_LOCK:
+        pending = [(key, t) for key, t in _CHECKPOINTS.items() if database is None or key == str(database)]
+    for key, thread in pending:
+        thread.join()
+        with _CHECKPOINTS_LOCK:
+            if _CHECKPOINTS.get(key) is thread:
+                del _CHECKPOINTS[key]
 
 
 def _with_constants(
@@ -358,6 +421,7 @@ def ingest_file(
     constants: dict[str, str],
     before: list[list],
     after: list[list],
+    defer_checkpoint: bool = False,
 ) -> int:
     """Worker: the transaction :func:`write_rows` describes. Columns are matched by name; the file is
     read one record batch at a time (not memory-mapped), so the worker holds one batch."""
@@ -368,6 +432,8 @@ def ingest_file(
         cursor = conn.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if defer_checkpoint:  # the caller checkpoints (see _checkpoint_in_background)
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.execute("BEGIN IMMEDIATE")
         try:
             for sql, params in before:
@@ -396,6 +462,7 @@ __all__: Sequence[str] = (
     "adbc_available",
     "default_workers",
     "parallel_read",
+    "wait_for_checkpoints",
     "write_rows",
 )
 

@@ -502,8 +502,14 @@ class Warehouse:
                             path.unlink(missing_ok=True)
 
     def dispose(self) -> None:
-        if "engine" in self.__dict__:
-            self.engine.dispose()
+        """Close the connections; a SQLite warehouse first waits for its background checkpoints."""
+        if "engine" not in self.__dict__:
+            return
+        if self.sqlite_file is not None:
+            from governance.sqlite_bulk import wait_for_checkpoints
+
+            wait_for_checkpoints(self.sqlite_file)
+        self.engine.dispose()
 
 
 def _frame_from_cursor(names: list[str], fetchmany, chunk: int = _INSERT_CHUNK) -> pd.DataFrame:

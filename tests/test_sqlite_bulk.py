@@ -326,6 +326,48 @@ def test_a_failing_write_worker_rolls_back_everything(tmp_path):
     wh.dispose()
 
 
+def test_the_write_worker_leaves_the_checkpoint_to_a_thread_of_the_caller(tmp_path, bulk_writes, monkeypatch):
+    """The worker commits into the WAL only; the caller's thread copies the pages into the database file
+    afterwards, and disposing of the warehouse waits for it."""
+    database = tmp_path / "w.db"
+    sizes: list[int] = []
+    original = sqlite_bulk._checkpoint_in_background
+
+    def spy(db, keeper):
+        sizes.append(database.stat().st_size)  # before the checkpoint: the rows are in the WAL only
+        original(db, keeper)
+
+    monkeypatch.setattr(sqlite_bulk, "_checkpoint_in_background", spy)
+    wh = Warehouse(f"sqlite:///{database}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(3000))
+    assert bulk_writes == ["t"] and len(sizes) == 1
+    assert wh.read_partition("t", "2026-11-02")["text"].tolist() == tricky_frame(3000)["text"].tolist()
+    wh.dispose()
+    assert not sqlite_bulk._CHECKPOINTS
+    assert database.stat().st_size > sizes[0] + 100_000  # the checkpoint copied the rows' pages
+    assert len(_stored(database, "t")) == 3001
+
+
+def test_a_database_not_in_wal_mode_is_checkpointed_by_the_worker_as_before(tmp_path, monkeypatch):
+    import sqlite3
+
+    from governance.warehouse import write_arrow_file
+
+    database = tmp_path / "rollback.db"
+    con = sqlite3.connect(database)
+    con.execute("CREATE TABLE t (contact_id TEXT, text TEXT, partition_date TEXT)")
+    con.commit()
+    con.close()
+    jobs: list[dict] = []
+    original = sqlite_bulk._run_workers
+    monkeypatch.setattr(sqlite_bulk, "_run_workers", lambda js: jobs.extend(js) or original(js))
+    source = tmp_path / "rows.arrow"
+    write_arrow_file(Warehouse("sqlite://")._stored_arrow(tricky_frame(20), ["contact_id", "text"]), source)
+    assert sqlite_bulk.write_rows(database, "t", source, {"partition_date": "2026-11-03"}) == 20
+    assert [j["defer_checkpoint"] for j in jobs] == [False] and not sqlite_bulk._CHECKPOINTS
+    assert len(_stored(database, "t")) == 21
+
+
 def test_a_failed_bulk_write_is_written_serially(tmp_path, bulk_writes, monkeypatch, caplog):
     def fail(*args, **kwargs):
         raise sqlite_bulk.WorkerError("write worker exited with 1: disk I/O error")
