@@ -316,12 +316,17 @@ def write_rows(
     constants: dict[str, str] | None = None,
     before: Sequence[Statement] = (),
     after: Sequence[Statement] = (),
+    defer_checkpoint: bool = False,
 ) -> int:
     """Append the rows of the Arrow IPC file ``source`` to ``table`` in one worker transaction:
     ``before`` statements, the rows (each with the ``constants`` columns added), ``after`` statements,
     then COMMIT. Returns the rows written; raises :class:`WorkerError` when the worker failed, in which
-    case its transaction was rolled back and nothing changed."""
-    keeper = _wal_keeper(database)
+    case its transaction was rolled back and nothing changed.
+
+    ``defer_checkpoint``: leave the WAL checkpoint to a thread of the caller (see below). Worth it when
+    what follows keeps one core busy without reading the database; before parallel reads it only
+    competes with them for the two cores (measured: no gain)."""
+    keeper = _wal_keeper(database) if defer_checkpoint else None
     job = {
         "op": "write",
         "database": str(database),
@@ -344,9 +349,9 @@ def write_rows(
 
 
 # A write of a million rows leaves 400 MB in the WAL, and the COMMIT that ends it copies them into the
-# database file (SQLite's automatic checkpoint): 3 s in which the caller waits on the worker. The
-# worker commits without that checkpoint, and a thread of the caller runs it on a connection of its
-# own (sqlite3 releases the GIL while it works) while the night goes on. That connection is opened
+# database file (SQLite's automatic checkpoint): 3 s in which the caller waits on the worker. Asked
+# to, the worker commits without that checkpoint, and a thread of the caller runs it on a connection
+# of its own (sqlite3 releases the GIL while it works) while the night goes on. That connection is opened
 # before the worker starts, so the worker is never the last one to close the database (which would
 # checkpoint on close). A reader reads the WAL meanwhile; nothing changes for correctness, as SQLite
 # lets one checkpoint run beside readers and a writer.

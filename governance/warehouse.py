@@ -252,8 +252,15 @@ class Warehouse:
         constants = {PARTITION_COLUMN: partition_date}
         if token is not None:  # the hand-off file holds the rows already
             del arrow
+            # The next readers take the hand-off file, so the checkpoint can run beside them.
             sqlite_bulk.write_rows(
-                database, table, self._handoff_path(table, partition_date), constants, before, after
+                database,
+                table,
+                self._handoff_path(table, partition_date),
+                constants,
+                before,
+                after,
+                defer_checkpoint=True,
             )
             return
         with sqlite_bulk.scratch_dir(database) as scratch:

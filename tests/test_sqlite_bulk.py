@@ -327,8 +327,8 @@ def test_a_failing_write_worker_rolls_back_everything(tmp_path):
 
 
 def test_the_write_worker_leaves_the_checkpoint_to_a_thread_of_the_caller(tmp_path, bulk_writes, monkeypatch):
-    """The worker commits into the WAL only; the caller's thread copies the pages into the database file
-    afterwards, and disposing of the warehouse waits for it."""
+    """Before the hand-off file is read, the worker commits into the WAL only and the caller's thread
+    copies the pages into the database file; disposing of the warehouse waits for it."""
     database = tmp_path / "w.db"
     sizes: list[int] = []
     original = sqlite_bulk._checkpoint_in_background
@@ -338,9 +338,11 @@ def test_the_write_worker_leaves_the_checkpoint_to_a_thread_of_the_caller(tmp_pa
         original(db, keeper)
 
     monkeypatch.setattr(sqlite_bulk, "_checkpoint_in_background", spy)
-    wh = Warehouse(f"sqlite:///{database}")
-    wh.replace_partition("t", "2026-11-02", tricky_frame(3000))
-    assert bulk_writes == ["t"] and len(sizes) == 1
+    wh = Warehouse(f"sqlite:///{database}", handoff_dir=tmp_path / "handoff")
+    wh.replace_partition("plain", "2026-11-02", tricky_frame(3000))  # read from the database next
+    assert bulk_writes == ["plain"] and sizes == []  # the worker checkpointed
+    wh.replace_partition("t", "2026-11-02", tricky_frame(3000), handoff=True)  # from the file next
+    assert bulk_writes == ["plain", "t"] and len(sizes) == 1
     assert wh.read_partition("t", "2026-11-02")["text"].tolist() == tricky_frame(3000)["text"].tolist()
     wh.dispose()
     assert not sqlite_bulk._CHECKPOINTS
@@ -363,7 +365,10 @@ def test_a_database_not_in_wal_mode_is_checkpointed_by_the_worker_as_before(tmp_
     monkeypatch.setattr(sqlite_bulk, "_run_workers", lambda js: jobs.extend(js) or original(js))
     source = tmp_path / "rows.arrow"
     write_arrow_file(Warehouse("sqlite://")._stored_arrow(tricky_frame(20), ["contact_id", "text"]), source)
-    assert sqlite_bulk.write_rows(database, "t", source, {"partition_date": "2026-11-03"}) == 20
+    rows = sqlite_bulk.write_rows(
+        database, "t", source, {"partition_date": "2026-11-03"}, defer_checkpoint=True
+    )
+    assert rows == 20
     assert [j["defer_checkpoint"] for j in jobs] == [False] and not sqlite_bulk._CHECKPOINTS
     assert len(_stored(database, "t")) == 21
 
