@@ -814,17 +814,33 @@ def _offenders_in_frame(
     """The query of :func:`campaign_offenders` over the night's staged rows from their hand-off file,
     which holds exactly the committed rows (its token is written in the same transaction). SQLite has no
     hash join: the query cost 2.5 s per campaign on a million contacts, this costs a fraction."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     bad = ~to_bool(staged["is_ready"]) | to_bool(staged["do_not_contact"])
     if by_email:
         bad |= to_bool(staged["email_opt_out"])
-    ids = staged["contact_id"].astype(object)
+    ids = _text_ids(staged["contact_id"])
+    bad_ids = ids.filter(pa.array(bad.to_numpy(dtype=bool)))
     listed = warehouse.query(
         f'SELECT contact_id FROM "{campaign_table}" WHERE {PARTITION_COLUMN} = :p', {"p": partition_date}
     )
-    campaign_ids = listed["contact_id"].astype(object)
-    missing = campaign_ids.isna() | ~campaign_ids.isin(pd.Index(ids.dropna().unique()))
-    offending = campaign_ids.isin(pd.Index(ids[bad].dropna().unique()))
-    return listed.loc[missing | offending, ["contact_id"]].reset_index(drop=True)
+    listed_ids = _text_ids(listed["contact_id"])
+
+    def among(value_set: pa.Array) -> pa.Array:  # Arrow's hash lookup: pandas' isin took 1 s a list
+        return pc.fill_null(pc.is_in(listed_ids, value_set=value_set, skip_nulls=True), False)
+
+    # A NULL id joins nothing in SQL: it is an offender, like an id the night lacks.
+    offending = pc.or_(pc.or_(pc.is_null(listed_ids), pc.invert(among(ids))), among(bad_ids))
+    return listed.loc[offending.to_numpy(zero_copy_only=False), ["contact_id"]].reset_index(drop=True)
+
+
+def _text_ids(ids: pd.Series):
+    """Contact ids as an Arrow text array (NULL stays NULL), without a pass through Python objects."""
+    import pyarrow as pa
+
+    array = pa.array(ids, from_pandas=True)
+    return array if array.type == pa.large_string() else array.cast(pa.large_string())
 
 
 # ---------------------------------------------------------------------------------------- gate catalogue
