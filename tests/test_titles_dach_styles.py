@@ -138,6 +138,15 @@ ADDRESSEE_CASES = [
     (("Herr", "Dr.", "Hans", "Krause", "MdB", "DE", ""), "Herrn Abgeordneten\nDr. Hans Krause"),
     (("Frau", "", "Eva", "Huber", "Abgeordnete", "AT", ""), "Frau Abgeordnete\nEva Huber"),
     (("Herr", "TechnR Ing.", "Hans", "Huber", "", "AT", ""), "Herrn Technischen Rat\nIng. Hans Huber"),
+    # only the office declines, not the free-text qualifier after it (a genitive plural here)
+    (
+        ("Herr", "", "Hans", "Huber", "Präsident des Verbandes Technischer Überwachungs-Vereine", "AT", ""),
+        "Herrn Präsident des Verbandes Technischer Überwachungs-Vereine\nHans Huber",
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Präsident der Vereinigung ehemaliger Abgeordneter", "AT", ""),
+        "Herrn Präsident der Vereinigung ehemaliger Abgeordneter\nHans Huber",
+    ),
 ]
 
 

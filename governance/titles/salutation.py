@@ -178,10 +178,10 @@ def compose(
             mode = NAME_LAST
     lines: list[str] = []
     if gender in ("m", "f"):
-        qualified = f"{written} {position_rest}" if written and uses_position and position_rest else written
-        lines.append(
-            _addressee(gender, style) + (f" {_accusative(qualified, gender, style)}" if qualified else "")
-        )
+        # Only the office declines: the qualifier is free text ("des Verbandes Technischer ...").
+        office = _accusative(written, gender, style)
+        qualified = f"{office} {position_rest}" if written and uses_position and position_rest else office
+        lines.append(_addressee(gender, style) + (f" {qualified}" if qualified else ""))
     remaining = [
         _display(t, gender, config, vocab, short=False) if config.force_gendered_forms else t.canonical
         for t in tp.pre
