@@ -217,6 +217,10 @@ _INDEX_KEY = "governance_index"  # GX does not keep the suite order in its resul
 _PANDAS_STATE: dict[str, Any] = {}
 _GX_SUITES: dict[tuple[str, str], Any] = {}
 EXAMPLE_IDS = 5  # ids of failing rows shown per failed expectation
+# Row checks whose verdict on a row depends on other rows (see with_failure_examples).
+_WHOLE_BATCH_ROW_CHECKS = frozenset(
+    {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+)
 
 
 def _gx():
@@ -378,26 +382,30 @@ def with_failure_examples(
     over only those expectations: the ids cost GX a second pass per expectation (a loop over the
     unexpected rows on pandas, two more queries each in SQL), and passing ones have none to show.
 
-    ``first_try`` is a cheaper pass over part of the rows (the first ones). A row that fails there fails
-    in the whole batch too (row checks look at one row; a duplicate among the first rows is a duplicate
-    in all of them), so its ids are kept; ``run`` only sees the expectations for which it found fewer
-    examples than the batch has."""
-    pending = [i for i, o in enumerate(outcome.results) if not o.success and o.exception is None]
-    if not pending:
+    ``first_try`` is a cheaper pass over part of the rows (the first ones), for the expectations that
+    judge each row on its own: a row that fails there fails in the whole batch, and the first failures
+    among the first rows are the first failures of all. Uniqueness is not one of them (GX reports every
+    copy of a duplicate, and a first row's copy may lie beyond the head), so it always gets ``run``, as
+    does an expectation for which the head had fewer examples than the batch has failures."""
+    failed = [i for i, o in enumerate(outcome.results) if not o.success and o.exception is None]
+    if not failed:
         return outcome
     results = list(outcome.results)
-    for attempt in (first_try, run):
-        if attempt is None or not pending:
-            continue
-        again = attempt(replace(suite, expectations=tuple(suite.expectations[i] for i in pending)))
-        short: list[int] = []
+    row_local = [i for i in failed if suite.expectations[i].type not in _WHOLE_BATCH_ROW_CHECKS]
+    pending = [i for i in failed if i not in row_local]
+    if first_try is not None and row_local:
+        again = first_try(replace(suite, expectations=tuple(suite.expectations[i] for i in row_local)))
+        for i, head in zip(row_local, again.results, strict=True):
+            results[i] = replace(results[i], example_ids=head.example_ids)
+            if len(head.example_ids) < min(EXAMPLE_IDS, results[i].unexpected_count or EXAMPLE_IDS):
+                pending.append(i)
+    else:
+        pending = failed
+    pending.sort()
+    if pending:
+        again = run(replace(suite, expectations=tuple(suite.expectations[i] for i in pending)))
         for i, second in zip(pending, again.results, strict=True):
-            if second.example_ids or attempt is run:
-                results[i] = replace(results[i], example_ids=second.example_ids)
-            wanted = min(EXAMPLE_IDS, results[i].unexpected_count or EXAMPLE_IDS)
-            if len(second.example_ids) < wanted:
-                short.append(i)
-        pending = short
+            results[i] = replace(results[i], example_ids=second.example_ids)
     return replace(outcome, results=results)
 
 
