@@ -63,10 +63,12 @@ def test_a_campaign_with_an_opted_out_contact_is_not_exported(tmp_path):
     assert export_campaign(wh, "campaign_list_letter", "2026-11-20", tmp_path / "letter.csv").rows == 2
 
 
-def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path):
+def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path, monkeypatch):
     """On SQLite the check reads the staged flags from the night's hand-off file; it must name exactly
     the contacts the SQL join names: any offending staged row of a duplicate id, ids the night lacks,
-    and e-mail consent only for lists that carry e-mail addresses."""
+    NULL ids, e-mail consent only for lists that carry e-mail addresses, and ids a list stores as
+    numbers (SQLite matches '0124' with 124: those lists go to the SQL join)."""
+    from governance import nightly
     from governance.nightly import STAGED_TABLE, campaign_offenders
     from governance.warehouse import Warehouse
 
@@ -74,10 +76,10 @@ def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path
     with_file = Warehouse(url, handoff_dir=tmp_path / "handoff")
     staged = pd.DataFrame(
         {
-            "contact_id": ["C1", "C2", "C3", "C4", "C4", "C5", "00123", ""],
-            "email_opt_out": [False, True, False, False, False, False, False, False],
-            "do_not_contact": [False, False, True, False, True, False, False, False],
-            "is_ready": [True, True, True, True, True, False, True, True],
+            "contact_id": ["C1", "C2", "C3", "C4", "C4", "C5", "00123", "", "0124", "125"],
+            "email_opt_out": [False, True, False, False, False, False, False, False, False, False],
+            "do_not_contact": [False, False, True, False, True, False, False, False, True, False],
+            "is_ready": [True, True, True, True, True, False, True, True, True, True],
         }
     )
     with_file.replace_partition(STAGED_TABLE, "2026-11-20", staged, handoff=True)
@@ -85,23 +87,28 @@ def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path
     mailing = pd.DataFrame({"contact_id": listed, "email": [f"{i}@kunde.at" for i in listed]})
     with_file.replace_partition("campaign_list_mail", "2026-11-20", mailing)
     with_file.replace_partition("campaign_list_letter", "2026-11-20", pd.DataFrame({"contact_id": listed}))
-    assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is not None  # the file path is taken
-    sql_only = Warehouse(url)  # no hand-off directory: the SQL join
+    numbers = pd.DataFrame({"contact_id": [124, 125]})  # an INTEGER column: 124 is '0124' to SQLite
+    with_file.replace_partition("campaign_list_numbers", "2026-11-20", numbers)
+    assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is not None
+    sql_only = Warehouse(url, handoff_dir=tmp_path / "elsewhere")  # no hand-off file: the SQL join
+    assert sql_only.read_handoff(STAGED_TABLE, "2026-11-20") is None
+    frame_path = []
+    original = nightly._offenders_in_frame
+    monkeypatch.setattr(nightly, "_offenders_in_frame", lambda *a: frame_path.append(a[1]) or original(*a))
     expected = {
         "campaign_list_mail": ["C2", "C3", "C4", "C5", "C9", "123", None],
         "campaign_list_letter": ["C3", "C4", "C5", "C9", "123", None],
+        "campaign_list_numbers": [124],
     }
+
+    def named(wh: Warehouse, table: str) -> set:
+        return {None if pd.isna(v) else v for v in campaign_offenders(wh, table, "2026-11-20")["contact_id"]}
+
     for table, ids in expected.items():
-        from_file = [
-            None if pd.isna(v) else v
-            for v in campaign_offenders(with_file, table, "2026-11-20")["contact_id"]
-        ]
-        from_sql = [
-            None if pd.isna(v) else v for v in campaign_offenders(sql_only, table, "2026-11-20")["contact_id"]
-        ]
-        assert sorted(from_file, key=str) == sorted(from_sql, key=str) == sorted(ids, key=str), table
+        assert named(with_file, table) == named(sql_only, table) == set(ids), table
+    assert frame_path == list(expected)  # the file was read for every list (and declined for numbers)
     # A later write of the staged partition invalidates the file: the check goes back to SQL.
     sql_only.replace_partition(STAGED_TABLE, "2026-11-20", staged.assign(is_ready=False))
     assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is None
-    again = campaign_offenders(with_file, "campaign_list_letter", "2026-11-20")["contact_id"]
-    assert {None if pd.isna(v) else v for v in again} == set(listed)
+    assert named(with_file, "campaign_list_letter") == set(listed)
+    assert frame_path == list(expected)
