@@ -81,12 +81,14 @@ def preload_gate_libraries() -> None:
     _PRELOADING = True
 
     def load() -> None:
-        from contextlib import suppress
-
-        with suppress(Exception):
+        try:
             from governance.quality import gx_runner, schemas  # noqa: F401 - the import is the point
 
             gx_runner.preload()
+        except Exception:  # the gates import again and report it; the first traceback is kept here
+            import logging
+
+            logging.getLogger(__name__).debug("preloading the gate libraries failed", exc_info=True)
 
     threading.Thread(target=load, name="preload-gate-libraries", daemon=True).start()
 

@@ -361,7 +361,10 @@ _CHECKPOINTS_LOCK = threading.Lock()
 
 def _wal_keeper(database: Path) -> sqlite3.Connection | None:
     """A connection holding the WAL open, or None when the database is not in WAL mode."""
-    conn = sqlite3.connect(str(database), check_same_thread=False, isolation_level=None)
+    try:
+        conn = sqlite3.connect(str(database), check_same_thread=False, isolation_level=None)
+    except sqlite3.Error:  # the worker then checkpoints as usual
+        return None
     try:
         conn.execute("PRAGMA busy_timeout=30000")
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
@@ -384,10 +387,11 @@ def _checkpoint_in_background(database: str, keeper: sqlite3.Connection) -> None
     thread = threading.Thread(target=run, name=f"sqlite-checkpoint {Path(database).name}", daemon=True)
     with _CHECKPOINTS_LOCK:
         earlier = _CHECKPOINTS.get(database)
-        _CHECKPOINTS[database] = thread
     if earlier is not None:
         earlier.join()  # one at a time per database: a second would only find the first's lock
     thread.start()
+    with _CHECKPOINTS_LOCK:  # registered once started: wait_for_checkpoints may join it at once
+        _CHECKPOINTS[database] = thread
 
 
 def wait_for_checkpoints(database: str | Path | None = None) -> None:
