@@ -310,8 +310,8 @@ CASES = [
         {"last_name_clean": "Meier", "titles_postnominal": "CAS", "issues": "TITLE_IN_NAME_FIELD"},
     ),
     (
-        ("Herr", "", "Urs", "Meier DAS", "", "CH", ""),
-        {"last_name_clean": "Meier", "titles_postnominal": "DAS", "issues": "TITLE_IN_NAME_FIELD"},
+        ("Herr", "", "Urs", "Meier MSc DAS", "", "CH", ""),  # after another post-nominal
+        {"last_name_clean": "Meier", "titles_postnominal": "MSc, DAS", "issues": "TITLE_IN_NAME_FIELD"},
     ),
     # Kantonsrat/Kantonsrätin is an office (name omitted), also written into the title field
     (
@@ -357,6 +357,9 @@ NAMES = [
     ("Raj", "Das"),
     ("Raj", "DAS"),  # a surname field in capitals: DAS is a name there
     ("RAJ", "DAS"),
+    ("Raj", "Kumar DAS"),  # a surname in capitals after another: only "Kumar, DAS" is the degree
+    ("Ana", "Garcia MAS"),
+    ("Ana", "Maria CAS"),
     ("Cas", "Huber"),
     ("CAS", "Huber"),
     ("Jordi", "Mas"),
@@ -392,6 +395,7 @@ def test_new_writings_do_not_steal_existing_ones():
         ("Dr. phil.", "Dr.phil."),
         ("Prof. Dr.", "Prof. Dr."),
         ("Dipl.-Ing. (FH)", "DI (FH)"),
+        ("Dipl.-Ing. FH", "DI (FH)"),  # the German writing is not the Swiss dipl. Ing. FH
         ("Mag. iur.", "Mag.iur."),
     ]:
         assert parse_contact("Herr", title, "Hans", "Huber", "", "AT").titles_prenominal == pre, title

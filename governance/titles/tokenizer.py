@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from governance.titles.vocabulary import Candidate, Vocabulary, exact_key, fold_char, fold_key
+from governance.titles.vocabulary import (
+    NAME_LIKE_POSTNOMINALS,
+    Candidate,
+    Vocabulary,
+    exact_key,
+    fold_char,
+    fold_key,
+)
 
 TITLE_SEPARATORS = frozenset(",;/|+&")
 NAME_SEPARATORS = frozenset(",")
@@ -349,6 +356,12 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             i += 1
             continue
         found = _name_match(text, i, source, vocab, all_upper, ends_at, is_post_text)
+        if (
+            found is not None
+            and found[0].canonical in NAME_LIKE_POSTNOMINALS
+            and not (after_post or text[:i].rstrip().endswith(tuple(NAME_SEPARATORS)))
+        ):
+            found = None  # "Kumar DAS" is a surname; "Meier, DAS" a degree
         if found is not None:
             tok, end = found
             is_post = _is_post_token(vocab, tok)

@@ -243,6 +243,12 @@ def _epicene(writing: str, gender: str, entry: Entry) -> bool:
     return writing + "r" in male
 
 
+# Post-nominals that are also common names, written in capitals in many CRMs ("Raj Kumar DAS", "Ana
+# Garcia MAS", the Dutch first name Cas): in a name field they are titles only after a comma or after
+# another post-nominal ("Meier, MAS", "Meier MSc CAS"); the title field knows them anyway.
+NAME_LIKE_POSTNOMINALS = frozenset({"DAS", "CAS", "MAS"})
+
+
 def _name_safe(writing: str) -> bool:
     """Whether a writing may be recognised as a title inside a name field.
 
