@@ -67,33 +67,21 @@ def extract_path(cfg: GovernanceConfig, root: Path, partition_date: str) -> Path
 
 
 def preload_gate_libraries() -> None:
-    """Import pandera and Great Expectations on a daemon thread, once per process.
+    """Import pandera and Great Expectations and build the GX context now, once per process.
 
-    The imports cost seconds (GX alone 5 s on a slow day of the benchmark machine). Started when the raw
-    rows go to the warehouse, they run while the flow waits on its database writers (started earlier,
-    they slowed the CSV parse by taking the GIL from it), and the gates find them done (a later
-    ``import`` waits for a running one). A failure is left for the gates to report."""
-    import threading
+    The imports cost seconds (GX alone 5 s on a slow day of the benchmark machine). The night calls
+    this while its worker process writes the raw rows, so the import fills a wait (the gates then find
+    it done). In this thread, not a background one: imported beside the night's own SQLAlchemy calls,
+    GX's import of sqlalchemy.orm was seen half-initialised ("partially initialized module
+    'sqlalchemy.orm.exc'"). A failure is left for the gates to report."""
+    try:
+        from governance.quality import gx_runner, schemas  # noqa: F401 - the import is the point
 
-    global _PRELOADING
-    if _PRELOADING:
-        return
-    _PRELOADING = True
+        gx_runner.preload()
+    except Exception:  # the gates import again and report it; the first traceback is kept here
+        import logging
 
-    def load() -> None:
-        try:
-            from governance.quality import gx_runner, schemas  # noqa: F401 - the import is the point
-
-            gx_runner.preload()
-        except Exception:  # the gates import again and report it; the first traceback is kept here
-            import logging
-
-            logging.getLogger(__name__).debug("preloading the gate libraries failed", exc_info=True)
-
-    threading.Thread(target=load, name="preload-gate-libraries", daemon=True).start()
-
-
-_PRELOADING = False
+        logging.getLogger(__name__).debug("preloading the gate libraries failed", exc_info=True)
 
 
 def ingest_extract(
@@ -121,8 +109,7 @@ def ingest_extract(
         source = str(path)
     contacts = extract.contacts[list(CANONICAL_COLUMNS) + list(LINEAGE_COLUMNS)]
     progress(f"writing {len(contacts):,} raw rows and {len(extract.rejects):,} rejects")
-    preload_gate_libraries()  # now, not before reading: this thread waits for the writer, a parse would not
-    warehouse.replace_partition(RAW_TABLE, partition_date, contacts)
+    warehouse.replace_partition(RAW_TABLE, partition_date, contacts, while_writing=preload_gate_libraries)
     rejects = extract.rejects[["source_file", "source_line", "reason", "raw_text"]]
     warehouse.replace_partition(REJECTS_TABLE, partition_date, rejects.astype({"source_line": "int64"}))
     return IngestOutcome(

@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,11 +71,11 @@ def default_workers() -> int:
     return max(1, min(cores, 4))
 
 
-def _run_workers(jobs: list[dict]) -> list:
+def _run_workers(jobs: list[dict], while_waiting: Callable[[], None] | None = None) -> list:
     """Run each job in its own ``python -m governance.sqlite_bulk`` process, all at once; their JSON
     answers in job order. A fresh interpreter, not multiprocessing: no re-import of the caller's
     ``__main__`` (a script without a main guard would start workers recursively) and no fork of a
-    process with threads."""
+    process with threads. ``while_waiting`` runs in this thread once the workers have started."""
     package_root = str(Path(__file__).resolve().parent.parent)
     env = {
         **os.environ,
@@ -94,6 +94,8 @@ def _run_workers(jobs: list[dict]) -> list:
                     text=True,
                 )
             )
+        if while_waiting is not None:
+            while_waiting()
         answers = []
         failures = []
         for proc, job in zip(procs, jobs, strict=True):
@@ -317,6 +319,7 @@ def write_rows(
     before: Sequence[Statement] = (),
     after: Sequence[Statement] = (),
     defer_checkpoint: bool = False,
+    while_waiting: Callable[[], None] | None = None,
 ) -> int:
     """Append the rows of the Arrow IPC file ``source`` to ``table`` in one worker transaction:
     ``before`` statements, the rows (each with the ``constants`` columns added), ``after`` statements,
@@ -325,7 +328,8 @@ def write_rows(
 
     ``defer_checkpoint``: leave the WAL checkpoint to a thread of the caller (see below). Worth it when
     what follows keeps one core busy without reading the database; before parallel reads it only
-    competes with them for the two cores (measured: no gain)."""
+    competes with them for the two cores (measured: no gain). ``while_waiting``: work for this thread
+    while the worker writes (it runs once the worker has started)."""
     keeper = _wal_keeper(database) if defer_checkpoint else None
     job = {
         "op": "write",
@@ -338,7 +342,7 @@ def write_rows(
         "defer_checkpoint": keeper is not None,
     }
     try:
-        (rows,) = _run_workers([job])
+        (rows,) = _run_workers([job], while_waiting)
     except BaseException:
         if keeper is not None:
             keeper.close()

@@ -10,7 +10,7 @@ otherwise; never ``DataFrame.to_sql`` row by row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import date
 from functools import cached_property
@@ -172,7 +172,13 @@ class Warehouse:
         return sa.Table(name, metadata, autoload_with=conn)
 
     def replace_partition(
-        self, table: str, partition_date: str, df: pd.DataFrame, *, handoff: bool = False
+        self,
+        table: str,
+        partition_date: str,
+        df: pd.DataFrame,
+        *,
+        handoff: bool = False,
+        while_writing: Callable[[], None] | None = None,
     ) -> int:
         """Replace one partition of ``table`` with ``df`` in a single transaction; returns rows written.
 
@@ -180,6 +186,9 @@ class Warehouse:
         reading the partition back from the database (a SQLite read of a million wide rows costs more
         than everything else in the night). The file is valid only while the token committed with the
         partition matches it; any later write of the partition drops the token in its transaction.
+
+        ``while_writing``: work for this thread while a bulk-write worker writes the rows (not called
+        when the partition is written in this process).
         """
         from governance import sqlite_bulk
 
@@ -188,7 +197,9 @@ class Warehouse:
         df[PARTITION_COLUMN] = partition_date
         if self._bulk_writable(df):
             try:
-                self._replace_partition_bulk(table, partition_date, df, handoff=handoff)
+                self._replace_partition_bulk(
+                    table, partition_date, df, handoff=handoff, while_writing=while_writing
+                )
                 return len(df)
             except (sqlite_bulk.WorkerError, OSError) as exc:  # rolled back: write the partition serially
                 _log.warning("bulk write of %s failed, writing it serially: %s", table, exc)
@@ -215,7 +226,13 @@ class Warehouse:
         return sqlite_bulk.adbc_available()
 
     def _replace_partition_bulk(
-        self, table: str, partition_date: str, df: pd.DataFrame, *, handoff: bool
+        self,
+        table: str,
+        partition_date: str,
+        df: pd.DataFrame,
+        *,
+        handoff: bool,
+        while_writing: Callable[[], None] | None = None,
     ) -> None:
         """:meth:`replace_partition` through a bulk-write worker: the table is created or widened first
         (schema changes commit on their own), then one worker transaction deletes the old partition,
@@ -261,12 +278,15 @@ class Warehouse:
                 before,
                 after,
                 defer_checkpoint=True,
+                while_waiting=while_writing,
             )
             return
         with sqlite_bulk.scratch_dir(database) as scratch:
             write_arrow_file(arrow, scratch / "rows.arrow")
             del arrow
-            sqlite_bulk.write_rows(database, table, scratch / "rows.arrow", constants, before, after)
+            sqlite_bulk.write_rows(
+                database, table, scratch / "rows.arrow", constants, before, after, while_waiting=while_writing
+            )
 
     def _replace_handoff(
         self, conn: Connection, table: str, partition_date: str, df: pd.DataFrame | None

@@ -438,22 +438,43 @@ def test_gx_batch_fingerprint_is_off():
     assert "pandas_data_fingerprint" not in markers
 
 
-def test_the_night_preloads_gx_on_one_background_thread_and_the_gates_find_it_loaded():
+def test_the_night_imports_gx_in_its_own_thread_while_the_raw_rows_are_written(tmp_path):
+    """The import fills the wait on the bulk-write worker; no background thread (a GX import beside the
+    night's SQLAlchemy calls once failed with a half-initialised sqlalchemy.orm)."""
     import subprocess
     import sys
 
-    script = """
+    script = f"""
 import sys, threading
-from governance import nightly
-from governance.quality import gx_runner
+from pathlib import Path
+from governance import nightly, sqlite_bulk
+from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.sample_data import generate_contacts, write_extract
+from tests.pipeline_helpers import night_config
+from governance.warehouse import Warehouse
+root = Path({str(tmp_path)!r})
+cfg = night_config(root, f"sqlite:///{{root / 'wh.sqlite'}}")
+write_extract(generate_contacts(300, seed=5), root / "landing" / "contacts_2026-11-20.csv")
+sqlite_bulk.MIN_BULK_WRITE_ROWS = 10
+waits = []
+original = sqlite_bulk._run_workers
+def spy(jobs, while_waiting=None):
+    waits.append(while_waiting)
+    return original(jobs, while_waiting)
+sqlite_bulk._run_workers = spy
 assert "great_expectations" not in sys.modules
-nightly.preload_gate_libraries()
-nightly.preload_gate_libraries()
-loaders = [t for t in threading.enumerate() if t.name == "preload-gate-libraries"]
-assert len(loaders) == 1 and loaders[0].daemon, loaders
-loaders[0].join(120)
+wh = Warehouse(cfg.warehouse_url)
+nightly.ingest_extract(cfg, root, wh, "2026-11-20")
+assert waits and waits[0] is nightly.preload_gate_libraries, waits
 assert "great_expectations" in sys.modules and "pandera" in sys.modules
-assert "bd" in gx_runner._PANDAS_STATE
+from governance.quality import gx_runner
+assert "bd" in gx_runner._PANDAS_STATE and threading.active_count() == 1
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=Path(__file__).parent.parent,
+    )
     assert done.returncode == 0, done.stderr[-2000:]

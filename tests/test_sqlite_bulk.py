@@ -362,7 +362,7 @@ def test_a_database_not_in_wal_mode_is_checkpointed_by_the_worker_as_before(tmp_
     con.close()
     jobs: list[dict] = []
     original = sqlite_bulk._run_workers
-    monkeypatch.setattr(sqlite_bulk, "_run_workers", lambda js: jobs.extend(js) or original(js))
+    monkeypatch.setattr(sqlite_bulk, "_run_workers", lambda js, *rest: jobs.extend(js) or original(js, *rest))
     source = tmp_path / "rows.arrow"
     write_arrow_file(Warehouse("sqlite://")._stored_arrow(tricky_frame(20), ["contact_id", "text"]), source)
     rows = sqlite_bulk.write_rows(
