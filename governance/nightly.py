@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,6 +22,9 @@ from governance.config import GovernanceConfig, PathsConfig
 from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
 from governance.quality.rules import MALFORMED_CODE, count_flags
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
+
+if TYPE_CHECKING:  # for annotations; the functions import pyarrow where they use it
+    import pyarrow as pa
 
 RAW_TABLE = "crm_contacts_raw"
 REJECTS_TABLE = "crm_contacts_rejects"
@@ -836,7 +840,7 @@ def _offenders_in_frame(
     return listed.loc[offending.to_numpy(zero_copy_only=False), ["contact_id"]].reset_index(drop=True)
 
 
-def _text_ids(ids: pd.Series):
+def _text_ids(ids: pd.Series) -> pa.Array:
     """Contact ids as an Arrow text array (NULL stays NULL), without a pass through Python objects."""
     import pyarrow as pa
 
