@@ -71,7 +71,7 @@ def extract_path(cfg: GovernanceConfig, root: Path, partition_date: str) -> Path
 
 
 def preload_gate_libraries() -> None:
-    """Import pandera and Great Expectations and build the GX context now, once per process.
+    """Import pandera and Great Expectations and build the GX context now (a second call finds them done).
 
     The imports cost seconds (GX alone 5 s on a slow day of the benchmark machine). The night calls
     this while its worker process writes the raw rows, so the import fills a wait (the gates then find

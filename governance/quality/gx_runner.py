@@ -236,7 +236,7 @@ def _gx():
 
 def preload() -> None:
     """Import GX and build the pandas context now (what the first suite run would do): the import alone
-    costs seconds, and the nightly flow does it on a thread while it waits for its database writers."""
+    costs seconds, and the nightly flow does it while its raw-row worker writes."""
     with _LOCK:
         _pandas_batch_definition()
 
@@ -391,16 +391,18 @@ def with_failure_examples(
     if not failed:
         return outcome
     results = list(outcome.results)
-    row_local = [i for i in failed if suite.expectations[i].type not in _WHOLE_BATCH_ROW_CHECKS]
-    pending = [i for i in failed if i not in row_local]
-    if first_try is not None and row_local:
-        again = first_try(replace(suite, expectations=tuple(suite.expectations[i] for i in row_local)))
-        for i, head in zip(row_local, again.results, strict=True):
+    head_first = [
+        i
+        for i in failed
+        if first_try is not None and suite.expectations[i].type not in _WHOLE_BATCH_ROW_CHECKS
+    ]
+    pending = [i for i in failed if i not in head_first]
+    if head_first:
+        again = first_try(replace(suite, expectations=tuple(suite.expectations[i] for i in head_first)))
+        for i, head in zip(head_first, again.results, strict=True):
             results[i] = replace(results[i], example_ids=head.example_ids)
             if len(head.example_ids) < min(EXAMPLE_IDS, results[i].unexpected_count or EXAMPLE_IDS):
                 pending.append(i)
-    else:
-        pending = failed
     pending.sort()
     if pending:
         again = run(replace(suite, expectations=tuple(suite.expectations[i] for i in pending)))
