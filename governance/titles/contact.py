@@ -92,7 +92,8 @@ def parse_contact(
 ) -> ParsedContact:
     """Parse one contact record (SALUTATION_RULES.md §2-§4). Never raises on any string input."""
     config = config or SalutationConfig()
-    vocab = load_vocabulary()
+    code, style = parse_country(input_text(country))
+    vocab = load_vocabulary(style=style)
     salutation_text = input_text(salutation)
     title_text, position_text = input_text(title), input_text(position)
     sal_move = move_position_out_of_salutation(salutation_text, position_text, vocab)
@@ -109,7 +110,6 @@ def parse_contact(
         title_text, position_text = title_move.title, title_move.position
     tp = build_title_parse(scan_title(title_text, vocab), first, last, vocab, sp.tokens)
     pp = parse_position(position_text, vocab)
-    code, style = parse_country(input_text(country))
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
     if move is not None or sal_move is not None:
         bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]

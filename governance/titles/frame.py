@@ -200,14 +200,35 @@ def _s(text: str) -> pa.Scalar:
 
 
 def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> pd.DataFrame:
-    """Parse every contact of `df`; a new frame on the same index with exactly PARSED_COLUMNS."""
+    """Parse every contact of `df`; a new frame on the same index with exactly PARSED_COLUMNS.
+
+    Contacts are parsed with their style's vocabulary (`load_vocabulary(style=...)`): one pass when all
+    share one, else one pass per vocabulary, put back in the input's row order."""
     config = config or SalutationConfig()
-    vocab = load_vocabulary()
-    n = len(df)
-    if n == 0:
+    if len(df) == 0:
         empty_out = pd.DataFrame({c: pd.Series([], dtype="str") for c in PARSED_COLUMNS}, index=df.index)
         empty_out["has_title"] = empty_out["has_title"].astype(bool)
         return empty_out
+    country_codes, country_values = _encode(df, "country")
+    vocabs = [load_vocabulary(style=parse_country(v)[1]) for v in country_values]
+    distinct = list({id(v): v for v in vocabs}.values())
+    if len(distinct) == 1:
+        return _parse_frame(df, config, distinct[0])
+    group_of_value = np.array([distinct.index(v) for v in vocabs], dtype=np.int64)
+    group = group_of_value[country_codes]
+    parts, positions = [], []
+    for g, vocab in enumerate(distinct):
+        rows = np.flatnonzero(group == g)
+        if len(rows):
+            parts.append(_parse_frame(df.iloc[rows], config, vocab).reset_index(drop=True))
+            positions.append(rows)
+    out = pd.concat(parts, ignore_index=True).iloc[np.argsort(np.concatenate(positions), kind="stable")]
+    out.index = df.index
+    return out
+
+
+def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) -> pd.DataFrame:
+    """`parse_contacts` for contacts that all read one vocabulary."""
     enc = {col: _encode(df, col) for col in _INPUTS}
     enc["salutation"], enc["title"], enc["position"], position_moved, title_moved = _move_misfiled(
         enc["salutation"], enc["title"], enc["position"], vocab

@@ -18,7 +18,14 @@ from governance.titles.tokenizer import (
     scan_title,
     strip_invisible,
 )
-from governance.titles.vocabulary import Vocabulary, case_variants, exact_key, fold_key, is_short
+from governance.titles.vocabulary import (
+    Vocabulary,
+    case_variants,
+    exact_key,
+    fold_key,
+    is_short,
+    style_of_country,
+)
 
 # Flag codes in the stable order in which they are reported. TITLE_IN_NAME_FIELD means "a title stood in
 # a field that is not the title field": first_name, last_name or the salutation field ("Frau Mag.a").
@@ -187,11 +194,7 @@ def parse_country(value: str) -> tuple[str, str]:
         parts = [part.strip() for part in _COUNTRY_PARTS.split(key) if part.strip()]
         codes = {_country_code(part) for part in parts}
         code = codes.pop() if len(parts) > 1 and len(codes) == 1 and None not in codes else key.upper()
-    if code == "AT":
-        return code, "AT"
-    if code in ("CH", "LI"):
-        return code, "CH"
-    return code, "DE"
+    return code, style_of_country(code)
 
 
 @dataclass(frozen=True)

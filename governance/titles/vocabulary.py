@@ -345,6 +345,49 @@ def _freeze(table: dict[str, set[Candidate]]) -> dict[str, frozenset[Candidate]]
     return {k: frozenset(v) for k, v in table.items()}
 
 
+def style_of_country(code: str) -> str:
+    """The salutation style of a country code: AT, CH (for CH and LI), else DE (SALUTATION_RULES §3)."""
+    if code == "AT":
+        return "AT"
+    return "CH" if code in ("CH", "LI") else "DE"
+
+
+def _row_styles(row: dict[str, str]) -> frozenset[str]:
+    """The styles a row is read in, from its optional ``countries`` column ("CH|LI"); empty = every one."""
+    codes = _split(row.get("countries") or "")
+    bad = [code for code in codes if not re.fullmatch(r"[A-Z]{2}", code)]
+    if bad:
+        raise ValueError(
+            f"titles.csv row {row.get('abbr')!r}: column countries holds {bad[0]!r}, "
+            "expected two-letter country codes separated by | (CH|LI)"
+        )
+    return frozenset(style_of_country(code) for code in codes)
+
+
+def rows_for_style(rows: list[dict[str, str]], style: str) -> list[dict[str, str]]:
+    """The rows one salutation style reads. A row with ``countries`` is read only there, and there its
+    writings win: the general rows lose them. In Switzerland a "Regierungsrat" is a cantonal minister
+    (an office), in Austria the Berufstitel RegR."""
+    own = [row for row in rows if style in _row_styles(row)]
+    taken = {
+        fold_key(w)
+        for row in own
+        for column in ("abbr", "variants", "female", "diverse", "long_m", "long_f")
+        for w in _split(row.get(column) or "")
+    }
+    out: list[dict[str, str]] = []
+    for row in rows:
+        styles = _row_styles(row)
+        if styles and style not in styles:
+            continue
+        if not styles and taken:
+            row = dict(row)
+            for column in ("variants", "female", "diverse"):
+                row[column] = "|".join(w for w in _split(row[column]) if fold_key(w) not in taken)
+        out.append(row)
+    return out
+
+
 def _read_rows(path: Path | None) -> list[dict[str, str]]:
     if path is None:
         text = resources.files("governance.titles").joinpath("titles.csv").read_text(encoding="utf-8")
@@ -482,7 +525,17 @@ def _replace_short(entry: Entry, short: str) -> Entry:
     return replace(entry, short=short)
 
 
-@lru_cache(maxsize=4)
-def load_vocabulary(path: str | None = None) -> Vocabulary:
-    """The vocabulary from the packaged titles.csv (or another file in the same format), cached."""
-    return build_vocabulary(_read_rows(Path(path) if path else None))
+def load_vocabulary(path: str | None = None, style: str = "") -> Vocabulary:
+    """The vocabulary from the packaged titles.csv (or another file in the same format), cached.
+
+    ``style`` (AT, DE, CH) adds the rows only that style reads (see `rows_for_style`); a style without
+    such rows gets the same object as no style, so that callers may group contacts by vocabulary."""
+    return _load_vocabulary(str(path) if path else "", style)
+
+
+@lru_cache(maxsize=8)
+def _load_vocabulary(path: str, style: str) -> Vocabulary:
+    rows = _read_rows(Path(path) if path else None)
+    if style and not any(style in _row_styles(row) for row in rows):
+        return _load_vocabulary(path, "")
+    return build_vocabulary(rows_for_style(rows, style))
