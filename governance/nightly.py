@@ -7,7 +7,7 @@ that partition, so any step can be re-run alone. Nothing here imports Dagster.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
@@ -220,6 +220,11 @@ def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> Previo
     return PreviousNight(partition_date=previous, contacts=frame)
 
 
+# Rows staged per chunk: small enough that the first chunk is parsed quickly (the write waits for it),
+# large enough that the per-chunk work of the title engine (its distinct values) stays small.
+STAGE_CHUNK_ROWS = 125_000
+
+
 @dataclass(frozen=True)
 class StageOutcome:
     rows: int
@@ -228,8 +233,14 @@ class StageOutcome:
     previous_partition: str | None
 
 
-def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNight | None) -> pd.DataFrame:
-    """Typed, parsed and flagged contacts from the staging view's rows (pure function)."""
+def stage_frame(
+    stg: pd.DataFrame,
+    cfg: GovernanceConfig,
+    previous: PreviousNight | None,
+    duplicate_ids: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Typed, parsed and flagged contacts from the staging view's rows (pure function). ``duplicate_ids``:
+    when ``stg`` is one chunk of the night, the ids the whole night holds twice (see apply_record_rules)."""
     from governance.quality import apply_record_rules
     from governance.titles import SalutationConfig, parse_contacts
 
@@ -261,20 +272,33 @@ def stage_frame(stg: pd.DataFrame, cfg: GovernanceConfig, previous: PreviousNigh
         frame["position"] = frame["position"].mask(to_titles, "")
     staged = pd.concat([frame, parsed], axis=1)
     return apply_record_rules(
-        staged, previous.contacts if previous is not None else None, severities=dict(cfg.rules)
+        staged,
+        previous.contacts if previous is not None else None,
+        severities=dict(cfg.rules),
+        duplicate_ids=duplicate_ids,
     )
 
 
 def stage_contacts(
     cfg: GovernanceConfig, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
 ) -> StageOutcome:
+    from governance.quality import duplicate_contact_ids
+
     stg = warehouse.read_partition(STAGING_VIEW, partition_date)
     previous = previous_accepted_night(warehouse, partition_date)
     progress(f"parsing titles and applying record rules to {len(stg):,} contacts")
-    staged = stage_frame(stg, cfg, previous)
-    del stg  # its text columns were replaced in staged: free them before the write
+    # In chunks, so that the database writes one chunk while the next is parsed; a duplicate id is
+    # one across the whole night, not within a chunk.
+    duplicates = duplicate_contact_ids(stg["contact_id"]) if len(stg) > STAGE_CHUNK_ROWS else None
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        for start in range(0, max(len(stg), 1), STAGE_CHUNK_ROWS):
+            yield stage_frame(stg.iloc[start : start + STAGE_CHUNK_ROWS], cfg, previous, duplicates)
+
     # The gates read these rows next: a hand-off file spares reading them back from the database.
-    warehouse.replace_partition(STAGED_TABLE, partition_date, staged, handoff=True)
+    staged = warehouse.replace_partition_chunks(
+        STAGED_TABLE, partition_date, chunks(), rows=len(stg), handoff=True
+    )
     return StageOutcome(
         rows=len(staged),
         ready=int(staged["is_ready"].sum()),

@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import re
 import shutil
 import sqlite3
@@ -76,24 +77,10 @@ def _run_workers(jobs: list[dict], while_waiting: Callable[[], None] | None = No
     answers in job order. A fresh interpreter, not multiprocessing: no re-import of the caller's
     ``__main__`` (a script without a main guard would start workers recursively) and no fork of a
     process with threads. ``while_waiting`` runs in this thread once the workers have started."""
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-    }
     procs: list[subprocess.Popen] = []
     try:
         for job in jobs:  # the job travels on the command line, so every worker starts at once
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "governance.sqlite_bulk", json.dumps(job)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    env=env,
-                    text=True,
-                )
-            )
+            procs.append(_start_worker(job, stdin=subprocess.DEVNULL))
         if while_waiting is not None:
             while_waiting()
         answers = []
@@ -112,6 +99,22 @@ def _run_workers(jobs: list[dict], while_waiting: Callable[[], None] | None = No
     if failures:
         raise WorkerError("SQLite bulk worker failed: " + " | ".join(failures))
     return answers
+
+
+def _start_worker(job: dict, stdin: int) -> subprocess.Popen:
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "governance.sqlite_bulk", json.dumps(job)],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=stdin != subprocess.PIPE,  # a streaming worker reads Arrow bytes from its stdin
+    )
 
 
 class WorkerError(RuntimeError):
@@ -352,6 +355,134 @@ def write_rows(
     return int(rows)
 
 
+class StreamWriter:
+    """:func:`write_rows` for rows that are still being computed: the worker starts at once, runs the
+    ``before`` statements, and appends each table given to :meth:`write` (sent as an Arrow IPC stream
+    through its stdin) while the caller computes the next; :meth:`finish` lets it run the ``after``
+    statements and commit. On this 2-core machine the night's staged rows are parsed in one process
+    while the other writes.
+
+    A thread of the caller feeds the pipe from a queue of ``depth`` tables, so :meth:`write` returns at
+    once: written directly, it blocked until the worker had taken nearly the whole table (a pipe holds
+    64 KB), and the worker then waited idle for the next. The thread does no imports and touches no
+    database. Every table is cast to ``schema``. A worker that fails makes :meth:`write` or
+    :meth:`finish` raise :class:`WorkerError`; :meth:`abort` (and leaving the ``with`` block by an
+    exception) kills the worker, and its transaction never commits."""
+
+    def __init__(
+        self,
+        database: Path,
+        table: str,
+        schema: pa.Schema,
+        constants: dict[str, str] | None = None,
+        before: Sequence[Statement] = (),
+        after: Sequence[Statement] = (),
+        defer_checkpoint: bool = False,
+        depth: int = 1,
+    ) -> None:
+        self.database = database
+        self.schema = schema
+        self._keeper = _wal_keeper(database) if defer_checkpoint else None
+        job = {
+            "op": "write_stream",
+            "database": str(database),
+            "table": table,
+            "constants": dict(constants or {}),
+            "before": [[sql, list(params)] for sql, params in before],
+            "after": [[sql, list(params)] for sql, params in after],
+            "defer_checkpoint": self._keeper is not None,
+        }
+        self._proc = _start_worker(job, stdin=subprocess.PIPE)
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=max(1, depth))
+        self._send_error: BaseException | None = None
+        self._sender = threading.Thread(target=self._send, name="sqlite-stream sender", daemon=True)
+        self._sender.start()
+        self._done = False
+
+    def __enter__(self) -> StreamWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None or not self._done:
+            self.abort()
+
+    def _send(self) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            with ipc.new_stream(stdin, self.schema) as writer:
+                while (table := self._queue.get()) is not None:
+                    writer.write_table(table, max_chunksize=WRITE_BATCH_ROWS)
+            stdin.close()
+        except BaseException as exc:  # the worker is gone (broken pipe) or was killed: write() reports it
+            self._send_error = exc
+
+    def _put(self, item: pa.Table | None) -> None:
+        while True:
+            if self._send_error is not None or not self._sender.is_alive():
+                raise self._failure(f"the worker stopped reading ({self._send_error})")
+            try:
+                self._queue.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def write(self, table: pa.Table) -> None:
+        """Queue ``table``'s rows for the worker; blocks only while ``depth`` tables wait already."""
+        self._put(table.cast(self.schema))
+
+    def finish(self, while_waiting: Callable[[], None] | None = None) -> int:
+        """End the stream; the worker commits. Returns the rows written."""
+        self._put(None)
+        self._sender.join()
+        if self._send_error is not None:
+            raise self._failure(f"the worker stopped reading ({self._send_error})")
+        self._proc.stdin = None  # closed by the sender: communicate() must not flush it
+        if while_waiting is not None:
+            while_waiting()
+        out, err = self._proc.communicate()
+        if self._proc.returncode != 0:
+            self.abort()
+            message = " ".join(err.decode("utf-8", "replace").split())[-500:]
+            raise WorkerError(f"SQLite stream worker exited with {self._proc.returncode}: {message}")
+        self._done = True
+        if self._keeper is not None:
+            _checkpoint_in_background(str(self.database), self._keeper)
+            self._keeper = None
+        return int(json.loads(out))
+
+    def abort(self) -> None:
+        """Kill the worker: its transaction rolls back. The sender's next write then fails and it ends."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        while self._sender.is_alive():  # it may wait for a table, or block on the dead pipe
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(None)
+            self._sender.join(timeout=0.2)
+        for pipe in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    pipe.close()
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
+        self._done = True
+
+    def _failure(self, reason: str) -> WorkerError:
+        """The worker's own error when it exited by itself, else ``reason``; the worker is gone after."""
+        err = b""
+        if self._proc.stderr is not None:
+            try:
+                self._proc.wait(timeout=5)
+                err = self._proc.stderr.read() or b""
+            except (subprocess.TimeoutExpired, ValueError, OSError):
+                err = b""
+        self.abort()
+        message = " ".join(err.decode("utf-8", "replace").split())
+        return WorkerError(f"SQLite stream worker failed: {(message or reason)[-500:]}")
+
+
 # A write of a million rows leaves 400 MB in the WAL, and the COMMIT that ends it copies them into the
 # database file (SQLite's automatic checkpoint): 3 s in which the caller waits on the worker. Asked
 # to, the worker commits without that checkpoint, and a thread of the caller runs it on a connection
@@ -410,16 +541,15 @@ def wait_for_checkpoints(database: str | Path | None = None) -> None:
 
 
 def _with_constants(
-    reader: ipc.RecordBatchFileReader, constants: dict[str, str], counted: list[int]
+    schema: pa.Schema, source: Iterator[pa.RecordBatch], constants: dict[str, str], counted: list[int]
 ) -> pa.RecordBatchReader:
-    """The file's batches, one at a time, with the constant columns added; ``counted`` gets each
-    batch's row count."""
+    """The batches, one at a time, with the constant columns added; ``counted`` gets each batch's row
+    count."""
     fields = [pa.field(name, pa.string()) for name in constants]
-    schema = pa.schema(list(reader.schema) + fields)
+    schema = pa.schema(list(schema) + fields)
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for i in range(reader.num_record_batches):
-            batch = reader.get_batch(i)
+        for batch in source:
             extra = [pa.repeat(value, batch.num_rows).cast(pa.string()) for value in constants.values()]
             counted.append(batch.num_rows)
             yield pa.RecordBatch.from_arrays(list(batch.columns) + extra, schema=schema)
@@ -438,6 +568,35 @@ def ingest_file(
 ) -> int:
     """Worker: the transaction :func:`write_rows` describes. Columns are matched by name; the file is
     read one record batch at a time (not memory-mapped), so the worker holds one batch."""
+    with pa.OSFile(source, "rb") as handle:
+        reader = ipc.open_file(handle)
+        batches = (reader.get_batch(i) for i in range(reader.num_record_batches))
+        return _ingest(database, table, reader.schema, batches, constants, before, after, defer_checkpoint)
+
+
+def ingest_stream(
+    database: str,
+    table: str,
+    constants: dict[str, str],
+    before: list[list],
+    after: list[list],
+    defer_checkpoint: bool = False,
+) -> int:
+    """Worker: the transaction :class:`StreamWriter` describes, its rows read from stdin as they come."""
+    reader = ipc.open_stream(pa.PythonFile(sys.stdin.buffer, mode="r"))
+    return _ingest(database, table, reader.schema, iter(reader), constants, before, after, defer_checkpoint)
+
+
+def _ingest(
+    database: str,
+    table: str,
+    schema: pa.Schema,
+    source: Iterator[pa.RecordBatch],
+    constants: dict[str, str],
+    before: list[list],
+    after: list[list],
+    defer_checkpoint: bool,
+) -> int:
     import adbc_driver_sqlite.dbapi as adbc  # this process only: see the module docstring
 
     conn = adbc.connect(database, autocommit=True)  # the transaction is explicit, below
@@ -452,9 +611,7 @@ def ingest_file(
             for sql, params in before:
                 cursor.execute(sql, tuple(params))
             counted: list[int] = []
-            with pa.OSFile(source, "rb") as handle:
-                batches = _with_constants(ipc.open_file(handle), constants, counted)
-                cursor.adbc_ingest(table, batches, mode="append")
+            cursor.adbc_ingest(table, _with_constants(schema, source, constants, counted), mode="append")
             for sql, params in after:
                 cursor.execute(sql, tuple(params))
             cursor.execute("COMMIT")
@@ -471,6 +628,7 @@ __all__: Sequence[str] = (
     "MIN_BULK_WRITE_ROWS",
     "MIN_PARALLEL_ROWS",
     "WRITE_BATCH_ROWS",
+    "StreamWriter",
     "WorkerError",
     "adbc_available",
     "default_workers",
@@ -488,6 +646,8 @@ def _worker_main() -> None:
             answer = read_slice(**job)
         elif op == "write":
             answer = ingest_file(**job)
+        elif op == "write_stream":
+            answer = ingest_stream(**job)
         else:
             raise ValueError(f"unknown operation {op!r}")
     except Exception as exc:  # one line for the caller's error, not a traceback's tail

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from governance import bench
 
 
@@ -68,3 +70,50 @@ def test_handoff_matches_the_database_read(tmp_path):
     from_database = nightly.read_staged(wh, "2026-11-26")
     pd.testing.assert_frame_equal(from_handoff, from_database)
     wh.dispose()
+
+
+def test_staging_in_chunks_equals_staging_at_once(tmp_path, monkeypatch):
+    """The staged rows written chunk by chunk through the stream worker are the rows staged and written
+    at once, and an id repeated in two chunks is a duplicate in both."""
+    import pandas as pd
+
+    from governance import nightly, sqlite_bulk
+    from governance.defs import check_configuration
+    from governance.quality.rules import flag_mask
+    from governance.sample_data import generate_contacts, write_extract
+    from governance.sql_models import run_model
+    from governance.warehouse import Warehouse
+    from tests.pipeline_helpers import night_config
+
+    extract = generate_contacts(2_000)
+    extract.loc[1_990, "contact_id"] = extract.loc[3, "contact_id"]  # chunk 1 and the last chunk
+    staged = {}
+    for name, chunk_rows, bulk_rows in (("at_once", 10**9, 10**9), ("chunked", 300, 10)):
+        root = tmp_path / name
+        cfg = night_config(root, f"sqlite:///{root / 'var' / 'wh.sqlite'}")
+        write_extract(extract, root / "landing" / "contacts_2026-11-26.csv")
+        wh = Warehouse(cfg.resolved_warehouse_url(root), handoff_dir=root / "var" / "handoff")
+        nightly.ingest_extract(cfg, root, wh, "2026-11-26")
+        project, _ = check_configuration(cfg, root)
+        run_model(wh, project.models["stg_crm_contacts"], None)
+        streams: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(nightly, "STAGE_CHUNK_ROWS", chunk_rows)
+            mp.setattr(sqlite_bulk, "MIN_BULK_WRITE_ROWS", bulk_rows)
+            original = sqlite_bulk.StreamWriter.write
+
+            def counted(self, table, streams=streams, original=original):
+                streams.append(table.num_rows)
+                original(self, table)
+
+            mp.setattr(sqlite_bulk.StreamWriter, "write", counted)
+            outcome = nightly.stage_contacts(cfg, wh, "2026-11-26")
+        assert outcome.rows == 2_000
+        assert streams == ([] if name == "at_once" else [300] * 6 + [200])
+        assert wh.read_handoff(nightly.STAGED_TABLE, "2026-11-26") is not None
+        staged[name] = wh.read_partition(nightly.STAGED_TABLE, "2026-11-26").drop(columns="source_file")
+        wh.dispose()
+    pd.testing.assert_frame_equal(staged["chunked"], staged["at_once"])
+    twice = staged["chunked"]["contact_id"] == extract.loc[3, "contact_id"]
+    assert twice.sum() == 2
+    assert flag_mask(staged["chunked"]["quality_flags"], "DUPLICATE_CONTACT_ID")[twice].all()

@@ -458,3 +458,107 @@ def test_a_large_partition_reads_a_column_of_numbers_and_text_as_text(tmp_path, 
         str(line) if line % 2 == 0 else text for line, text in zip(df["line"], df["text"], strict=True)
     ]
     wh.dispose()
+
+
+# ----------------------------------------------------------------------------------- streamed writes
+
+
+def _chunks(df: pd.DataFrame, size: int):
+    for start in range(0, len(df), size):
+        yield df.iloc[start : start + size]
+
+
+def test_a_streamed_write_stores_exactly_what_one_write_stores(tmp_path, bulk_writes):
+    """Chunks with a column that is NULL in the first chunk only, and a hand-off file written alongside."""
+    df = tricky_frame(400)
+    df["late_text"] = [None] * 150 + [f"t{i}" for i in range(250)]
+    at_once = Warehouse(f"sqlite:///{tmp_path / 'once.db'}", handoff_dir=tmp_path / "h1")
+    streamed = Warehouse(f"sqlite:///{tmp_path / 'streamed.db'}", handoff_dir=tmp_path / "h2")
+    at_once.replace_partition("t", "2026-11-02", df, handoff=True)
+    bulk_writes.clear()
+    whole = streamed.replace_partition_chunks("t", "2026-11-02", _chunks(df, 150), rows=len(df), handoff=True)
+    assert bulk_writes == []  # no one-shot write: the rows went through the stream
+    pd.testing.assert_frame_equal(whole, df)
+    assert _stored(tmp_path / "streamed.db", "t") == _stored(tmp_path / "once.db", "t")
+    handed = streamed.read_handoff("t", "2026-11-02")
+    assert handed is not None
+    pd.testing.assert_frame_equal(handed, at_once.read_handoff("t", "2026-11-02"))
+    pd.testing.assert_frame_equal(handed, streamed.read_partition("t", "2026-11-02"))
+    assert [p.name for p in (tmp_path / "h2").iterdir()] == [p.name for p in (tmp_path / "h1").iterdir()]
+    at_once.dispose()
+    streamed.dispose()
+
+
+def test_a_chunk_that_fails_to_compute_leaves_the_old_partition_and_its_handoff(tmp_path, bulk_writes):
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}", handoff_dir=tmp_path / "handoff")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(60), handoff=True)
+    before = _stored(database, "t")
+
+    def chunks():
+        yield tricky_frame(200).iloc[:100]
+        raise RuntimeError("parser crashed on chunk 2")
+
+    with pytest.raises(RuntimeError, match="chunk 2"):
+        wh.replace_partition_chunks("t", "2026-11-02", chunks(), rows=200, handoff=True)
+    assert _stored(database, "t") == before  # the worker's transaction never committed
+    assert len(wh.read_partition("t", "2026-11-02")) == 60
+    # the old hand-off file still matches the old committed rows
+    pd.testing.assert_frame_equal(wh.read_handoff("t", "2026-11-02"), wh.read_partition("t", "2026-11-02"))
+    assert [p.name for p in (tmp_path / "handoff").iterdir() if p.name.endswith(".tmp")] == []
+    wh.dispose()
+
+
+def test_a_stream_worker_that_fails_means_one_write_of_the_whole_frame(tmp_path, bulk_writes, caplog):
+    """The worker dies in its transaction (a statement after the rows fails): nothing of it commits, and
+    the caller writes the whole frame once the chunks are done."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", handoff_dir=tmp_path / "handoff")
+    df = tricky_frame(300)
+    original = sqlite_bulk.StreamWriter.__init__
+
+    def failing_after(self, database, table, schema, constants=None, before=(), after=(), **kwargs):
+        original(self, database, table, schema, constants, before, [("INSERT INTO missing VALUES (1)", [])])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite_bulk.StreamWriter, "__init__", failing_after)
+        whole = wh.replace_partition_chunks("t", "2026-11-02", _chunks(df, 100), rows=300, handoff=True)
+    assert "streamed write of t failed, writing it at once" in caplog.text
+    assert "no such table: missing" in caplog.text
+    assert bulk_writes == ["t"]  # the fallback: one bulk write of the whole frame
+    pd.testing.assert_frame_equal(whole, df)
+    assert wh.read_partition("t", "2026-11-02")["contact_id"].tolist() == df["contact_id"].tolist()
+    assert wh.read_handoff("t", "2026-11-02") is not None
+    wh.dispose()
+
+
+def test_a_worker_killed_mid_stream_is_reported_and_rolled_back(tmp_path):
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(50))
+    before = _stored(database, "t")
+    arrow = wh._stored_arrow(tricky_frame(100), [c for c in wh.table_columns("t") if c != "partition_date"])
+    stream = sqlite_bulk.StreamWriter(
+        database,
+        "t",
+        arrow.schema,
+        {"partition_date": "2026-11-02"},
+        before=[('DELETE FROM "t" WHERE partition_date = ?', ["2026-11-02"])],
+    )
+    stream.write(arrow)
+    stream._proc.kill()
+    with pytest.raises(sqlite_bulk.WorkerError, match="stream worker"):
+        for _ in range(50):  # the sender notices the dead pipe on a later table at the latest
+            stream.write(arrow)
+        stream.finish()
+    assert _stored(database, "t") == before
+    wh.dispose()
+
+
+def test_small_chunked_writes_take_the_plain_path(tmp_path, bulk_writes, monkeypatch):
+    started = []
+    monkeypatch.setattr(sqlite_bulk.StreamWriter, "__init__", lambda *a, **k: started.append(a))
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
+    whole = wh.replace_partition_chunks("t", "2026-11-02", _chunks(tricky_frame(9), 4), rows=9)
+    assert started == [] and bulk_writes == []  # 9 rows: below the bulk threshold (10 here)
+    assert len(whole) == 9 and len(wh.read_partition("t", "2026-11-02")) == 9
+    wh.dispose()

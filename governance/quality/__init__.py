@@ -31,6 +31,7 @@ from governance.quality.rules import (
     Rule,
     UnknownRuleError,
     apply_record_rules,
+    duplicate_contact_ids,
     error_codes,
     resolve_severities,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "UnknownRuleError",
     "apply_record_rules",
     "build_validated_contacts_schema",
+    "duplicate_contact_ids",
     "error_codes",
     "load_suite",
     "load_suites",

@@ -231,7 +231,16 @@ def _combine(bits: np.ndarray, codes: tuple[str, ...]) -> np.ndarray:
     return labels[inverse.reshape(-1)]
 
 
-def _compute(staged: pd.DataFrame, previous: pd.DataFrame | None) -> tuple[dict[str, np.ndarray], pd.Series]:
+def duplicate_contact_ids(contact_ids: pd.Series) -> np.ndarray:
+    """The non-blank contact ids (stripped) that more than one record holds."""
+    key = contact_ids.fillna("").astype("str").str.strip()
+    held = key[key.duplicated(keep=False).to_numpy(dtype=bool) & ~_blank(key)]
+    return np.asarray(held.unique(), dtype=object)
+
+
+def _compute(
+    staged: pd.DataFrame, previous: pd.DataFrame | None, duplicate_ids: np.ndarray | None = None
+) -> tuple[dict[str, np.ndarray], pd.Series]:
     missing = [c for c in STAGED_REQUIRED_COLUMNS if c not in staged.columns]
     if missing:
         raise KeyError(f"staged frame lacks required columns: {', '.join(missing)}")
@@ -247,7 +256,10 @@ def _compute(staged: pd.DataFrame, previous: pd.DataFrame | None) -> tuple[dict[
     cid_blank = _blank(cid)
     masks["CONTACT_ID_MISSING"] = cid_blank
     cid_key = cid.str.strip()
-    masks["DUPLICATE_CONTACT_ID"] = cid_key.duplicated(keep=False).to_numpy(dtype=bool) & ~cid_blank
+    if duplicate_ids is None:
+        masks["DUPLICATE_CONTACT_ID"] = cid_key.duplicated(keep=False).to_numpy(dtype=bool) & ~cid_blank
+    else:
+        masks["DUPLICATE_CONTACT_ID"] = _isin(cid_key, duplicate_ids) & ~cid_blank
 
     gender = _text(staged, "gender").str.strip()
     masks["GENDER_UNKNOWN"] = ~_isin(gender, KNOWN_GENDERS)
@@ -291,14 +303,17 @@ def apply_record_rules(
     staged: pd.DataFrame,
     previous: pd.DataFrame | None,
     severities: Mapping[str, str] | None = None,
+    duplicate_ids: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Flag every record of ``staged``; returns a copy with quality_flags, quarantine_reasons, is_ready.
 
     ``previous`` is the last accepted extract (columns contact_id, has_title, position) or None.
     ``severities`` overrides default rule severities ({"POSITION_DROPPED": "error"}).
+    ``duplicate_ids``: when ``staged`` is one chunk of the night, the ids the whole night holds more
+    than once (`duplicate_contact_ids`); by default the duplicates within ``staged``.
     """
     resolved = resolve_severities(severities)
-    masks, extra = _compute(staged, previous)
+    masks, extra = _compute(staged, previous, duplicate_ids)
     n = len(staged)
     bits = np.zeros(n, dtype=np.int64)
     error_bits = 0
