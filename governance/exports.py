@@ -65,8 +65,8 @@ def export_campaign(warehouse, campaign_table: str, partition_date: str, path: s
     """
     from governance.nightly import campaign_offenders
 
-    offenders = campaign_offenders(warehouse, campaign_table, partition_date)
+    frame = warehouse.read_partition(campaign_table, partition_date)  # read once: checked, then written
+    offenders = campaign_offenders(warehouse, campaign_table, partition_date, listed=frame)
     if len(offenders):
         return CampaignExport(rows=0, offenders=offenders, path=None)
-    frame = warehouse.read_partition(campaign_table, partition_date)
     return CampaignExport(rows=len(frame), offenders=offenders, path=write_mail_merge_csv(frame, path))

@@ -796,11 +796,14 @@ def withdraw_campaigns(
     return removed
 
 
-def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date: str) -> pd.DataFrame:
+def campaign_offenders(
+    warehouse: Warehouse, campaign_table: str, partition_date: str, listed: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Rows of a campaign list whose contact must not be contacted or is not ready, or, in a list that
     carries e-mail addresses (an e-mail campaign), opted out of marketing e-mail. A letter by post
     needs no e-mail consent. A contact id of the list that the night's staged rows lack is an offender,
-    and so is one of which any staged row is."""
+    and so is one of which any staged row is. ``listed``: the list's rows when the caller has read them
+    already (its ``contact_id`` column is used on SQLite; elsewhere the database joins)."""
     partition_date = check_partition_key(partition_date)
     by_email = "email" in warehouse.table_columns(campaign_table)
     if warehouse.dialect == "sqlite":
@@ -808,7 +811,7 @@ def campaign_offenders(warehouse: Warehouse, campaign_table: str, partition_date
         found = (
             None
             if staged is None
-            else _offenders_in_frame(warehouse, campaign_table, partition_date, staged, by_email)
+            else _offenders_in_frame(warehouse, campaign_table, partition_date, staged, by_email, listed)
         )
         if found is not None:
             return found
@@ -831,7 +834,12 @@ _OFFENDER_FLAGS = ("contact_id", "email_opt_out", "do_not_contact", "is_ready")
 
 
 def _offenders_in_frame(
-    warehouse: Warehouse, campaign_table: str, partition_date: str, staged: pd.DataFrame, by_email: bool
+    warehouse: Warehouse,
+    campaign_table: str,
+    partition_date: str,
+    staged: pd.DataFrame,
+    by_email: bool,
+    listed: pd.DataFrame | None = None,
 ) -> pd.DataFrame | None:
     """The query of :func:`campaign_offenders` over the night's staged rows from their hand-off file,
     which holds exactly the committed rows (its token is written in the same transaction). SQLite has no
@@ -847,12 +855,19 @@ def _offenders_in_frame(
         bad |= to_bool(staged["email_opt_out"])
     ids = _text_ids(staged["contact_id"])
     bad_ids = ids.filter(pa.array(bad.to_numpy(dtype=bool)))
-    listed = warehouse.query(
-        f"SELECT contact_id, typeof(contact_id) IN ('text', 'null') AS is_text "
-        f'FROM "{campaign_table}" WHERE {PARTITION_COLUMN} = :p',
+    if listed is None:
+        listed = warehouse.query(
+            f"SELECT contact_id, typeof(contact_id) IN ('text', 'null') AS is_text "
+            f'FROM "{campaign_table}" WHERE {PARTITION_COLUMN} = :p',
+            {"p": partition_date},
+        )
+        if not to_bool(listed["is_text"]).all():
+            return None
+    elif warehouse.scalar(  # the rows read already: only ask whether an id is stored as a number
+        f'SELECT EXISTS (SELECT 1 FROM "{campaign_table}" WHERE {PARTITION_COLUMN} = :p '
+        "AND typeof(contact_id) NOT IN ('text', 'null'))",
         {"p": partition_date},
-    )
-    if not to_bool(listed["is_text"]).all():
+    ):
         return None
     listed_ids = _text_ids(listed["contact_id"])
 

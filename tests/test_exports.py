@@ -101,14 +101,21 @@ def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path
         "campaign_list_numbers": [124],
     }
 
-    def named(wh: Warehouse, table: str) -> set:
-        return {None if pd.isna(v) else v for v in campaign_offenders(wh, table, "2026-11-20")["contact_id"]}
+    def named(wh: Warehouse, table: str, read_first: bool = False) -> set:
+        listed = wh.read_partition(table, "2026-11-20") if read_first else None
+        found = campaign_offenders(wh, table, "2026-11-20", listed=listed)["contact_id"]
+        return {None if pd.isna(v) else v for v in found}
 
     for table, ids in expected.items():
         assert named(with_file, table) == named(sql_only, table) == set(ids), table
     assert frame_path == list(expected)  # the file was read for every list (and declined for numbers)
+    # The export hands the list it has read already: the same offenders, numbers still go to SQL.
+    for table, ids in expected.items():
+        assert named(with_file, table, read_first=True) == set(ids), table
+    assert frame_path == list(expected) * 2
+    frame_path.clear()
     # A later write of the staged partition invalidates the file: the check goes back to SQL.
     sql_only.replace_partition(STAGED_TABLE, "2026-11-20", staged.assign(is_ready=False))
     assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is None
     assert named(with_file, "campaign_list_letter") == set(listed)
-    assert frame_path == list(expected)
+    assert frame_path == []
