@@ -62,6 +62,9 @@ def test_handoff_matches_the_database_read(tmp_path):
     nightly.stage_contacts(cfg, wh, "2026-11-26")
     assert wh.read_handoff(nightly.STAGED_TABLE, "2026-11-26") is not None
     from_handoff = nightly.read_staged(wh, "2026-11-26")
+    nightly.write_quarantine(wh, "2026-11-26")
+    fixes_from_handoff = nightly.fix_list(wh, "2026-11-26")
+    assert len(fixes_from_handoff) > 0
     # A write of the partition without hand-off invalidates the file.
     wh.replace_partition(
         nightly.STAGED_TABLE, "2026-11-26", wh.read_partition(nightly.STAGED_TABLE, "2026-11-26")
@@ -69,6 +72,8 @@ def test_handoff_matches_the_database_read(tmp_path):
     assert wh.read_handoff(nightly.STAGED_TABLE, "2026-11-26") is None
     from_database = nightly.read_staged(wh, "2026-11-26")
     pd.testing.assert_frame_equal(from_handoff, from_database)
+    # The owners' fix lists too: from the file as from the database.
+    pd.testing.assert_frame_equal(fixes_from_handoff, nightly.fix_list(wh, "2026-11-26"))
     wh.dispose()
 
 
