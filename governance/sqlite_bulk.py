@@ -413,6 +413,7 @@ class StreamWriter:
             with ipc.new_stream(stdin, self.schema) as writer:
                 while (table := self._queue.get()) is not None:
                     writer.write_table(table, max_chunksize=WRITE_BATCH_ROWS)
+            stdin.write(COMMIT_TRAILER)
             stdin.close()
         except BaseException as exc:  # the worker is gone (broken pipe) or was killed: write() reports it
             self._send_error = exc
@@ -574,6 +575,11 @@ def ingest_file(
         return _ingest(database, table, reader.schema, batches, constants, before, after, defer_checkpoint)
 
 
+# Written after the stream's end marker: only then does a stream worker commit. A caller that dies
+# mid-stream closes the pipe at a batch boundary, which an Arrow stream reader takes for a normal end.
+COMMIT_TRAILER = b"COMMIT\n"
+
+
 def ingest_stream(
     database: str,
     table: str,
@@ -583,8 +589,16 @@ def ingest_stream(
     defer_checkpoint: bool = False,
 ) -> int:
     """Worker: the transaction :class:`StreamWriter` describes, its rows read from stdin as they come."""
-    reader = ipc.open_stream(pa.PythonFile(sys.stdin.buffer, mode="r"))
-    return _ingest(database, table, reader.schema, iter(reader), constants, before, after, defer_checkpoint)
+    stdin = sys.stdin.buffer
+    reader = ipc.open_stream(pa.PythonFile(stdin, mode="r"))
+
+    def confirm() -> None:
+        if stdin.read() != COMMIT_TRAILER:
+            raise RuntimeError("the stream ended without the caller's commit: rolled back")
+
+    return _ingest(
+        database, table, reader.schema, iter(reader), constants, before, after, defer_checkpoint, confirm
+    )
 
 
 def _ingest(
@@ -596,6 +610,7 @@ def _ingest(
     before: list[list],
     after: list[list],
     defer_checkpoint: bool,
+    confirm: Callable[[], None] | None = None,
 ) -> int:
     import adbc_driver_sqlite.dbapi as adbc  # this process only: see the module docstring
 
@@ -612,6 +627,8 @@ def _ingest(
                 cursor.execute(sql, tuple(params))
             counted: list[int] = []
             cursor.adbc_ingest(table, _with_constants(schema, source, constants, counted), mode="append")
+            if confirm is not None:
+                confirm()
             for sql, params in after:
                 cursor.execute(sql, tuple(params))
             cursor.execute("COMMIT")

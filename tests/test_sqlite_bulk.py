@@ -562,3 +562,45 @@ def test_small_chunked_writes_take_the_plain_path(tmp_path, bulk_writes, monkeyp
     assert started == [] and bulk_writes == []  # 9 rows: below the bulk threshold (10 here)
     assert len(whole) == 9 and len(wh.read_partition("t", "2026-11-02")) == 9
     wh.dispose()
+
+
+@pytest.mark.parametrize("trailer", [b"", b"COMM"])
+def test_a_stream_cut_off_at_a_batch_boundary_never_commits(tmp_path, trailer):
+    """A caller that dies mid-stream closes the pipe between two batches, which an Arrow stream reader
+    takes for a normal end: the worker commits only after the caller's explicit commit trailer."""
+    import subprocess
+
+    import pyarrow.ipc as ipc
+
+    database = tmp_path / "w.db"
+    wh = Warehouse(f"sqlite:///{database}")
+    wh.replace_partition("t", "2026-11-02", tricky_frame(50))
+    before = _stored(database, "t")
+    arrow = wh._stored_arrow(tricky_frame(100), [c for c in wh.table_columns("t") if c != "partition_date"])
+    job = {
+        "op": "write_stream",
+        "database": str(database),
+        "table": "t",
+        "constants": {"partition_date": "2026-11-02"},
+        "before": [['DELETE FROM "t" WHERE partition_date = ?', ["2026-11-02"]]],
+        "after": [],
+    }
+
+    def run(tail: bytes) -> subprocess.CompletedProcess:
+        proc = sqlite_bulk._start_worker(job, stdin=subprocess.PIPE)
+        with ipc.new_stream(proc.stdin, arrow.schema) as writer:
+            writer.write_table(arrow)
+        proc.stdin.write(tail)
+        proc.stdin.close()
+        proc.stdin = None  # closed: communicate() must not flush it
+        out, err = proc.communicate()
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    cut = run(trailer)
+    assert cut.returncode != 0
+    assert b"without the caller's commit" in cut.stderr
+    assert _stored(database, "t") == before
+    whole = run(sqlite_bulk.COMMIT_TRAILER)  # the same stream with the trailer commits
+    assert whole.returncode == 0, whole.stderr
+    assert len(wh.read_partition("t", "2026-11-02")) == 100
+    wh.dispose()
