@@ -731,9 +731,9 @@ def _has_view(warehouse: Warehouse, conn, name: str) -> bool:
 
 def write_quarantine(warehouse: Warehouse, partition_date: str) -> dict[str, int]:
     """Quarantine = staged records with error reasons + malformed rows that never parsed."""
-    staged = warehouse.query(
-        f"SELECT * FROM \"{STAGED_TABLE}\" WHERE {PARTITION_COLUMN} = :p AND quarantine_reasons <> ''",
-        {"p": partition_date},
+    stored = set(warehouse.table_columns(STAGED_TABLE))
+    staged = flagged_staged_rows(
+        warehouse, partition_date, "quarantine_reasons", [c for c in QUARANTINE_COLUMNS if c in stored]
     )
     staged["raw_text"] = ""
     rejects = (
@@ -929,6 +929,25 @@ def gate_names(suite_names: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------- alerts
 
 
+def flagged_staged_rows(
+    warehouse: Warehouse, partition_date: str, flag_column: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """``columns`` of the night's staged rows whose ``flag_column`` is not empty: from the hand-off file
+    while it is valid (through the cursor, a million staged rows cost seconds), else by a query."""
+    handed = warehouse.read_handoff(
+        STAGED_TABLE, partition_date, columns=list(dict.fromkeys([*columns, flag_column]))
+    )
+    if handed is not None:
+        flags = handed[flag_column]
+        keep = (flags.notna() & (flags != "")).to_numpy(dtype=bool)
+        return handed.loc[keep, list(columns)].reset_index(drop=True)
+    selected = ", ".join(f'"{c}"' for c in columns)
+    return warehouse.query(
+        f'SELECT {selected} FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p AND "{flag_column}" <> \'\'',
+        {"p": partition_date},
+    )
+
+
 def fix_list(
     warehouse: Warehouse, partition_date: str, columns: Sequence[str] = QUARANTINE_COLUMNS
 ) -> pd.DataFrame:
@@ -938,21 +957,9 @@ def fix_list(
     partition_date = check_partition_key(partition_date)
     wanted = [c for c in QUARANTINE_COLUMNS if c in columns]
     quoted = [f'"{c}"' for c in wanted]
-    from_staged = [c for c in wanted if c != "raw_text"]
-    # The night's hand-off file when it is valid (a read of a million staged rows costs seconds).
-    read = list(dict.fromkeys([*from_staged, "quality_flags"]))
-    handed = warehouse.read_handoff(STAGED_TABLE, partition_date, columns=read)
-    if handed is not None:
-        flags = handed["quality_flags"]
-        keep = (flags.notna() & (flags != "")).to_numpy(dtype=bool)
-        flagged = handed.loc[keep, from_staged].reset_index(drop=True)
-    else:
-        staged_columns = ", ".join(f'"{c}"' for c in from_staged)
-        flagged = warehouse.query(
-            f'SELECT {staged_columns} FROM "{STAGED_TABLE}" '
-            f"WHERE {PARTITION_COLUMN} = :p AND quality_flags <> ''",
-            {"p": partition_date},
-        )
+    flagged = flagged_staged_rows(
+        warehouse, partition_date, "quality_flags", [c for c in wanted if c != "raw_text"]
+    )
     if "raw_text" in wanted:
         flagged["raw_text"] = ""
     malformed = warehouse.query(

@@ -62,7 +62,9 @@ def test_handoff_matches_the_database_read(tmp_path):
     nightly.stage_contacts(cfg, wh, "2026-11-26")
     assert wh.read_handoff(nightly.STAGED_TABLE, "2026-11-26") is not None
     from_handoff = nightly.read_staged(wh, "2026-11-26")
-    nightly.write_quarantine(wh, "2026-11-26")
+    quarantined = nightly.write_quarantine(wh, "2026-11-26")
+    assert quarantined["records"] > 0
+    quarantine_from_handoff = wh.read_partition(nightly.QUARANTINE_TABLE, "2026-11-26")
     fixes_from_handoff = nightly.fix_list(wh, "2026-11-26")
     assert len(fixes_from_handoff) > 0
     # A write of the partition without hand-off invalidates the file.
@@ -74,6 +76,11 @@ def test_handoff_matches_the_database_read(tmp_path):
     pd.testing.assert_frame_equal(from_handoff, from_database)
     # The owners' fix lists too: from the file as from the database.
     pd.testing.assert_frame_equal(fixes_from_handoff, nightly.fix_list(wh, "2026-11-26"))
+    # ... and the quarantine table.
+    assert nightly.write_quarantine(wh, "2026-11-26") == quarantined
+    pd.testing.assert_frame_equal(
+        wh.read_partition(nightly.QUARANTINE_TABLE, "2026-11-26"), quarantine_from_handoff
+    )
     wh.dispose()
 
 
