@@ -79,8 +79,9 @@ def preload_gate_libraries() -> None:
     GX's import of sqlalchemy.orm was seen half-initialised ("partially initialized module
     'sqlalchemy.orm.exc'"). A failure is left for the gates to report."""
     try:
-        from governance.quality import gx_runner, schemas  # noqa: F401 - the import is the point
+        from governance.quality import gx_runner, schemas
 
+        schemas.preload()
         gx_runner.preload()
     except Exception:  # the gates import again and report it; the first traceback is kept here
         import logging

@@ -467,6 +467,7 @@ wh = Warehouse(cfg.warehouse_url)
 nightly.ingest_extract(cfg, root, wh, "2026-11-20")
 assert waits and waits[0] is nightly.preload_gate_libraries, waits
 assert "great_expectations" in sys.modules and "pandera" in sys.modules
+assert "pandera.backends.pandas.container" in sys.modules  # the backends the first validation registers
 from governance.quality import gx_runner
 assert "bd" in gx_runner._PANDAS_STATE and threading.active_count() == 1
 """

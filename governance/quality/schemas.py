@@ -113,6 +113,13 @@ def build_validated_contacts_schema(severities: Mapping[str, str] | None = None)
 validated_contacts_schema = build_validated_contacts_schema()
 
 
+def preload() -> None:
+    """Register pandera's pandas backends now, which the first validation would do: it imports the
+    backend modules (2.4 s on the benchmark machine), and the night does it while its raw rows are
+    written."""
+    pa.DataFrameSchema.register_default_backends(pd.DataFrame)
+
+
 @dataclass(frozen=True)
 class SchemaReport:
     passed: bool
