@@ -291,14 +291,17 @@ def stage_contacts(
     # In chunks, so that the database writes one chunk while the next is parsed; a duplicate id is
     # one across the whole night, not within a chunk.
     duplicates = duplicate_contact_ids(stg["contact_id"]) if len(stg) > STAGE_CHUNK_ROWS else None
+    rows, pending = len(stg), [stg]
+    del stg  # the chunks hold it: its text columns are freed after the last one, before the hand-off
 
     def chunks() -> Iterator[pd.DataFrame]:
-        for start in range(0, max(len(stg), 1), STAGE_CHUNK_ROWS):
-            yield stage_frame(stg.iloc[start : start + STAGE_CHUNK_ROWS], cfg, previous, duplicates)
+        view_rows = pending.pop()
+        for start in range(0, max(rows, 1), STAGE_CHUNK_ROWS):
+            yield stage_frame(view_rows.iloc[start : start + STAGE_CHUNK_ROWS], cfg, previous, duplicates)
 
     # The gates read these rows next: a hand-off file spares reading them back from the database.
     staged = warehouse.replace_partition_chunks(
-        STAGED_TABLE, partition_date, chunks(), rows=len(stg), handoff=True
+        STAGED_TABLE, partition_date, chunks(), rows=rows, handoff=True
     )
     return StageOutcome(
         rows=len(staged),

@@ -392,12 +392,24 @@ class StreamWriter:
             "after": [[sql, list(params)] for sql, params in after],
             "defer_checkpoint": self._keeper is not None,
         }
-        self._proc = _start_worker(job, stdin=subprocess.PIPE)
         self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=max(1, depth))
         self._send_error: BaseException | None = None
-        self._sender = threading.Thread(target=self._send, name="sqlite-stream sender", daemon=True)
-        self._sender.start()
         self._done = False
+        try:
+            self._proc = _start_worker(job, stdin=subprocess.PIPE)
+        except BaseException:
+            if self._keeper is not None:
+                self._keeper.close()
+            raise
+        self._sender = threading.Thread(target=self._send, name="sqlite-stream sender", daemon=True)
+        try:
+            self._sender.start()
+        except BaseException:  # no thread: the worker must not wait for a stream that never comes
+            self._proc.kill()
+            self._proc.wait()
+            if self._keeper is not None:
+                self._keeper.close()
+            raise
 
     def __enter__(self) -> StreamWriter:
         return self

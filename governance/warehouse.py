@@ -106,6 +106,29 @@ def _partition_statements(
     return before, after
 
 
+def _stream_errors() -> tuple[type[BaseException], ...]:
+    from governance.sqlite_bulk import WorkerError
+
+    # A worker that failed, a pipe or file that failed, a chunk Arrow cannot cast to the first one's types.
+    return (WorkerError, OSError, ValueError, TypeError, RuntimeError)
+
+
+def _stream_chunk(
+    stream: _PartitionStream | None, table: str, chunk: pd.DataFrame
+) -> _PartitionStream | None:
+    """Send ``chunk`` to the stream; a stream that fails is aborted (its transaction rolls back) and
+    None is returned, so that the whole frame is written at once after the last chunk."""
+    if stream is None:
+        return None
+    try:
+        stream.write(chunk)
+    except _stream_errors() as exc:
+        _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
+        stream.abort()
+        return None
+    return stream
+
+
 class _PartitionStream:
     """One partition written by a :class:`~governance.sqlite_bulk.StreamWriter`, chunk by chunk. With
     ``handoff``, the token goes into the worker's transaction at the start and the hand-off file is
@@ -149,12 +172,13 @@ class _PartitionStream:
     def write(self, chunk: pd.DataFrame) -> None:
         self._stream.write(self.warehouse._stored_arrow(chunk, self.columns))
 
-    def finish(self, whole: pd.DataFrame) -> None:
+    def finish(self, whole: pd.DataFrame) -> int:
+        """Write the hand-off file, let the worker commit; the rows it wrote."""
         if self.token is not None:
             stored = self.warehouse._stored_arrow(whole, self.columns)
             self.warehouse._write_handoff_file(self.table, self.partition_date, stored, token=self.token)
             del stored
-        self._stream.finish()
+        return self._stream.finish()
 
     def abort(self) -> None:
         self._stream.abort()
@@ -323,35 +347,33 @@ class Warehouse:
         iterator = iter(chunks)
         first = next(iterator)
         parts = [first]
-        whole: pd.DataFrame | None = None
         stream = (
             self._start_stream(table, partition_date, first, handoff)
             if rows >= sqlite_bulk.MIN_BULK_WRITE_ROWS
             else None
         )
-        try:
-            if stream is not None:
-                stream.write(first)
+        try:  # a chunk that fails to compute ends everything: the worker is killed, nothing commits
+            stream = _stream_chunk(stream, table, first)
             for chunk in iterator:
                 parts.append(chunk)
-                if stream is not None:
-                    stream.write(chunk)
-            whole = pd.concat(parts) if len(parts) > 1 else first
-            parts.clear()
-            if stream is not None:
-                stream.finish(whole)
-                return whole
-        except sqlite_bulk.WorkerError as exc:  # rolled back: write the whole frame below
-            _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
-            if stream is not None:
-                stream.abort()
-            if whole is None:
-                parts.extend(iterator)
-                whole = pd.concat(parts) if len(parts) > 1 else first
+                stream = _stream_chunk(stream, table, chunk)
         except BaseException:
             if stream is not None:
                 stream.abort()
             raise
+        whole = pd.concat(parts) if len(parts) > 1 else first
+        parts.clear()
+        if stream is not None:
+            try:
+                written: int | None = stream.finish(whole)
+            except _stream_errors() as exc:
+                _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
+                stream.abort()
+                written = None
+            if written == len(whole):
+                return whole
+            if written is not None:  # never seen; should it happen, the partition is written again
+                _log.warning("streamed write of %s stored %d of %d rows", table, written, len(whole))
         self.replace_partition(table, partition_date, whole, handoff=handoff)
         return whole
 
@@ -359,8 +381,6 @@ class Warehouse:
         self, table: str, partition_date: str, first: pd.DataFrame, handoff: bool
     ) -> _PartitionStream | None:
         """The streamed write of a partition, started from its first chunk; None where it does not apply."""
-        from governance import sqlite_bulk
-
         sample = first.copy(deep=False)
         sample[PARTITION_COLUMN] = partition_date
         if self.sqlite_file is None or not self._bulk_writable(sample, min_rows=0):
@@ -369,7 +389,7 @@ class Warehouse:
             return _PartitionStream(
                 self, table, partition_date, sample, handoff and self.handoff_dir is not None
             )
-        except (sqlite_bulk.WorkerError, OSError) as exc:  # no worker: the whole frame is written later
+        except _stream_errors() as exc:  # no worker: the whole frame is written after the last chunk
             _log.warning("streamed write of %s could not start: %s", table, exc)
             return None
 

@@ -489,7 +489,10 @@ def test_a_streamed_write_stores_exactly_what_one_write_stores(tmp_path, bulk_wr
     streamed.dispose()
 
 
-def test_a_chunk_that_fails_to_compute_leaves_the_old_partition_and_its_handoff(tmp_path, bulk_writes):
+@pytest.mark.parametrize("error", [RuntimeError, ValueError, OSError])
+def test_a_chunk_that_fails_to_compute_leaves_the_old_partition_and_its_handoff(tmp_path, bulk_writes, error):
+    """Whatever the chunk raises (also the errors a failing stream raises) ends the write: nothing of
+    the partition is written, not even the chunks computed before."""
     database = tmp_path / "w.db"
     wh = Warehouse(f"sqlite:///{database}", handoff_dir=tmp_path / "handoff")
     wh.replace_partition("t", "2026-11-02", tricky_frame(60), handoff=True)
@@ -497,9 +500,9 @@ def test_a_chunk_that_fails_to_compute_leaves_the_old_partition_and_its_handoff(
 
     def chunks():
         yield tricky_frame(200).iloc[:100]
-        raise RuntimeError("parser crashed on chunk 2")
+        raise error("parser crashed on chunk 2")
 
-    with pytest.raises(RuntimeError, match="chunk 2"):
+    with pytest.raises(error, match="chunk 2"):
         wh.replace_partition_chunks("t", "2026-11-02", chunks(), rows=200, handoff=True)
     assert _stored(database, "t") == before  # the worker's transaction never committed
     assert len(wh.read_partition("t", "2026-11-02")) == 60
@@ -603,4 +606,18 @@ def test_a_stream_cut_off_at_a_batch_boundary_never_commits(tmp_path, trailer):
     whole = run(sqlite_bulk.COMMIT_TRAILER)  # the same stream with the trailer commits
     assert whole.returncode == 0, whole.stderr
     assert len(wh.read_partition("t", "2026-11-02")) == 100
+    wh.dispose()
+
+
+def test_a_chunk_arrow_cannot_cast_to_the_first_ones_types_is_written_with_the_rest(
+    tmp_path, bulk_writes, caplog
+):
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", handoff_dir=tmp_path / "handoff")
+    first = tricky_frame(100)
+    second = tricky_frame(100).assign(line=[f"L{i}" for i in range(100)])  # numbers, then text
+    whole = wh.replace_partition_chunks("t", "2026-11-02", iter([first, second]), rows=200, handoff=True)
+    assert "streamed write of t failed, writing it at once" in caplog.text
+    stored = wh.read_partition("t", "2026-11-02")
+    assert len(whole) == len(stored) == 200
+    assert stored["line"].astype(str).tolist()[-2:] == ["L98", "L99"]
     wh.dispose()
