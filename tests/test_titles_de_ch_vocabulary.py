@@ -35,6 +35,17 @@ PARSES = [
     ("Dr. iur. utr.", "Dr.iur.utr.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. jur. utr.", "Dr.iur.utr.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. phil. nat.", "Dr.phil.nat.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. oec. publ.", "Dr.oec.publ.", "degree", "pre", "TITLE_NONCANONICAL"),
+    # habilitation and the honorary Doktoringenieur (suffixes kept in the address only)
+    ("Dr. habil.", "Dr. habil.", "degree", "pre", ""),
+    ("Dr.habil.", "Dr. habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. rer. nat. habil.", "Dr.rer.nat.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. phil. habil.", "Dr.phil.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. med. habil.", "Dr.med.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. rer. pol. habil.", "Dr.rer.pol.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr.-Ing. habil.", "Dr.-Ing. habil.", "degree", "pre", ""),
+    ("Dr.-Ing. E.h.", "Dr.-Ing. E.h.", "degree", "pre", ""),
+    ("Dr.-Ing. E. h.", "Dr.-Ing. E.h.", "degree", "pre", "TITLE_NONCANONICAL"),
     # Swiss Lizentiat
     ("lic. iur.", "lic.iur.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("lic.iur.", "lic.iur.", "degree", "pre", ""),
@@ -43,11 +54,14 @@ PARSES = [
     ("lic. oec.", "lic.oec.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("lic. oec. HSG", "lic.oec. HSG", "degree", "pre", "TITLE_NONCANONICAL"),
     ("lic. rer. pol.", "lic.rer.pol.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. phil. I", "lic.phil. I", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("lic. phil. II", "lic.phil. II", "degree", "pre", "TITLE_NONCANONICAL"),
     # Swiss diplomas (school kept in the canonical writing)
     ("dipl. Ing. ETH", "dipl. Ing. ETH", "degree", "pre", ""),
     ("Dipl.-Ing. ETH", "dipl. Ing. ETH", "degree", "pre", "TITLE_NONCANONICAL"),
     ("dipl. Ing. FH", "dipl. Ing. FH", "degree", "pre", ""),
     ("dipl. Arch. ETH", "dipl. Arch. ETH", "degree", "pre", ""),
+    ("dipl. Arch. FH", "dipl. Arch. FH", "degree", "pre", ""),
     # German Diplom degrees
     ("Dipl.-Vw.", "Dipl.-Vw.", "degree", "pre", ""),
     ("Dipl.-Volksw.", "Dipl.-Vw.", "degree", "pre", "TITLE_NONCANONICAL"),
@@ -403,3 +417,29 @@ def test_new_writings_do_not_steal_existing_ones():
     for title in ("sc", "Jun.", "apl.", "lic"):
         r = parse_contact("Herr", title, "Hans", "Huber", "", "AT")
         assert (r.titles_prenominal, r.issues) == (title, "TITLE_UNKNOWN")
+
+
+@pytest.mark.parametrize(
+    ("title", "country", "line", "block"),
+    [
+        ("Dr. habil.", "DE", "Sehr geehrter Herr Dr. Huber,", "Herrn\nDr. habil. Hans Huber"),
+        (
+            "Prof. Dr. habil.",
+            "DE",
+            "Sehr geehrter Herr Professor Huber,",
+            "Herrn Professor\nDr. habil. Hans Huber",
+        ),
+        (
+            "Dr. rer. nat. habil.",
+            "AT",
+            "Sehr geehrter Herr Dr. Huber,",
+            "Herrn\nDr.rer.nat.habil. Hans Huber",
+        ),
+        ("Dr.-Ing. E.h.", "DE", "Sehr geehrter Herr Dr. Huber,", "Herrn\nDr.-Ing. E.h. Hans Huber"),
+        ("Dr. oec. publ.", "CH", "Sehr geehrter Herr Huber", "Herr\nDr.oec.publ. Hans Huber"),
+    ],
+)
+def test_habilitation_and_honorary_suffixes_stay_in_the_address(title, country, line, block):
+    r = parse_contact("Herr", title, "Hans", "Huber", "", country)
+    assert (r.salutation_line, r.address_block) == (line, block)
+    assert_frame_path_agrees([("Herr", title, "Hans", "Huber", "", country, "")])
