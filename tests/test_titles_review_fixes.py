@@ -196,6 +196,12 @@ CASES = [
     (("Sehr geehrte Frau Dr.", "", "Eva", "Huber", "AT"), {"gender": "f", "titles_prenominal": "Dr."}),
     (("Mme", "", "Eva", "Huber", "AT"), {"gender": "f"}),
     (("Frl.", "", "Eva", "Huber", "AT"), {"gender": "f"}),
+    # Italian-speaking Switzerland, French and Iberian salutation words
+    (("Signora", "", "Anna", "Rossi", "CH"), {"gender": "f", "salutation_line": "Sehr geehrte Frau Rossi"}),
+    (("Signor", "", "Marco", "Rossi", "CH"), {"gender": "m", "salutation_line": "Sehr geehrter Herr Rossi"}),
+    (("Mlle", "", "Claire", "Roux", "CH"), {"gender": "f", "issues": ""}),
+    (("Señora", "", "Ana", "Pérez", "DE"), {"gender": "f", "salutation_line": "Sehr geehrte Frau Pérez,"}),
+    (("Senhor", "", "João", "Silva", "DE"), {"gender": "m", "issues": ""}),
     # salutation titles in DE style
     (
         ("Frau Prof. Dr.", "", "Eva", "Huber", "DE"),
