@@ -443,3 +443,18 @@ def test_habilitation_and_honorary_suffixes_stay_in_the_address(title, country, 
     r = parse_contact("Herr", title, "Hans", "Huber", "", country)
     assert (r.salutation_line, r.address_block) == (line, block)
     assert_frame_path_agrees([("Herr", title, "Hans", "Huber", "", country, "")])
+
+
+@pytest.mark.parametrize(
+    ("first_name", "first_clean", "titles"),
+    [
+        ("Dr. Habil", "Habil", "Dr."),  # Habil is a first name, not the habilitation
+        ("Dr.-Ing. E. H.", "E. H.", "Dr.-Ing."),  # initials, not the honorary E.h.
+        ("Dr.-Ing. E.H.", "E.H.", "Dr.-Ing."),
+        ("lic. phil. I. Ida", "I. Ida", "lic.phil."),
+    ],
+)
+def test_suffixes_that_read_like_names_or_initials_stay_in_the_name(first_name, first_clean, titles):
+    r = parse_contact("Herr", "", first_name, "Yilmaz", "", "DE")
+    assert (r.first_name_clean, r.titles_prenominal) == (first_clean, titles)
+    assert_frame_path_agrees([("Herr", "", first_name, "Yilmaz", "", "DE", "")])

@@ -202,6 +202,10 @@ CASES = [
     (("Mlle", "", "Claire", "Roux", "CH"), {"gender": "f", "issues": ""}),
     (("Señora", "", "Ana", "Pérez", "DE"), {"gender": "f", "salutation_line": "Sehr geehrte Frau Pérez,"}),
     (("Senhor", "", "João", "Silva", "DE"), {"gender": "m", "issues": ""}),
+    # ... and their couples, as "Herr und Frau": no gender, no title
+    (("Signor e Signora", "", "Anna", "Rossi", "CH"), {"gender": "unknown", "issues": ""}),
+    (("Señor y Señora", "", "Ana", "Pérez", "DE"), {"gender": "unknown", "titles_prenominal": ""}),
+    (("Monsieur et Madame", "", "Claire", "Roux", "CH"), {"gender": "unknown", "issues": ""}),
     # salutation titles in DE style
     (
         ("Frau Prof. Dr.", "", "Eva", "Huber", "DE"),

@@ -81,7 +81,7 @@ _SALUTATIONS = {
 # record is not salutation-ready (its owner splits it); the words are no titles either.
 _SALUTATION_ALTERNATION = "|".join(sorted(map(re.escape, _SALUTATIONS), key=len, reverse=True))
 _COUPLE = re.compile(
-    rf"(?i)(?:{_SALUTATION_ALTERNATION})\.?\s*(?:und|u\.|and|&|\+|/)\s*(?:{_SALUTATION_ALTERNATION})\.?(?=\s|$)"
+    rf"(?i)(?:{_SALUTATION_ALTERNATION})\.?\s*(?:und|u\.|and|et|e|y|&|\+|/)\s*(?:{_SALUTATION_ALTERNATION})\.?(?=\s|$)"
 )
 
 _COUNTRIES = {

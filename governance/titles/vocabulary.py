@@ -249,6 +249,11 @@ def _epicene(writing: str, gender: str, entry: Entry) -> bool:
 NAME_LIKE_POSTNOMINALS = frozenset({"DAS", "CAS", "MAS"})
 
 
+# Entries whose last word reads like a name's initial ("E.h." like "E. H.", "I" like "I."): not read in
+# name fields, where "Dr.-Ing. E. H. Müller" is a Dr.-Ing. with two initials.
+NOT_IN_NAME_FIELDS = frozenset({"Dr.-Ing. E.h.", "lic.phil. I", "lic.phil. II"})
+
+
 def _name_safe(writing: str) -> bool:
     """Whether a writing may be recognised as a title inside a name field.
 
@@ -459,7 +464,7 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
                 if not short:
                     _add(title_fold, fold_key(writing), cand)
                 title_trie.add(fold_key(writing))
-                if _name_safe(writing) and entry.cls != "function":
+                if _name_safe(writing) and entry.cls != "function" and entry.abbr not in NOT_IN_NAME_FIELDS:
                     _add(name_exact, exact_key(writing), cand)
                     name_trie.add(exact_key(writing))
                     prefixes.add(_name_prefix(writing))
