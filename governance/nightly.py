@@ -945,6 +945,8 @@ def flagged_staged_rows(
         flags = handed[flag_column]
         keep = (flags.notna() & (flags != "")).to_numpy(dtype=bool)
         return handed.loc[keep, list(columns)].reset_index(drop=True)
+    if flag_column not in warehouse.table_columns(STAGED_TABLE):  # quoted, SQLite would read a literal
+        raise KeyError(f"{STAGED_TABLE} has no column {flag_column!r}")
     selected = ", ".join(f'"{c}"' for c in columns)
     return warehouse.query(
         f'SELECT {selected} FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p AND "{flag_column}" <> \'\'',

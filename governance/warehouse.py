@@ -352,28 +352,29 @@ class Warehouse:
             if rows >= sqlite_bulk.MIN_BULK_WRITE_ROWS
             else None
         )
-        try:  # a chunk that fails to compute ends everything: the worker is killed, nothing commits
+        written: int | None = None
+        try:  # anything else that fails ends everything: the worker is killed, nothing commits
             stream = _stream_chunk(stream, table, first)
             for chunk in iterator:
                 parts.append(chunk)
                 stream = _stream_chunk(stream, table, chunk)
+            whole = pd.concat(parts) if len(parts) > 1 else first
+            parts.clear()
+            if stream is not None:
+                try:
+                    written = stream.finish(whole)
+                except _stream_errors() as exc:
+                    _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
+                    stream.abort()
+                    stream = None
         except BaseException:
             if stream is not None:
                 stream.abort()
             raise
-        whole = pd.concat(parts) if len(parts) > 1 else first
-        parts.clear()
-        if stream is not None:
-            try:
-                written: int | None = stream.finish(whole)
-            except _stream_errors() as exc:
-                _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
-                stream.abort()
-                written = None
-            if written == len(whole):
-                return whole
-            if written is not None:  # never seen; should it happen, the partition is written again
-                _log.warning("streamed write of %s stored %d of %d rows", table, written, len(whole))
+        if stream is not None and written == len(whole):
+            return whole
+        if written is not None:  # never seen; should it happen, the partition is written again
+            _log.warning("streamed write of %s stored %d of %d rows", table, written, len(whole))
         self.replace_partition(table, partition_date, whole, handoff=handoff)
         return whole
 

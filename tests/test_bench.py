@@ -129,3 +129,20 @@ def test_staging_in_chunks_equals_staging_at_once(tmp_path, monkeypatch):
     twice = staged["chunked"]["contact_id"] == extract.loc[3, "contact_id"]
     assert twice.sum() == 2
     assert flag_mask(staged["chunked"]["quality_flags"], "DUPLICATE_CONTACT_ID")[twice].all()
+
+
+def test_flagged_staged_rows_refuses_a_staged_table_without_the_flag_column(tmp_path):
+    """Quoted, a missing column is a string literal to SQLite: every row would have been 'flagged'."""
+    import pandas as pd
+
+    from governance import nightly
+    from governance.warehouse import Warehouse
+
+    wh = Warehouse(f"sqlite:///{tmp_path / 'wh.sqlite'}")
+    staged = pd.DataFrame({"contact_id": ["C1", "C2"], "quality_flags": ["", "NAME_MISSING"]})
+    wh.replace_partition(nightly.STAGED_TABLE, "2026-11-26", staged)
+    found = nightly.flagged_staged_rows(wh, "2026-11-26", "quality_flags", ["contact_id"])
+    assert found["contact_id"].tolist() == ["C2"]
+    with pytest.raises(KeyError, match="no column 'quarantine_reasons'"):
+        nightly.flagged_staged_rows(wh, "2026-11-26", "quarantine_reasons", ["contact_id"])
+    wh.dispose()
