@@ -14,9 +14,12 @@ converting between Python objects and SQLite values with the GIL held: two threa
   mix them (each column has one declared type), nor do the staging views over them.
 - **Writes**: one worker binds the rows of an Arrow IPC file straight from their Arrow buffers with the
   ADBC SQLite driver, inside one transaction that also runs the caller's statements (deleting the old
-  partition, say). A million rows of 20 text columns take 1.8 s instead of 7.3 s with ``executemany``.
-  Parallel writers gain nothing: SQLite has one writer, and copying rows that workers prepared in side
-  databases (``INSERT ... SELECT`` from attached files) cost as much as it saved (8.5 s against 8.8 s).
+  partition, say). A million rows of 20 text columns took 1.8 s instead of 7.3 s with
+  ``executemany`` (8.6 s on a slow day, with real data). Rows still being computed can go as an Arrow
+  IPC stream instead (:class:`StreamWriter`): the worker appends each chunk while the caller computes
+  the next. Parallel writers gain nothing: SQLite has one writer, and copying rows that workers
+  prepared in side databases (``INSERT ... SELECT`` from attached files) cost as much as it saved
+  (8.5 s against 8.8 s).
 
 The ADBC driver carries its own copy of the SQLite library. Two SQLite libraries in one process break
 each other's POSIX locks on the same file (closing one's descriptor drops the other's locks) and
@@ -366,8 +369,8 @@ class StreamWriter:
     once: written directly, it blocked until the worker had taken nearly the whole table (a pipe holds
     64 KB), and the worker then waited idle for the next. The thread does no imports and touches no
     database. Every table is cast to ``schema``. A worker that fails makes :meth:`write` or
-    :meth:`finish` raise :class:`WorkerError`; :meth:`abort` (and leaving the ``with`` block by an
-    exception) kills the worker, and its transaction never commits."""
+    :meth:`finish` raise :class:`WorkerError`; :meth:`abort` kills the worker, and its transaction
+    never commits. The caller must end every stream with one of the two."""
 
     def __init__(
         self,
@@ -411,13 +414,6 @@ class StreamWriter:
                 self._keeper.close()
             raise
 
-    def __enter__(self) -> StreamWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None or not self._done:
-            self.abort()
-
     def _send(self) -> None:
         stdin = self._proc.stdin
         assert stdin is not None
@@ -444,15 +440,13 @@ class StreamWriter:
         """Queue ``table``'s rows for the worker; blocks only while ``depth`` tables wait already."""
         self._put(table.cast(self.schema))
 
-    def finish(self, while_waiting: Callable[[], None] | None = None) -> int:
+    def finish(self) -> int:
         """End the stream; the worker commits. Returns the rows written."""
         self._put(None)
         self._sender.join()
         if self._send_error is not None:
             raise self._failure(f"the worker stopped reading ({self._send_error})")
         self._proc.stdin = None  # closed by the sender: communicate() must not flush it
-        if while_waiting is not None:
-            while_waiting()
         out, err = self._proc.communicate()
         if self._proc.returncode != 0:
             self.abort()
