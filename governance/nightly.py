@@ -6,6 +6,7 @@ that partition, so any step can be re-run alone. Nothing here imports Dagster.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -77,16 +78,16 @@ def preload_gate_libraries() -> None:
     this while its worker process writes the raw rows, so the import fills a wait (the gates then find
     it done). In this thread, not a background one: imported beside the night's own SQLAlchemy calls,
     GX's import of sqlalchemy.orm was seen half-initialised ("partially initialized module
-    'sqlalchemy.orm.exc'"). A failure is left for the gates to report."""
-    try:
-        from governance.quality import gx_runner, schemas
+    'sqlalchemy.orm.exc'"). A failure is left for the gates to report; one library's does not keep
+    the other from loading."""
+    import logging
 
-        schemas.preload()
-        gx_runner.preload()
-    except Exception:  # the gates import again and report it; the first traceback is kept here
-        import logging
-
-        logging.getLogger(__name__).debug("preloading the gate libraries failed", exc_info=True)
+    for library in ("schemas", "gx_runner"):
+        try:
+            module = importlib.import_module(f"governance.quality.{library}")
+            module.preload()
+        except Exception:  # the gates import again and report it; the first traceback is kept here
+            logging.getLogger(__name__).debug("preloading %s failed", library, exc_info=True)
 
 
 def ingest_extract(

@@ -479,3 +479,17 @@ assert "bd" in gx_runner._PANDAS_STATE and threading.active_count() == 1
         cwd=Path(__file__).parent.parent,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_failing_pandera_preload_does_not_keep_gx_from_loading(monkeypatch):
+    from governance import nightly
+    from governance.quality import gx_runner, schemas
+
+    def broken() -> None:
+        raise RuntimeError("pandera backend registry changed")
+
+    loaded = []
+    monkeypatch.setattr(schemas, "preload", broken)
+    monkeypatch.setattr(gx_runner, "preload", lambda: loaded.append("gx"))
+    nightly.preload_gate_libraries()  # logs the failure, raises nothing
+    assert loaded == ["gx"]
