@@ -281,11 +281,27 @@ def stage_frame(
     )
 
 
+def _return_free_memory() -> None:
+    """Give the memory earlier steps freed back to the system before the night's largest step. Arrow's
+    pool (mimalloc) and glibc's malloc keep freed pages, and those count in the peak RSS: about 100 MB
+    less on the 1M benchmark (run and workers 1,810 MB against 1,903 to 1,945 MB)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: its pages stay with the process
+        pass
+
+
 def stage_contacts(
     cfg: GovernanceConfig, warehouse: Warehouse, partition_date: str, progress: Progress = _quiet
 ) -> StageOutcome:
     from governance.quality import duplicate_contact_ids
 
+    _return_free_memory()
     stg = warehouse.read_partition(STAGING_VIEW, partition_date)
     previous = previous_accepted_night(warehouse, partition_date)
     progress(f"parsing titles and applying record rules to {len(stg):,} contacts")
