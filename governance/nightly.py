@@ -283,8 +283,9 @@ def stage_frame(
 
 def _return_free_memory() -> None:
     """Give the memory earlier steps freed back to the system before the night's largest step. Arrow's
-    pool (mimalloc) and glibc's malloc keep freed pages, and those count in the peak RSS: about 100 MB
-    less on the 1M benchmark (run and workers 1,810 MB against 1,903 to 1,945 MB)."""
+    pool (mimalloc) and glibc's malloc keep freed pages, and those count in the peak RSS. On the 1M
+    benchmark the run's own peak was 1,642 to 1,698 MB after, 1,735 to 1,750 MB before; the sampled
+    peak of the run and its workers together varies more from run to run (1,810 to 1,931 MB)."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
