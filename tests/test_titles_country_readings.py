@@ -9,6 +9,7 @@ import pytest
 
 from governance.titles import load_vocabulary, parse_contact, parse_contacts
 from governance.titles.vocabulary import build_vocabulary, rows_for_style
+from tests.title_helpers import COLS, assert_frame_path_agrees
 
 
 @pytest.mark.parametrize("country", ["CH", "LI", "Schweiz"])
@@ -83,18 +84,13 @@ def test_frame_path_reads_each_row_with_its_countrys_vocabulary():
         ("Frau", "Mag.a", "Anna", "Huber", "Geschäftsführerin", "DE"),
         ("Herr", "Regierungsrat", "Jan", "Roth", "", "CH"),
     ]
-    columns = ["salutation", "title", "first_name", "last_name", "position", "country"]
-    frame = pd.DataFrame(rows, columns=columns, index=[7, 3, 3, 9, 1, 0, 5])  # duplicate, unordered index
+    rows = [(*row, "") for row in rows]  # no company
+    # every parsed column as parse_contact gives it, row by row
+    by_row = assert_frame_path_agrees(rows)
+    frame = pd.DataFrame(rows, columns=COLS, index=[7, 3, 3, 9, 1, 0, 5])  # duplicate, unordered index
     out = parse_contacts(frame)
     assert list(out.index) == list(frame.index)
-    for i, row in enumerate(rows):
-        expected = parse_contact(*row)
-        got = out.iloc[i]
-        assert got["salutation_line"] == expected.salutation_line, row
-        assert got["address_block"] == expected.address_block, row
-        assert got["issues"] == expected.issues, row
-        assert got["titles_prenominal"] == expected.titles_prenominal, row
-        assert got["position_kind"] == expected.position_kind, row
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), by_row.reset_index(drop=True))
     assert out.iloc[0]["salutation_line"] == "Sehr geehrter Herr Regierungsrat"
     assert out.iloc[1]["salutation_line"] == "Sehr geehrter Herr Regierungsrat Berger,"
 
