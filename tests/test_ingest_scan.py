@@ -7,6 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from governance.ingest.csv_reader import _CR, _NL, _QUOTE, _first_misplaced_quote
+from governance.ingest.sniff import is_utf8
 
 
 def reference(data: bytes, pos: int, delim: int) -> int:
@@ -92,3 +93,19 @@ def test_many_stray_quotes_are_searched_once_each(tmp_path, monkeypatch):
     assert len(extract.contacts) == 3000 and extract.contacts["last_name"].iloc[0] == 'O"Brien'
     quotes = path.read_bytes().count(b'"')
     assert sum(examined) < 10 * quotes, (sum(examined), quotes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.binary(max_size=64), st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")))
+)
+@example("Müller".encode()[:2])  # a character cut in two
+@example(b"M\xfcller")  # cp1252
+@example(b"")
+def test_is_utf8_agrees_with_pythons_decoder(data):
+    try:
+        data.decode("utf-8")
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert is_utf8(data) is expected
