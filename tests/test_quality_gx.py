@@ -404,10 +404,19 @@ def test_titles_vocabulary_pattern(suites):
         assert not re.search(pre, bad), bad
     assert re.search(post, "MSc, MBA") and re.search(post, "BA (CE)")
     assert not re.search(post, "MSc MBA") and not re.search(post, "Dr.")
+    # the school a degree names, as the parser keeps it: known schools only, bare or in brackets
+    for good in ["MSc ETH", "MAS ETH, MBA HSG", "LL.M. (WU)", "MBA (HES-SO), MSc"]:
+        assert re.search(post, good), good
+    for bad in ["ETH", "MSc (Oxford)", "MSc  ETH", "MSc ETH HSG", "MSc Eth"]:
+        assert not re.search(post, bad), bad
 
 
 def test_titles_patterns_are_generated_from_vocabulary(suites):
-    from governance.quality.gx_runner import build_vocabulary_regex, vocabulary_tokens_from_titles_csv
+    from governance.quality.gx_runner import (
+        build_vocabulary_regex,
+        school_qualifiers,
+        vocabulary_tokens_from_titles_csv,
+    )
 
     # the engine's vocabulary (package data) is what produces titles_prenominal; if this fails after a
     # change to titles.csv, regenerate the suite's patterns and bump its version
@@ -418,7 +427,7 @@ def test_titles_patterns_are_generated_from_vocabulary(suites):
     assert "Generaldirektor" not in pre and "MBA" in post
     spec = suites["crm_contacts_titles"]
     assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ")
-    assert spec.expectations[3].kwargs["regex"] == build_vocabulary_regex(post, ", ")
+    assert spec.expectations[3].kwargs["regex"] == build_vocabulary_regex(post, ", ", school_qualifiers())
 
 
 def test_gx_batch_fingerprint_is_off():

@@ -14,6 +14,7 @@ from governance.titles.tokenizer import (
     NameParse,
     TitleToken,
     clean_name,
+    is_known_school,
     is_qualifier,
     scan_title,
     strip_invisible,
@@ -515,9 +516,10 @@ def build_title_parse(
     post_units: list[list[TitleToken]] = []  # a post-nominal with its qualifiers in brackets
     seen: dict[str, list[TitleToken] | None] = {}  # canonical -> its post unit (None for a pre-nominal)
     for unit in _units(vocab, tokens):
-        for tok in unit:
+        for position, tok in enumerate(unit):
             if tok.status == "unknown":
-                bits |= ISSUE_BIT["TITLE_UNKNOWN"]
+                if not (position and is_known_school(tok)):
+                    bits |= ISSUE_BIT["TITLE_UNKNOWN"]
             elif tok.status == "ambiguous":
                 bits |= ISSUE_BIT["TITLE_AMBIGUOUS"]
             else:

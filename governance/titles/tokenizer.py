@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from governance.titles.vocabulary import (
     NAME_LIKE_POSTNOMINALS,
+    SCHOOL_QUALIFIERS,
     Candidate,
     Vocabulary,
     exact_key,
@@ -189,17 +190,29 @@ def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False)
     return TitleToken(written, written, None, "", "unknown", source)
 
 
-def qualifier_end(text: str, start: int) -> int:
-    """End of a parenthesised qualifier starting at `start` ("(WU)", "(Open University)"), else 0."""
-    if text[start] != "(":
-        return 0
-    close = text.find(")", start + 1)
-    return close + 1 if close > 0 and "(" not in text[start + 1 : close] else 0
+def qualifier_end(text: str, start: int, separators: frozenset[str] = TITLE_SEPARATORS) -> int:
+    """End of the school or programme of a degree starting at `start`: in brackets ("(WU)", "(Open
+    University)") or a known school in capitals ("ETH" of "MSc ETH"); else 0."""
+    if text[start] == "(":
+        close = text.find(")", start + 1)
+        return close + 1 if close > 0 and "(" not in text[start + 1 : close] else 0
+    end = start
+    while end < len(text) and not text[end].isspace() and text[end] not in separators:
+        end += 1
+    return end if text[start:end] in SCHOOL_QUALIFIERS else 0
 
 
 def is_qualifier(tok: TitleToken) -> bool:
-    """An unknown parenthesised token: the university or programme of the degree before it ("LL.M. (WU)")."""
-    return tok.status == "unknown" and tok.surface.startswith("(") and tok.surface.endswith(")")
+    """An unknown token naming the university or programme of the degree before it ("LL.M. (WU)",
+    "MAS ETH")."""
+    if tok.status != "unknown":
+        return False
+    return (tok.surface.startswith("(") and tok.surface.endswith(")")) or tok.surface in SCHOOL_QUALIFIERS
+
+
+def is_known_school(tok: TitleToken) -> bool:
+    """A qualifier naming a school of SCHOOL_QUALIFIERS, bare or in brackets: no unknown title."""
+    return is_qualifier(tok) and tok.surface.strip("() ") in SCHOOL_QUALIFIERS
 
 
 def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
@@ -243,7 +256,7 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 tokens.append(tok)
                 i = end
                 continue
-        # A qualifier in brackets after a post-nominal ("MBA (Open University)") is one token, kept with it.
+        # A school after a post-nominal ("MBA (Open University)", "MSc ETH") is one token, kept with it.
         k = qualifier_end(text, i) if tokens and _is_post_token(vocab, tokens[-1]) else 0
         if k:
             tokens.append(make_token(vocab, text[i:k], "title"))
@@ -373,8 +386,8 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             after_post = is_post
             i = end
             continue
-        k = qualifier_end(text, i) if after_post else 0
-        if k:  # "Huber, LL.M. (WU)": the bracket goes with the degree, not into the surname
+        k = qualifier_end(text, i, NAME_BREAKS) if after_post else 0
+        if k:  # "Huber, LL.M. (WU)", "Muster, MAS ETH": the school goes with the degree, not into the surname
             tokens.append(make_token(vocab, text[i:k], source, name=True))
             after_post = False
             i = k

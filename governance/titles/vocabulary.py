@@ -249,6 +249,20 @@ def _epicene(writing: str, gender: str, entry: Entry) -> bool:
 NAME_LIKE_POSTNOMINALS = frozenset({"DAS", "CAS", "MAS"})
 
 
+# Schools written after a degree without brackets, the Swiss way ("MSc ETH", "MAS HSG", "MBA FH"). In
+# brackets any school is taken ("LL.M. (Oxford)"); bare, only these, written in capitals, so that no
+# surname is swallowed. A school named here is no unknown title; one in brackets not named here is.
+SCHOOL_QUALIFIERS = frozenset(
+    {
+        # CH: federal institutes, universities, universities of applied sciences, higher vocational
+        *("ETH", "ETHZ", "EPFL", "HSG", "UZH", "UNIBE", "UNIBAS", "UNIFR", "UNIGE", "UNIL", "USI"),
+        *("ZHAW", "FHNW", "HSLU", "BFH", "FHGR", "SUPSI", "HES-SO", "FHS", "FH", "HF", "HTL", "HWV"),
+        # AT and DE, also written in brackets
+        *("WU", "TU", "JKU", "BOKU", "TUM", "LMU", "RWTH", "KIT"),
+    }
+)
+
+
 # Entries whose last word reads like a name's initial ("E.h." like "E. H.", "I" like "I."): not read in
 # name fields, where "Dr.-Ing. E. H. Müller" is a Dr.-Ing. with two initials.
 NOT_IN_NAME_FIELDS = frozenset({"Dr.-Ing. E.h.", "lic.phil. I", "lic.phil. II"})
