@@ -105,6 +105,20 @@ CASES = [
     (("Herr", "Mag. MEd", "Hans", "Huber", "", "AT", ""), {"titles_postnominal": "MEd", "issues": ""}),
     (("Herr", "M.Ed.", "Hans", "Huber", "", "AT", ""), {"titles_postnominal": "MEd"}),
     (("Herr", "Dr. Dr. med.", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "Dr. Dr.med."}),
+    # an emeritus is still addressed as professor (DE/CH write "Prof. em.", AT "em. Univ.-Prof.")
+    (
+        ("Herr", "Prof. em. Dr.", "Hans", "Huber", "", "DE", ""),
+        {
+            "titles_prenominal": "Prof. Dr.",
+            "issues": "TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrter Herr Professor Huber,",
+        },
+    ),
+    (("Herr", "emer. Prof. Dr.", "Hans", "Huber", "", "CH", ""), {"titles_prenominal": "Prof. Dr."}),
+    (
+        ("Herr", "Univ.-Prof. em. Dr.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Univ.-Prof. Dr."},
+    ),
     # 3. the university or programme of a post-nominal, in brackets, stays with it; a school the
     # product does not know is for the owner to check, a known one is no unknown title
     (
