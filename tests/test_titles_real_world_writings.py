@@ -119,6 +119,14 @@ CASES = [
         ("Herr", "Univ.-Prof. em. Dr.", "Hans", "Huber", "", "AT", ""),
         {"titles_prenominal": "Univ.-Prof. Dr."},
     ),
+    (
+        ("Herr", "o. Univ.-Prof. em. Dr.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "o. Univ.-Prof. Dr."},
+    ),
+    (
+        ("Frau", "Prof.in em. Dr.in", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Prof.in Dr.in", "salutation_line": "Sehr geehrte Frau Professorin Huber,"},
+    ),
     # 3. the university or programme of a post-nominal, in brackets, stays with it; a school the
     # product does not know is for the owner to check, a known one is no unknown title
     (
@@ -149,6 +157,26 @@ CASES = [
     (
         ("Frau", "Dr. MBA HSG, MSc (ETH)", "Anna", "Muster", "", "CH", ""),
         {"titles_postnominal": "MBA HSG, MSc (ETH)", "issues": ""},
+    ),
+    # from review: a school written out after the known one belongs to it, and the whole is for the
+    # owner to check (it used to print "Herr / Zürich Hans Huber, MSc ETH") ...
+    (
+        ("Herr", "MSc ETH Zürich", "Hans", "Huber", "", "CH", ""),
+        {
+            "titles_postnominal": "MSc ETH Zürich",
+            "issues": "TITLE_UNKNOWN",
+            "address_block": "Herr\nHans Huber, MSc ETH Zürich",
+        },
+    ),
+    # ... a degree names one school: a second one is unknown text ...
+    (("Herr", "MSc ETH HSG", "Hans", "Huber", "", "CH", ""), {"issues": "TITLE_UNKNOWN"}),
+    (("Herr", "MSc ETH/EPFL", "Hans", "Huber", "", "CH", ""), {"issues": "TITLE_UNKNOWN"}),
+    # ... the same school bare and in brackets is one ...
+    (("Herr", "MSc ETH", "Hans", "Huber, MSc (ETH)", "", "CH", ""), {"titles_postnominal": "MSc ETH"}),
+    # ... and in a name field, words after the school may be the name: they are never taken with it
+    (
+        ("Herr", "", "Hans", "MSc ETH Muster", "", "CH", ""),
+        {"last_name_clean": "ETH Muster", "issues": "TITLE_IN_NAME_FIELD;TITLE_MISPLACED"},
     ),
     # a school word not after a degree is a name ("Anh TU"), an unknown one after it is unknown text
     (("Herr", "", "Minh", "Anh TU", "", "AT", ""), {"last_name_clean": "Anh TU", "issues": ""}),

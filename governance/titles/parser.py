@@ -16,6 +16,7 @@ from governance.titles.tokenizer import (
     clean_name,
     is_known_school,
     is_qualifier,
+    qualifier_key,
     scan_title,
     strip_invisible,
 )
@@ -472,7 +473,13 @@ def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[Titl
     units: list[tuple[TitleToken, ...]] = []
     for tok in tokens:
         last = units[-1] if units else ()
-        if last and is_qualifier(tok) and last[-1].source == tok.source and _is_post(vocab, last[0]):
+        # one school per degree: "MSc ETH/EPFL" names a second one, not a qualifier of the first
+        if (
+            len(last) == 1
+            and is_qualifier(tok)
+            and last[-1].source == tok.source
+            and _is_post(vocab, last[0])
+        ):
             units[-1] = (*last, tok)
         else:
             units.append((tok,))
@@ -535,7 +542,7 @@ def build_title_parse(
             if (
                 not qualifiers
                 or kept is None
-                or [t.canonical for t in kept[1:]] == [t.canonical for t in qualifiers]
+                or [qualifier_key(t) for t in kept[1:]] == [qualifier_key(t) for t in qualifiers]
             ):
                 continue
             if len(kept) == 1:  # ... that may name its university only once: "LL.M." + "LL.M. (WU)"

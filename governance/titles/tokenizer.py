@@ -190,29 +190,59 @@ def make_token(vocab: Vocabulary, surface: str, source: str, name: bool = False)
     return TitleToken(written, written, None, "", "unknown", source)
 
 
-def qualifier_end(text: str, start: int, separators: frozenset[str] = TITLE_SEPARATORS) -> int:
-    """End of the school or programme of a degree starting at `start`: in brackets ("(WU)", "(Open
-    University)") or a known school in capitals ("ETH" of "MSc ETH"); else 0."""
+def qualifier_end(
+    text: str,
+    start: int,
+    separators: frozenset[str] = TITLE_SEPARATORS,
+    title_at: Callable[[int], bool] = lambda _: False,
+    *,
+    name_of_school: bool = False,
+) -> int:
+    """End of the school or programme of a degree starting at `start`, else 0: in brackets ("(WU)",
+    "(Open University)"), or a known school in capitals ("ETH" of "MSc ETH") where the field, a
+    separator or a title (`title_at`) follows it. ``name_of_school``: words after a known school up to
+    the next separator or title are its name ("MSc ETH Zürich", "LL.M. TU Wien"); only where they
+    cannot be the person's name (the title field)."""
     if text[start] == "(":
         close = text.find(")", start + 1)
         return close + 1 if close > 0 and "(" not in text[start + 1 : close] else 0
-    end = start
-    while end < len(text) and not text[end].isspace() and text[end] not in separators:
-        end += 1
-    return end if text[start:end] in SCHOOL_QUALIFIERS else 0
+
+    def word_end(at: int) -> int:
+        while at < len(text) and not text[at].isspace() and text[at] not in separators:
+            at += 1
+        return at
+
+    end = word_end(start)
+    if text[start:end] not in SCHOOL_QUALIFIERS:
+        return 0
+    while True:
+        nxt = end
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        if nxt == len(text) or text[nxt] in separators or title_at(nxt):
+            return end
+        if not name_of_school:
+            return 0  # "Huber, MSc ETH Muster": no school of ours; the words stay as they were
+        end = word_end(nxt)
 
 
 def is_qualifier(tok: TitleToken) -> bool:
     """An unknown token naming the university or programme of the degree before it ("LL.M. (WU)",
-    "MAS ETH")."""
+    "MAS ETH", "MSc ETH Zürich")."""
     if tok.status != "unknown":
         return False
-    return (tok.surface.startswith("(") and tok.surface.endswith(")")) or tok.surface in SCHOOL_QUALIFIERS
+    bracketed = tok.surface.startswith("(") and tok.surface.endswith(")")
+    return bracketed or tok.surface.split(maxsplit=1)[0] in SCHOOL_QUALIFIERS
+
+
+def qualifier_key(tok: TitleToken) -> str:
+    """A qualifier's school, bare or in brackets: "(ETH)" and "ETH" name the same one."""
+    return " ".join(tok.canonical.strip("() ").split())
 
 
 def is_known_school(tok: TitleToken) -> bool:
     """A qualifier naming a school of SCHOOL_QUALIFIERS, bare or in brackets: no unknown title."""
-    return is_qualifier(tok) and tok.surface.strip("() ") in SCHOOL_QUALIFIERS
+    return is_qualifier(tok) and qualifier_key(tok) in SCHOOL_QUALIFIERS
 
 
 def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
@@ -257,7 +287,14 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 i = end
                 continue
         # A school after a post-nominal ("MBA (Open University)", "MSc ETH") is one token, kept with it.
-        k = qualifier_end(text, i) if tokens and _is_post_token(vocab, tokens[-1]) else 0
+        k = 0
+        if tokens and _is_post_token(vocab, tokens[-1]):
+            k = qualifier_end(
+                text,
+                i,
+                title_at=lambda at: bool(_longest(text, at, ends_at, TITLE_SEPARATORS, is_post)),
+                name_of_school=True,
+            )
         if k:
             tokens.append(make_token(vocab, text[i:k], "title"))
             i = k
@@ -386,7 +423,14 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             after_post = is_post
             i = end
             continue
-        k = qualifier_end(text, i, NAME_BREAKS) if after_post else 0
+        k = 0
+        if after_post:
+            k = qualifier_end(
+                text,
+                i,
+                NAME_BREAKS,
+                lambda at: _name_match(text, at, source, vocab, all_upper, ends_at, is_post_text) is not None,
+            )
         if k:  # "Huber, LL.M. (WU)", "Muster, MAS ETH": the school goes with the degree, not into the surname
             tokens.append(make_token(vocab, text[i:k], source, name=True))
             after_post = False
