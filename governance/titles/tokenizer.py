@@ -8,6 +8,7 @@ boundary (end, non-alphanumeric, after a dot, or a lower→upper case change as 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -346,10 +347,22 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+# A birth name written after the name ("Huber (geb. Maier)", "Huber geb. Maier", "Dupont née Martin"):
+# no part of the name a letter addresses ("Sehr geehrte Frau Huber (geb. Maier)," was the result).
+_BIRTH_NAME = re.compile(
+    r"\s*(?:\((?:geb\.|geborene|née)\s[^()]*\)|,?\s(?:geb\.|geborene|née)\s.*)$", re.IGNORECASE
+)
+
+
 def clean_person_name(text: str) -> str:
-    """A first or last name with its spaces normalised; "" when it holds no letter or digit: "-", "."
-    or "?" typed to get past a mandatory field is no name to address anyone by (§3 rule 7)."""
+    """A first or last name with its spaces normalised and without a birth name after it; "" when it
+    holds no letter or digit: "-", "." or "?" typed to get past a mandatory field is no name to address
+    anyone by (§3 rule 7)."""
     name = clean_name(text)
+    # a cheap filter first (a million names a night): the birth name always follows a space
+    if " " in name and ("eb" in name or "EB" in name or "é" in name or "É" in name):
+        without = _BIRTH_NAME.sub("", name)
+        name = without if any(ch.isalnum() for ch in without) else name
     return name if any(ch.isalnum() for ch in name) else ""
 
 
