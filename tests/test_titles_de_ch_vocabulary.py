@@ -89,6 +89,14 @@ PARSES = [
     ("Dipl.-Kfm.(FH)", "Dipl.-Kfm. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dipl.-Inform. (FH)", "Dipl.-Inf. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dipl.-Wirt.-Ing. (FH)", "Dipl.-Wirt.-Ing. (FH)", "degree", "pre", ""),
+    # from review: longer Diplom writings that began like a shorter one and left the rest in the name
+    ("Dipl.-Soz.Päd.", "Dipl.-Soz.Päd.", "degree", "pre", ""),
+    ("Dipl.-Soz.-Päd.", "Dipl.-Soz.Päd.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Oec. troph.", "Dipl.-Oec.troph.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Math. oec.", "Dipl.-Math.oec.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Des. (FH)", "Dipl.-Des. (FH)", "degree", "pre", ""),
+    ("Diplom-Kaufmann (FH)", "Dipl.-Kfm. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-Inf. FH", "Dipl.-Inf. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
     # doctorates of other faculties
     ("Dr. pharm.", "Dr.pharm.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. sc. math.", "Dr.sc.math.", "degree", "pre", "TITLE_NONCANONICAL"),
@@ -482,3 +490,32 @@ def test_suffixes_that_read_like_names_or_initials_stay_in_the_name(first_name, 
     r = parse_contact("Herr", "", first_name, "Yilmaz", "", "DE")
     assert (r.first_name_clean, r.titles_prenominal) == (first_clean, titles)
     assert_frame_path_agrees([("Herr", "", first_name, "Yilmaz", "", "DE", "")])
+
+
+@pytest.mark.parametrize(
+    ("fields", "line", "block"),
+    [
+        # an FH Diplom keeps its (FH) in the address, not in the AT salutation (as DI (FH) and Mag. (FH))
+        (
+            ("Herr", "Dipl.-Kfm. (FH)", "Hans", "Meier", "", "AT"),
+            "Sehr geehrter Herr Dipl.-Kfm. Meier,",
+            "Herrn\nDipl.-Kfm. (FH) Hans Meier",
+        ),
+        (
+            ("Frau", "Dipl.-Kffr. (FH)", "Eva", "Meier", "", "AT"),
+            "Sehr geehrte Frau Dipl.-Kffr. Meier,",
+            "Frau\nDipl.-Kffr. (FH) Eva Meier",
+        ),
+        (("Herr", "Dipl.-Kfm. (FH)", "Hans", "Meier", "", "DE"), "Sehr geehrter Herr Meier,", None),
+        # in a name field the whole writing is moved out, none of it stays in the name
+        (("Herr", "", "Hans", "Dipl.-Soz.-Päd. Meier", "", "DE"), "Sehr geehrter Herr Meier,", None),
+        (("Herr", "", "Hans", "Dipl.-Oec. troph. Meier", "", "DE"), "Sehr geehrter Herr Meier,", None),
+        (("Herr", "", "Hans", "Dipl.-Des. (FH) Meier", "", "DE"), "Sehr geehrter Herr Meier,", None),
+    ],
+)
+def test_diplom_salutation_and_address(fields, line, block):
+    r = parse_contact(*fields)
+    assert r.salutation_line == line
+    assert r.last_name_clean == "Meier"
+    if block is not None:
+        assert r.address_block == block

@@ -183,9 +183,17 @@ CASES = [
             "address_block": "Herr\nHans Huber, MSc ETH Zürich",
         },
     ),
-    # ... a degree names one school: a second one is unknown text ...
+    # ... a degree names one school: a second one is unknown text, kept with the degree (it used to
+    # print "Herr / EPFL Hans Huber, MSc ETH")
     (("Herr", "MSc ETH HSG", "Hans", "Huber", "", "CH", ""), {"issues": "TITLE_UNKNOWN"}),
-    (("Herr", "MSc ETH/EPFL", "Hans", "Huber", "", "CH", ""), {"issues": "TITLE_UNKNOWN"}),
+    (
+        ("Herr", "MSc ETH/EPFL", "Hans", "Huber", "", "CH", ""),
+        {"issues": "TITLE_UNKNOWN", "titles_prenominal": "", "titles_postnominal": "MSc ETH EPFL"},
+    ),
+    (
+        ("Herr", "MBA (WU) (Executive)", "Hans", "Huber", "", "AT", ""),
+        {"issues": "TITLE_UNKNOWN", "titles_prenominal": "", "titles_postnominal": "MBA (WU) (Executive)"},
+    ),
     # ... the same school bare and in brackets is one ...
     (("Herr", "MSc ETH", "Hans", "Huber, MSc (ETH)", "", "CH", ""), {"titles_postnominal": "MSc ETH"}),
     # ... and in a name field, words after the school may be the name: they are never taken with it

@@ -473,13 +473,7 @@ def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[Titl
     units: list[tuple[TitleToken, ...]] = []
     for tok in tokens:
         last = units[-1] if units else ()
-        # one school per degree: "MSc ETH/EPFL" names a second one, not a qualifier of the first
-        if (
-            len(last) == 1
-            and is_qualifier(tok)
-            and last[-1].source == tok.source
-            and _is_post(vocab, last[0])
-        ):
+        if last and is_qualifier(tok) and last[-1].source == tok.source and _is_post(vocab, last[0]):
             units[-1] = (*last, tok)
         else:
             units.append((tok,))
@@ -525,7 +519,8 @@ def build_title_parse(
     for unit in _units(vocab, tokens):
         for position, tok in enumerate(unit):
             if tok.status == "unknown":
-                if not (position and is_known_school(tok)):
+                # a degree names one school: a second ("MSc ETH/EPFL") is for the owner to check
+                if not (position == 1 and is_known_school(tok)):
                     bits |= ISSUE_BIT["TITLE_UNKNOWN"]
             elif tok.status == "ambiguous":
                 bits |= ISSUE_BIT["TITLE_AMBIGUOUS"]
