@@ -194,6 +194,19 @@ CASES = [
         ("Herr", "MBA (WU) (Executive)", "Hans", "Huber", "", "AT", ""),
         {"issues": "TITLE_UNKNOWN", "titles_prenominal": "", "titles_postnominal": "MBA (WU) (Executive)"},
     ),
+    # ... also in a name field, where it stayed in the surname ("Sehr geehrter Herr Huber /EPFL") ...
+    (
+        ("Herr", "", "Hans", "Huber, MSc ETH/EPFL", "", "CH", ""),
+        {
+            "last_name_clean": "Huber",
+            "titles_postnominal": "MSc ETH EPFL",
+            "issues": "TITLE_IN_NAME_FIELD;TITLE_UNKNOWN",
+        },
+    ),
+    (
+        ("Herr", "", "Hans", "Huber, LL.M. (WU) (Executive)", "", "AT", ""),
+        {"last_name_clean": "Huber", "titles_postnominal": "LL.M. (WU) (Executive)"},
+    ),
     # ... the same school bare and in brackets is one ...
     (("Herr", "MSc ETH", "Hans", "Huber, MSc (ETH)", "", "CH", ""), {"titles_postnominal": "MSc ETH"}),
     # ... and in a name field, words after the school may be the name: they are never taken with it

@@ -222,6 +222,8 @@ def qualifier_end(
             nxt += 1
         if nxt == len(text) or text[nxt] in separators or title_at(nxt):
             return end
+        if text[nxt : word_end(nxt)] in SCHOOL_QUALIFIERS:  # a second school: taken next, flagged then
+            return end
         if not name_of_school:
             return 0  # "Huber, MSc ETH Muster": no school of ours; the words stay as they were
         end = word_end(nxt)
@@ -446,8 +448,9 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             )
         if k:  # "Huber, LL.M. (WU)", "Muster, MAS ETH": the school goes with the degree, not into the surname
             tokens.append(make_token(vocab, text[i:k], source, name=True))
-            after_post = False
-            i = k
+            i = k  # after_post stays: a second school ("MSc ETH/EPFL") goes with it too, flagged unknown
+            while i < n and text[i] in NAME_BREAKS and text[i] not in NAME_SEPARATORS:
+                i += 1
             continue
         after_post = False
         # A word: up to whitespace or a comma, or up to a separator after which a title starts.
