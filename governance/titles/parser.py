@@ -468,8 +468,8 @@ def _same_title(a: TitleToken, b: TitleToken) -> bool:
 
 
 def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[TitleToken, ...]]:
-    """Tokens in written order, a post-nominal together with the qualifiers in brackets written right
-    after it in the same field ("LL.M. (WU)", "MBA (Open University)"): they stay with it."""
+    """Tokens in written order, a post-nominal together with the schools written right after it in the
+    same field ("LL.M. (WU)", "MBA (Open University)", "MSc ETH"): they stay with it."""
     units: list[tuple[TitleToken, ...]] = []
     for tok in tokens:
         last = units[-1] if units else ()
@@ -514,7 +514,7 @@ def build_title_parse(
         seen_post = seen_post or post
     tokens = title_tokens + name_tokens
     pre: list[TitleToken] = []
-    post_units: list[list[TitleToken]] = []  # a post-nominal with its qualifiers in brackets
+    post_units: list[list[TitleToken]] = []  # a post-nominal with the schools it names
     seen: dict[str, list[TitleToken] | None] = {}  # canonical -> its post unit (None for a pre-nominal)
     for unit in _units(vocab, tokens):
         for position, tok in enumerate(unit):
