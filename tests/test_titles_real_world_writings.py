@@ -133,6 +133,8 @@ CASES = [
         {"last_name_clean": "Huber", "salutation_line": "Sehr geehrte Frau Huber,", "issues": ""},
     ),
     (("Frau", "", "Anna", "Huber, geb. Maier", "", "AT", ""), {"last_name_clean": "Huber"}),
+    (("Frau", "", "Anna", "Huber (geb.Maier)", "", "AT", ""), {"last_name_clean": "Huber"}),
+    (("Frau", "", "Anna", "Huber-Geb. Maier", "", "AT", ""), {"last_name_clean": "Huber-Geb. Maier"}),
     (("Frau", "", "Anna", "HUBER GEB. MAIER", "", "DE", ""), {"last_name_clean": "HUBER"}),
     (("Madame", "", "Anne", "Dupont née Martin", "", "CH", ""), {"last_name_clean": "Dupont"}),
     (

@@ -352,7 +352,7 @@ def clean_name(text: str) -> str:
 # A birth name written after the name ("Huber (geb. Maier)", "Huber geb. Maier", "Dupont née Martin"):
 # no part of the name a letter addresses ("Sehr geehrte Frau Huber (geb. Maier)," was the result).
 _BIRTH_NAME = re.compile(
-    r"\s*(?:\((?:geb\.|geborene|née)\s[^()]*\)|,?\s(?:geb\.|geborene|née)\s.*)$", re.IGNORECASE
+    r"\s*(?:\((?:geb\.\s?|geborene\s|née\s)[^()]*\)|,?\s(?:geb\.\s?|geborene\s|née\s).*)$", re.IGNORECASE
 )
 
 
@@ -361,7 +361,7 @@ def clean_person_name(text: str) -> str:
     holds no letter or digit: "-", "." or "?" typed to get past a mandatory field is no name to address
     anyone by (§3 rule 7)."""
     name = clean_name(text)
-    # a cheap filter first (a million names a night): the birth name always follows a space
+    # a cheap filter first (a million names a night): a space always comes before the birth name
     if " " in name and ("eb" in name or "EB" in name or "é" in name or "É" in name):
         without = _BIRTH_NAME.sub("", name)
         name = without if any(ch.isalnum() for ch in without) else name
