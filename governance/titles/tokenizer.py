@@ -271,6 +271,10 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
     tokens: list[TitleToken] = []
     ends_at = _title_ends(vocab)
     is_post = _is_post(vocab, False)
+
+    def title_at(at: int) -> bool:
+        return bool(_longest(text, at, ends_at, TITLE_SEPARATORS, is_post))
+
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -290,14 +294,8 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 i = end
                 continue
         # A school after a post-nominal ("MBA (Open University)", "MSc ETH") is one token, kept with it.
-        k = 0
-        if tokens and _is_post_token(vocab, tokens[-1]):
-            k = qualifier_end(
-                text,
-                i,
-                title_at=lambda at: bool(_longest(text, at, ends_at, TITLE_SEPARATORS, is_post)),
-                name_of_school=True,
-            )
+        after_post = bool(tokens) and _is_post_token(vocab, tokens[-1])
+        k = qualifier_end(text, i, title_at=title_at, name_of_school=True) if after_post else 0
         if k:
             tokens.append(make_token(vocab, text[i:k], "title"))
             i = k
@@ -306,7 +304,7 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
         k = i
         while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
             k += 1
-            if text[k - 1] == "." and k < n and _longest(text, k, ends_at, TITLE_SEPARATORS, is_post):
+            if text[k - 1] == "." and k < n and title_at(k):
                 break
         chunk = text[i:k]
         if chunk.startswith(".") and tokens and tokens[-1].status == "ok" and tokens[-1].source == "title":
@@ -413,7 +411,11 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     misplaced = False
     ends_at = _name_ends(vocab, all_upper)
     is_post_text = _is_post(vocab, True)
-    after_post = False  # the last thing read was a post-nominal: a qualifier in brackets may follow
+
+    def title_at(at: int) -> bool:
+        return _name_match(text, at, source, vocab, all_upper, ends_at, is_post_text) is not None
+
+    after_post = False  # the last thing read was a post-nominal: its school may follow
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -438,14 +440,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             after_post = is_post
             i = end
             continue
-        k = 0
-        if after_post:
-            k = qualifier_end(
-                text,
-                i,
-                NAME_BREAKS,
-                lambda at: _name_match(text, at, source, vocab, all_upper, ends_at, is_post_text) is not None,
-            )
+        k = qualifier_end(text, i, NAME_BREAKS, title_at) if after_post else 0
         if k:  # "Huber, LL.M. (WU)", "Muster, MAS ETH": the school goes with the degree, not into the surname
             tokens.append(make_token(vocab, text[i:k], source, name=True))
             i = k  # after_post stays: a second school ("MSc ETH/EPFL") goes with it too, flagged unknown
@@ -457,11 +452,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         k = i
         while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:
             k += 1
-            if (
-                text[k - 1] in NAME_BREAKS
-                and k < n
-                and _name_match(text, k, source, vocab, all_upper, ends_at, is_post_text)
-            ):
+            if text[k - 1] in NAME_BREAKS and k < n and title_at(k):
                 break
         words.append(text[i:k])
         i = k
