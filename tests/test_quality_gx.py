@@ -398,9 +398,11 @@ def test_titles_vocabulary_pattern(suites):
         "HR Prof. Dr.",
         "o. Univ.-Prof. DDr.",
         "Mag. (FH)",
+        "Dr.sc.techn. ETH",
+        "Mag. (WU) Dr.",
     ]:
         assert re.search(pre, good), good
-    for bad in ["Dr", "dr.", "Foo", "Dr.  Mag.", "Dr. Foo.", "MBA"]:
+    for bad in ["Dr", "dr.", "Foo", "Dr.  Mag.", "Dr. Foo.", "MBA", "ETH", "Mag. (Univ. Wien)"]:
         assert not re.search(pre, bad), bad
     assert re.search(post, "MSc, MBA") and re.search(post, "BA (CE)")
     assert not re.search(post, "MSc MBA") and not re.search(post, "Dr.")
@@ -426,7 +428,7 @@ def test_titles_patterns_are_generated_from_vocabulary(suites):
     assert {"Dr.", "Dr.in", "Mag.a", "KommR", "Univ.-Prof.", "Ing.in"} <= pre
     assert "Generaldirektor" not in pre and "MBA" in post
     spec = suites["crm_contacts_titles"]
-    assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ")
+    assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ", school_qualifiers())
     assert spec.expectations[3].kwargs["regex"] == build_vocabulary_regex(post, ", ", school_qualifiers())
 
 

@@ -216,6 +216,55 @@ CASES = [
         ("Herr", "", "Hans", "MSc ETH Muster", "", "CH", ""),
         {"last_name_clean": "ETH Muster", "issues": "TITLE_IN_NAME_FIELD;TITLE_MISPLACED"},
     ),
+    # the school of a pre-nominal degree, the Swiss way ("Dr. sc. techn. ETH" used to be an unknown
+    # title, so the contact went to quarantine): kept after the degree, not in the salutation
+    (
+        ("Herr", "Dr. sc. techn. ETH", "Hans", "Muster", "", "CH", ""),
+        {"titles_prenominal": "Dr.sc.techn. ETH", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (
+        ("Frau", "Dr. sc. nat. ETH", "Anna", "Muster", "", "AT", ""),
+        {
+            "titles_prenominal": "Dr.sc.nat. ETH",
+            "salutation_line": "Sehr geehrte Frau Dr. Muster,",
+            "address_block": "Frau\nDr.sc.nat. ETH Anna Muster",
+        },
+    ),
+    (  # it stays with its degree when the degrees are put in order
+        ("Herr", "Dr. Mag. (WU)", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Mag. (WU) Dr.",
+            "issues": "",
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+        },
+    ),
+    (
+        ("Herr", "Mag. (Univ. Wien)", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Mag. (Univ. Wien)", "issues": "TITLE_UNKNOWN"},
+    ),
+    (  # written after the name: "Muster HTL" was the surname in the salutation line
+        ("Herr", "", "Hans", "Muster, dipl. Ing. HTL", "", "CH", ""),
+        {
+            "last_name_clean": "Muster",
+            "titles_prenominal": "Dipl.-Ing. HTL",
+            "salutation_line": "Sehr geehrter Herr Muster",
+        },
+    ),
+    # ... but before the name a school word is the name
+    (("Herr", "", "HANS", "DR. KIT", "", "DE", ""), {"last_name_clean": "KIT", "titles_prenominal": "Dr."}),
+    # the same degree twice, once with its school, is one degree with its school
+    (("Herr", "Mag. Mag. (WU)", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "MMag. (WU)"}),
+    (("Herr", "Mag. Dr. Mag. (WU)", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "Mag. (WU) Dr."}),
+    # an honorary doctorate is written after the doctorates earned (it used to print "Dr. h.c. Dr.")
+    (
+        ("Herr", "Prof. Dr. Dr. h.c. mult.", "Hans", "Huber", "", "DE", ""),
+        {"address_block": "Herrn Professor\nDr. Dr. h.c. mult. Hans Huber"},
+    ),
+    (("Herr", "Dr. h.c. DDr.", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "DDr. Dr. h.c."}),
+    (
+        ("Herr", "Dr.-Ing. E.h. Dr.-Ing.", "Hans", "Huber", "", "DE", ""),
+        {"titles_prenominal": "Dr.-Ing. Dr.-Ing. E.h."},
+    ),
     # a school word not after a degree is a name ("Anh TU"), an unknown one after it is unknown text
     (("Herr", "", "Minh", "Anh TU", "", "AT", ""), {"last_name_clean": "Anh TU", "issues": ""}),
     (

@@ -514,7 +514,7 @@ def build_vocabulary_regex(
     tokens: list[str] | set[str] | tuple[str, ...], separator: str = " ", qualifiers: Iterable[str] = ()
 ) -> str:
     """Anchored regex matching "" or ``separator``-joined tokens from ``tokens``, each optionally followed
-    by a space and one of ``qualifiers`` (the school of a post-nominal: "MSc ETH", "LL.M. (WU)").
+    by a space and one of ``qualifiers`` (the school of a degree: "MSc ETH", "LL.M. (WU)", "Dr. sc. ETH").
 
     The alternation is written as a prefix trie: PostgreSQL's regex engine evaluates it about twice as fast
     as a flat alternation of ~130 titles (measured 3.2 s vs 6.0 s per pass over 1M rows). The result works
@@ -529,7 +529,7 @@ def build_vocabulary_regex(
 
 
 def school_qualifiers() -> list[str]:
-    """The writings of a known school after a post-nominal, bare and in brackets ("ETH", "(ETH)")."""
+    """The writings of a known school after a degree, bare and in brackets ("ETH", "(ETH)")."""
     from governance.titles.vocabulary import SCHOOL_QUALIFIERS
 
     return sorted({*SCHOOL_QUALIFIERS, *(f"({school})" for school in SCHOOL_QUALIFIERS)})

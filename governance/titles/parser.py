@@ -462,18 +462,24 @@ def _is_post(vocab: Vocabulary, tok: TitleToken) -> bool:
     return bool(abbrs) and all(vocab.entries[a].cls == "post" for a in abbrs)
 
 
+def _takes_school(vocab: Vocabulary, tok: TitleToken) -> bool:
+    """A degree, pre- or post-nominal: the school named right after it stays with it."""
+    abbrs = (tok.entry,) if tok.entry else tok.candidates
+    return bool(abbrs) and all(vocab.entries[a].cls in ("post", "degree") for a in abbrs)
+
+
 def _same_title(a: TitleToken, b: TitleToken) -> bool:
     """The same title: the same entry (any gender form), or the same text when not resolved."""
     return a.entry == b.entry if a.entry and b.entry else a.canonical == b.canonical
 
 
 def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[TitleToken, ...]]:
-    """Tokens in written order, a post-nominal together with the schools written right after it in the
-    same field ("LL.M. (WU)", "MBA (Open University)", "MSc ETH"): they stay with it."""
+    """Tokens in written order, a degree together with the schools written right after it in the same
+    field ("LL.M. (WU)", "MBA (Open University)", "MSc ETH", "Dr. sc. techn. ETH"): they stay with it."""
     units: list[tuple[TitleToken, ...]] = []
     for tok in tokens:
         last = units[-1] if units else ()
-        if last and is_qualifier(tok) and last[-1].source == tok.source and _is_post(vocab, last[0]):
+        if last and is_qualifier(tok) and last[-1].source == tok.source and _takes_school(vocab, last[0]):
             units[-1] = (*last, tok)
         else:
             units.append((tok,))
@@ -513,9 +519,9 @@ def build_title_parse(
             bits |= ISSUE_BIT["TITLE_MISPLACED"]
         seen_post = seen_post or post
     tokens = title_tokens + name_tokens
-    pre: list[TitleToken] = []
+    pre_units: list[list[TitleToken]] = []  # a pre-nominal with the school it names
     post_units: list[list[TitleToken]] = []  # a post-nominal with the schools it names
-    seen: dict[str, list[TitleToken] | None] = {}  # canonical -> its post unit (None for a pre-nominal)
+    seen: dict[str, list[TitleToken]] = {}  # canonical -> its first unit
     for unit in _units(vocab, tokens):
         for position, tok in enumerate(unit):
             if tok.status == "unknown":
@@ -534,31 +540,30 @@ def build_title_parse(
         head, qualifiers = unit[0], unit[1:]
         if head.canonical in seen:  # the same title twice is one title ...
             kept = seen[head.canonical]
-            if (
-                not qualifiers
-                or kept is None
-                or [qualifier_key(t) for t in kept[1:]] == [qualifier_key(t) for t in qualifiers]
-            ):
+            if not qualifiers or [qualifier_key(t) for t in kept[1:]] == [
+                qualifier_key(t) for t in qualifiers
+            ]:
                 continue
             if len(kept) == 1:  # ... that may name its university only once: "LL.M." + "LL.M. (WU)"
                 kept.extend(qualifiers)
                 continue
             # two qualifiers that differ are two degrees: "MBA (WU), MBA (Oxford)"
-        if _is_post(vocab, head):
-            post_units.append(list(unit))
-            seen.setdefault(head.canonical, post_units[-1])
-        else:
-            pre.append(head)
-            seen[head.canonical] = None
+        units = post_units if _is_post(vocab, head) else pre_units
+        units.append(list(unit))
+        seen.setdefault(head.canonical, units[-1])
     post_list = [tok for unit in post_units for tok in unit]
 
-    def order(tok: TitleToken) -> tuple[int, int]:
+    def order(unit: list[TitleToken]) -> tuple[int, bool, int]:
+        """Amts-/Berufstitel, professor, degrees ascending (an honorary doctorate after the earned ones:
+        "Dr. Dr. h.c."), unknown text last."""
+        tok = unit[0]
         group = _group(vocab, tok)
-        rank = vocab.entries[tok.entry].rank if group == 3 and tok.entry else 0
-        return group, rank
+        entry = vocab.entries[tok.entry] if group == 3 and tok.entry else None
+        return group, entry is not None and entry.is_honorary, entry.rank if entry else 0
 
-    pre.sort(key=order)  # stable: equal ranks keep their written order
-    return TitleParse(tokens, tuple(pre), tuple(post_list), bits, frozenset(hints))
+    pre_units.sort(key=order)  # stable: equal ranks keep their written order
+    pre = tuple(tok for unit in pre_units for tok in unit)
+    return TitleParse(tokens, pre, tuple(post_list), bits, frozenset(hints))
 
 
 def resolve_gender(sal_gender: str, title_hints: frozenset[str], position_gender: str) -> tuple[str, bool]:

@@ -252,6 +252,11 @@ def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
     return tok.entry is not None and vocab.entries[tok.entry].cls == "post"
 
 
+def _is_degree_token(vocab: Vocabulary, tok: TitleToken) -> bool:
+    """A degree, pre- or post-nominal: the school it was earned at may follow it ("Dr. sc. techn. ETH")."""
+    return tok.entry is not None and vocab.entries[tok.entry].cls in ("post", "degree")
+
+
 def _joined_faculty(vocab: Vocabulary, tokens: list[TitleToken], surface: str) -> bool:
     """A faculty word in lower case joined by "et" to the doctorate before it ("Dr. phil. et med.",
     "Dr. med. univ. et scient. med."): part of that writing, kept as an unknown word; not the degree
@@ -293,9 +298,10 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 tokens.append(tok)
                 i = end
                 continue
-        # A school after a post-nominal ("MBA (Open University)", "MSc ETH") is one token, kept with it.
-        after_post = bool(tokens) and _is_post_token(vocab, tokens[-1])
-        k = qualifier_end(text, i, title_at=title_at, name_of_school=True) if after_post else 0
+        # A school after a degree ("MBA (Open University)", "MSc ETH", "Dr. sc. techn. ETH") is one token,
+        # kept with it.
+        after_degree = bool(tokens) and _is_degree_token(vocab, tokens[-1])
+        k = qualifier_end(text, i, title_at=title_at, name_of_school=True) if after_degree else 0
         if k:
             tokens.append(make_token(vocab, text[i:k], "title"))
             i = k
@@ -415,7 +421,9 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     def title_at(at: int) -> bool:
         return _name_match(text, at, source, vocab, all_upper, ends_at, is_post_text) is not None
 
-    after_post = False  # the last thing read was a post-nominal: its school may follow
+    # The last thing read was a post-nominal, or a degree written after the name the Swiss way ("Muster,
+    # dipl. Ing. HTL"): its school may follow. Before the name a school would be a surname ("DR. KIT").
+    after_degree = False
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -426,7 +434,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         if (
             found is not None
             and found[0].canonical in NAME_LIKE_POSTNOMINALS
-            and not (after_post or text[:i].rstrip().endswith(tuple(NAME_SEPARATORS)))
+            and not (after_degree or text[:i].rstrip().endswith(tuple(NAME_SEPARATORS)))
         ):
             found = None  # "Kumar DAS" is a surname; "Meier, DAS" a degree
         if found is not None:
@@ -437,17 +445,17 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             if not is_post and source == "last_name" and words:
                 misplaced = True
             tokens.append(tok)
-            after_post = is_post
+            after_degree = is_post or (bool(words) and _is_degree_token(vocab, tok))
             i = end
             continue
-        k = qualifier_end(text, i, NAME_BREAKS, title_at) if after_post else 0
+        k = qualifier_end(text, i, NAME_BREAKS, title_at) if after_degree else 0
         if k:  # "Huber, LL.M. (WU)", "Muster, MAS ETH": the school goes with the degree, not into the surname
             tokens.append(make_token(vocab, text[i:k], source, name=True))
-            i = k  # after_post stays: a second school ("MSc ETH/EPFL") goes with it too, flagged unknown
+            i = k  # after_degree stays: a second school ("MSc ETH/EPFL") goes with it too, flagged unknown
             while i < n and text[i] in NAME_BREAKS and text[i] not in NAME_SEPARATORS:
                 i += 1
             continue
-        after_post = False
+        after_degree = False
         # A word: up to whitespace or a comma, or up to a separator after which a title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:

@@ -91,6 +91,11 @@ class Entry:
     def is_doctorate(self) -> bool:
         return self.short in ("Dr.", "DDr.") or self.cls == "invalid"
 
+    @property
+    def is_honorary(self) -> bool:
+        """An honorary doctorate (Dr. h.c., Dr.-Ing. E.h.): written after the degrees earned."""
+        return self.cls == "degree" and any(mark in self.abbr for mark in ("h.c.", "E.h."))
+
 
 def _split(cell: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in cell.split("|") if part.strip())
