@@ -63,9 +63,37 @@ CASES = [
         ("Herr", "Bgm. LH", "Hans", "Berg", "", ""),
         {"salutation_line": "Sehr geehrter Herr Berg,", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
     ),
-    (  # plain positions are not moved: "MD" is Managing Director and Doctor of Medicine
+    (  # a plain position written as a two-letter abbreviation is not moved: "MD" is Managing Director
+        # and Doctor of Medicine, "RA" is left for a person too
         ("Herr", "MD", "John", "Smith", "", "Clinic Y"),
         {"titles_prenominal": "MD", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
+    (
+        ("Herr", "RA Dr.", "Hans", "Müller", "", ""),
+        {"titles_prenominal": "Dr. RA", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
+    (  # written out, it is moved (it used to be an unknown title: "Herrn / Dr. Rechtsanwalt Hans Müller")
+        ("Frau", "Rechtsanwältin Dr.", "Eva", "Müller", "", ""),
+        {
+            "titles_prenominal": "Dr.",
+            "position_canonical": "Rechtsanwältin",
+            "salutation_line": "Sehr geehrte Frau Dr. Müller,",
+            "address_block": "Frau\nDr. Eva Müller\nRechtsanwältin",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # a company contact's position typed into the title field: no missing position
+        ("Herr", "Geschäftsführer Mag.", "Hans", "Müller", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "Mag.",
+            "position_canonical": "Geschäftsführer",
+            "address_block": "ACME GmbH\nHerrn\nMag. Hans Müller\nGeschäftsführer",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # a different position in its own field wins; the abbreviation stays for a person to resolve
+        ("Herr", "Prok.", "Hans", "Müller", "Vertrieb", "ACME GmbH"),
+        {"titles_prenominal": "Prok.", "position_canonical": "Vertrieb", "issues": "TITLE_UNKNOWN"},
     ),
     (  # an ordinary title field is untouched
         ("Herr", "Dipl.-Ing. Dr.", "Karl", "Gruber", "", ""),

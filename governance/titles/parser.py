@@ -317,12 +317,15 @@ def _short_case_ok(vocab: Vocabulary, text: str, abbr: str) -> bool:
 
 
 def _is_office(vocab: Vocabulary, text: str) -> bool:
-    """An office or address function of the vocabulary (one entry). Plain positions are not moved: their
-    abbreviations collide with foreign degrees ("MD" is also Doctor of Medicine)."""
+    """An office or address function of the vocabulary (one entry), or a plain position written as more
+    than a two-letter abbreviation ("Rechtsanwalt Dr.", "CEO"). Short ones stay: they collide with
+    foreign degrees ("MD" is also Doctor of Medicine)."""
     status, abbrs, _gender = _lookup_position(vocab, text)
     if status != "ok":
         return False
     abbr = next(iter(abbrs))
+    if vocab.entries[abbr].cls == "position":
+        return not is_short(text)
     return _kind_of(vocab, abbr) in ("office", "function") and _short_case_ok(vocab, text, abbr)
 
 
