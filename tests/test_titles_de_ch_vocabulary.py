@@ -97,6 +97,12 @@ PARSES = [
     ("Dipl.-Des. (FH)", "Dipl.-Des. (FH)", "degree", "pre", ""),
     ("Diplom-Kaufmann (FH)", "Dipl.-Kfm. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dipl.-Inf. FH", "Dipl.-Inf. (FH)", "degree", "pre", "TITLE_NONCANONICAL"),
+    # Berufsakademie Diplome, the Swiss HTL diploma, three Magister degrees
+    ("Dipl.-Betriebsw. (BA)", "Dipl.-Betriebsw. (BA)", "degree", "pre", ""),
+    ("Diplom-Wirtschaftsingenieur (BA)", "Dipl.-Wirt.-Ing. (BA)", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("dipl. Ing. HTL", "dipl. Ing. HTL", "degree", "pre", ""),
+    ("Dipl.-Ing. (HTL)", "dipl. Ing. HTL", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("MMMag.", "MMMag.", "degree", "pre", ""),
     # doctorates of other faculties
     ("Dr. pharm.", "Dr.pharm.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. sc. math.", "Dr.sc.math.", "degree", "pre", "TITLE_NONCANONICAL"),
@@ -383,6 +389,46 @@ CASES = [
     (
         ("Frau", "", "Ursula", "Meier", "Kantonsrätin", "AT", ""),
         {"salutation_line": "Sehr geehrte Frau Kantonsrätin,"},
+    ),
+    # the Austrian Baumeister is written and addressed like a Berufstitel ...
+    (
+        ("Herr", "Bmst. Ing.", "Franz", "Huber", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Baumeister Ing. Huber,",
+            "address_block": "Herrn Baumeister\nIng. Franz Huber",
+            "issues": "",
+        },
+    ),
+    (
+        ("Frau", "Baumeisterin DI", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Bmst.in DI", "salutation_line": "Sehr geehrte Frau Baumeisterin DI Huber,"},
+    ),
+    # ... but in the position field the trade is the job: the company contact keeps its position
+    (
+        ("Herr", "Ing.", "Franz", "Huber", "Baumeister", "AT", "Huber Bau GmbH"),
+        {
+            "position_canonical": "Baumeister",
+            "salutation_line": "Sehr geehrter Herr Ing. Huber,",
+            "address_block": "Huber Bau GmbH\nHerrn\nIng. Franz Huber\nBaumeister",
+            "issues": "",
+        },
+    ),
+    (  # three Magister degrees stay as written, like MMag.
+        ("Herr", "MMMag. Dr.", "Franz", "Huber", "", "AT", ""),
+        {"titles_prenominal": "MMMag. Dr.", "salutation_line": "Sehr geehrter Herr Dr. Huber,"},
+    ),
+    (  # a protected profession typed into the title field goes to the position
+        ("Frau", "StB Dipl.-Kffr.", "Anna", "Krause", "", "DE", "Krause Steuerberatung"),
+        {
+            "titles_prenominal": "Dipl.-Kffr.",
+            "position_canonical": "Steuerberaterin",
+            "address_block": "Krause Steuerberatung\nFrau\nDipl.-Kffr. Anna Krause\nSteuerberaterin",
+            "issues": "TITLE_NONCANONICAL;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (
+        ("Herr", "Dr.", "Jan", "Krause", "Wirtschaftsprüfer", "DE", "WP AG"),
+        {"position_canonical": "Wirtschaftsprüfer", "salutation_line": "Sehr geehrter Herr Dr. Krause,"},
     ),
 ]
 

@@ -246,8 +246,17 @@ CASES = [
         ("Herr", "", "Hans", "Muster, dipl. Ing. HTL", "", "CH", ""),
         {
             "last_name_clean": "Muster",
-            "titles_prenominal": "Dipl.-Ing. HTL",
+            "titles_prenominal": "dipl. Ing. HTL",
             "salutation_line": "Sehr geehrter Herr Muster",
+        },
+    ),
+    (
+        ("Frau", "", "Anna", "Muster, Dr. sc. techn. ETH", "", "AT", ""),
+        {
+            "last_name_clean": "Muster",
+            "titles_prenominal": "Dr.sc.techn. ETH",
+            "salutation_line": "Sehr geehrte Frau Dr. Muster,",
+            "issues": "TITLE_IN_NAME_FIELD;TITLE_MISPLACED;TITLE_NONCANONICAL",
         },
     ),
     # ... but before the name a school word is the name
