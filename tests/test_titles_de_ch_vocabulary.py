@@ -103,6 +103,19 @@ PARSES = [
     ("dipl. Ing. HTL", "dipl. Ing. HTL", "degree", "pre", ""),
     ("Dipl.-Ing. (HTL)", "dipl. Ing. HTL", "degree", "pre", "TITLE_NONCANONICAL"),
     ("MMMag.", "MMMag.", "degree", "pre", ""),
+    # AT university career posts: the salutation takes the degree, as for Priv.-Doz.
+    ("Ass.-Prof.", "Ass.-Prof.", "lecturer", "pre", ""),
+    ("Assoz. Prof.", "Assoz. Prof.", "lecturer", "pre", ""),
+    ("Assoc. Prof.", "Assoz. Prof.", "lecturer", "pre", "TITLE_NONCANONICAL"),
+    # the neighbours' degrees (CZ/SK), met in Austrian CRMs
+    ("MUDr.", "MUDr.", "degree", "pre", ""),
+    ("JUDr.", "JUDr.", "degree", "pre", ""),
+    ("PhDr.", "PhDr.", "degree", "pre", ""),
+    ("Mgr.", "Mgr.", "degree", "pre", ""),
+    ("Ing. arch.", "Ing. arch.", "degree", "pre", ""),
+    ("Bc.", "Bc.", "degree", "pre", ""),
+    ("doc.", "doc.", "lecturer", "pre", ""),
+    ("CSc.", "CSc.", "post", "post", ""),
     # doctorates of other faculties
     ("Dr. pharm.", "Dr.pharm.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. sc. math.", "Dr.sc.math.", "degree", "pre", "TITLE_NONCANONICAL"),
@@ -412,6 +425,66 @@ CASES = [
             "address_block": "Huber Bau GmbH\nHerrn\nIng. Franz Huber\nBaumeister",
             "issues": "",
         },
+    ),
+    (  # the AT senior physician is addressed like a Primar
+        ("Frau", "OÄ Dr.in", "Eva", "Huber", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Oberärztin Dr.in Huber,",
+            "address_block": "Frau Oberärztin\nDr.in Eva Huber",
+            "issues": "",
+        },
+    ),
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Oberarzt", "AT", "LKH Graz"),
+        {"salutation_line": "Sehr geehrter Herr Oberarzt Dr. Huber,", "position_kind": "function"},
+    ),
+    (  # a CZ doctor in a German letter: Dr. in the salutation, the degree as written in the address
+        ("Herr", "MUDr.", "Jan", "Novák", "", "CZ", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Novák,", "address_block": "Herrn\nMUDr. Jan Novák"},
+    ),
+    (
+        ("Frau", "Mgr. Bc.", "Jana", "Nováková", "", "AT", ""),
+        {"titles_prenominal": "Bc. Mgr.", "salutation_line": "Sehr geehrte Frau Mgr. Nováková,"},
+    ),
+    (
+        ("Herr", "doc. Ing.", "Peter", "Kováč", "", "AT", ""),
+        {"titles_prenominal": "doc. Ing.", "salutation_line": "Sehr geehrter Herr Ing. Kováč,"},
+    ),
+    (  # the Austrian female form of the Pädagogische Akademie diploma
+        ("Frau", "Dipl.-Päd.in", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Dipl.-Päd.in", "salutation_line": "Sehr geehrte Frau Dipl.-Päd.in Huber,"},
+    ),
+    (  # a German university degree told apart from an FH one
+        ("Herr", "Dipl.-Ing. Univ.", "Jan", "Krause", "", "DE", ""),
+        {"titles_prenominal": "Dipl.-Ing. Univ.", "issues": ""},
+    ),
+    (
+        ("Herr", "Dipl.-Kfm. (Univ.)", "Jan", "Krause", "", "DE", ""),
+        {"titles_prenominal": "Dipl.-Kfm. (Univ.)", "issues": ""},
+    ),
+    (  # more writings and offices
+        ("Herr", "wirkl. Hofrat Dr.", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Hofrat Dr. Huber,", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (
+        ("Herr", "MinRat Mag.", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Ministerialrat Mag. Huber,"},
+    ),
+    (
+        ("Frau", "BH Mag.a", "Eva", "Huber", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Bezirkshauptfrau,",
+            "position_canonical": "Bezirkshauptfrau",
+            "issues": "TITLE_NONCANONICAL;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (
+        ("Herr", "Abg.z.NR Mag.", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Abgeordneter,", "titles_prenominal": "Mag."},
+    ),
+    (
+        ("Herr", "CFO", "Hans", "Huber", "", "AT", "ACME AG"),
+        {"position_canonical": "CFO", "address_block": "ACME AG\nHerrn\nHans Huber\nCFO"},
     ),
     (  # three Magister degrees stay as written, like MMag.
         ("Herr", "MMMag. Dr.", "Franz", "Huber", "", "AT", ""),

@@ -255,13 +255,15 @@ NAME_LIKE_POSTNOMINALS = frozenset({"DAS", "CAS", "MAS"})
 
 
 # Schools written after a degree without brackets, the Swiss way ("MSc ETH", "MAS HSG", "MBA FH"). In
-# brackets any school is taken ("LL.M. (Oxford)"); bare, only these, written in capitals, so that no
+# brackets any school is taken ("LL.M. (Oxford)"); bare, only these, written as here, so that no
 # surname is swallowed. A school named here is no unknown title; one in brackets not named here is.
 SCHOOL_QUALIFIERS = frozenset(
     {
         # CH: federal institutes, universities, universities of applied sciences, higher vocational
         *("ETH", "ETHZ", "EPFL", "HSG", "UZH", "UNIBE", "UNIBAS", "UNIFR", "UNIGE", "UNIL", "USI"),
         *("ZHAW", "FHNW", "HSLU", "BFH", "FHGR", "SUPSI", "HES-SO", "FHS", "FH", "HF", "HTL", "HWV"),
+        # DE: a university degree told apart from an FH one ("Dipl.-Ing. Univ.", "Dipl.-Kfm. (Univ.)")
+        "Univ.",
         # AT and DE, also written in brackets
         *("WU", "TU", "JKU", "BOKU", "TUM", "LMU", "RWTH", "KIT"),
     }
