@@ -195,6 +195,36 @@ def test_a_blocked_rerun_withdraws_the_nights_campaign_lists(tmp_path, sqlite_ur
     assert rerun.count("campaign_list_customer_letter_dach") == 0
 
 
+def test_a_rerun_with_an_unreadable_extract_withdraws_the_nights_campaign_lists(tmp_path, sqlite_url):
+    cfg = night_config(tmp_path, sqlite_url)
+    base = clean_contacts(N, seed=66)
+    accepted_first_night(cfg, tmp_path, base)
+    export = tmp_path / "var" / "exports" / "newsletter_at" / f"{FIRST}.csv"
+    assert export.exists()
+
+    # the night is re-delivered without its surname column: the extract cannot be read
+    rerun = run_night(cfg, tmp_path, FIRST, base.drop(columns=["last_name"]))
+
+    assert not rerun.result.success
+    assert "last_name" in rerun.step_failure_message()
+    assert not export.exists()
+    assert rerun.count("campaign_list_newsletter_at") == 0
+    assert rerun.count("campaign_list_customer_letter_dach") == 0
+
+
+def test_an_archived_extract_leaves_an_accepted_nights_lists_alone(tmp_path, sqlite_url):
+    cfg = night_config(tmp_path, sqlite_url)
+    night = accepted_first_night(cfg, tmp_path, clean_contacts(N, seed=67))
+    listed = night.count("campaign_list_newsletter_at")
+    (tmp_path / "landing" / f"contacts_{FIRST}.csv").unlink()  # moved to an archive after the night
+
+    rerun = run_night(cfg, tmp_path, FIRST, None)
+
+    assert not rerun.result.success
+    assert (tmp_path / "var" / "exports" / "newsletter_at" / f"{FIRST}.csv").exists()
+    assert rerun.count("campaign_list_newsletter_at") == listed > 0
+
+
 def test_a_campaign_materialised_alone_refuses_a_blocked_night(tmp_path, sqlite_url):
     import dagster as dg
 

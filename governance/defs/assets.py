@@ -22,6 +22,17 @@ def build_core_assets(
 ) -> list[dg.AssetsDefinition]:
     """``campaign_exports``: campaign table -> its export file for a night (withdrawn when blocked)."""
 
+    def withdraw_campaigns(context: dg.AssetExecutionContext, wh, why: str) -> None:
+        """An earlier accepted run of this night may have left lists behind: they must not go out."""
+        removed = nightly.withdraw_campaigns(
+            wh,
+            list(campaign_exports),
+            context.partition_key,
+            [path_of(context.partition_key) for path_of in campaign_exports.values()],
+        )
+        for item in removed:
+            context.log.warning(f"{why}: withdrew {item}")
+
     @dg.asset(
         name=nightly.RAW_TABLE,
         group_name=GROUP,
@@ -37,6 +48,14 @@ def build_core_assets(
         try:
             outcome = nightly.ingest_extract(cfg, root, wh, context.partition_key, progress=context.log.info)
         except ExtractError as exc:
+            # The lists of an earlier run of this night were made from an extract since replaced by
+            # one that cannot be read: nothing vouches for them any more. (A file moved away after an
+            # accepted night, say to an archive, leaves its lists alone.)
+            delivered = (
+                cfg.extract.source == "sql" or nightly.extract_path(cfg, root, context.partition_key).exists()
+            )
+            if delivered:
+                withdraw_campaigns(context, wh, "unreadable extract")
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         for warning in outcome.warnings:
             context.log.warning(warning)
@@ -100,15 +119,7 @@ def build_core_assets(
                 f"gate {failed.name} failed: observed {failed.observed:g}, {failed.description}"
             )
         if not outcome.accepted:
-            # An earlier accepted run of this night may have left lists behind: they must not go out.
-            removed = nightly.withdraw_campaigns(
-                wh,
-                list(campaign_exports),
-                context.partition_key,
-                [path_of(context.partition_key) for path_of in campaign_exports.values()],
-            )
-            for item in removed:
-                context.log.warning(f"blocked night: withdrew {item}")
+            withdraw_campaigns(context, wh, "blocked night")
         return dg.MaterializeResult(
             metadata={
                 "accepted": dg.MetadataValue.bool(outcome.accepted),
