@@ -838,16 +838,17 @@ def campaign_offenders(
         if found is not None:
             return found
     true = "TRUE" if warehouse.dialect == "postgresql" else "1"
-    opted_out = f"s.email_opt_out = {true} OR " if by_email else ""
+    opted_out = f"email_opt_out = {true} OR " if by_email else ""
     # The night's staged rows are materialised first: joined directly, SQLite walks the partition
-    # index once per campaign row (quadratic); materialised, it joins through an automatic index.
+    # index once per campaign row (quadratic); materialised, it joins through an automatic index. One
+    # row per id, bad when any of its staged rows is: a duplicate id must not name a listed row twice.
     return warehouse.query(
-        f"WITH s AS MATERIALIZED (SELECT contact_id, email_opt_out, do_not_contact, is_ready "
-        f'FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p) '
+        f"WITH s AS MATERIALIZED (SELECT contact_id, "
+        f"MAX(CASE WHEN {opted_out}do_not_contact = {true} OR is_ready <> {true} THEN 1 ELSE 0 END) AS bad "
+        f'FROM "{STAGED_TABLE}" WHERE {PARTITION_COLUMN} = :p GROUP BY contact_id) '
         f'SELECT c.contact_id FROM "{campaign_table}" c '
         f"LEFT JOIN s ON s.contact_id = c.contact_id "
-        f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR {opted_out}"
-        f"s.do_not_contact = {true} OR s.is_ready <> {true})",
+        f"WHERE c.{PARTITION_COLUMN} = :p AND (s.contact_id IS NULL OR s.bad = 1)",
         {"p": partition_date},
     )
 

@@ -104,7 +104,9 @@ def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path
     def named(wh: Warehouse, table: str, read_first: bool = False) -> set:
         listed = wh.read_partition(table, "2026-11-20") if read_first else None
         found = campaign_offenders(wh, table, "2026-11-20", listed=listed)["contact_id"]
-        return {None if pd.isna(v) else v for v in found}
+        named = {None if pd.isna(v) else v for v in found}
+        assert len(found) == len(named), f"{table}: a listed row named twice ({found.tolist()})"
+        return named
 
     for table, ids in expected.items():
         assert named(with_file, table) == named(sql_only, table) == set(ids), table
@@ -119,3 +121,24 @@ def test_the_offender_check_from_the_hand_off_file_equals_the_sql_check(tmp_path
     assert with_file.read_handoff(STAGED_TABLE, "2026-11-20") is None
     assert named(with_file, "campaign_list_letter") == set(listed)
     assert frame_path == []
+
+
+def test_the_sql_offender_check_names_a_listed_row_once_when_its_id_is_staged_twice(warehouse_url):
+    """The join through the staged rows used to name a listed contact once per staged row of its id."""
+    from governance.nightly import STAGED_TABLE, campaign_offenders
+    from governance.warehouse import Warehouse
+
+    wh = Warehouse(warehouse_url)  # no hand-off file: the SQL check, on SQLite and on PostgreSQL
+    staged = pd.DataFrame(
+        {
+            "contact_id": ["C1", "C2", "C2", "C3", "C3"],
+            "email_opt_out": [False, False, False, False, False],
+            "do_not_contact": [False, False, True, False, False],
+            "is_ready": [True, True, True, False, False],
+        }
+    )
+    wh.replace_partition(STAGED_TABLE, "2026-11-20", staged)
+    listed = pd.DataFrame({"contact_id": ["C1", "C2", "C3"], "email": ["a@x.at", "b@x.at", "c@x.at"]})
+    wh.replace_partition("campaign_list_mail", "2026-11-20", listed)
+    found = campaign_offenders(wh, "campaign_list_mail", "2026-11-20")["contact_id"].tolist()
+    assert sorted(found) == ["C2", "C3"]
