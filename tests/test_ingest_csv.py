@@ -232,7 +232,9 @@ def test_alternative_headers_and_absent_optional_column(tmp_path):
     check_shape(ex, 1)
     r = row(ex, "4711")
     assert r["position"] == "CFO" and r["title"] == "" and r["do_not_contact"] == "true"
-    assert "column 'Titel' / 'Akad. Titel' / 'Akademischer Titel' absent: title will be empty" in ex.warnings
+    names = "'Titel' / 'Akad. Titel' / 'Akademischer Titel' (or 14 other names)"
+    absent = f"column {names} absent: title will be empty"
+    assert absent in ex.warnings
 
 
 def test_unknown_boolean_value_is_kept_with_warning(tmp_path):

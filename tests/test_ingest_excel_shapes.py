@@ -126,3 +126,25 @@ def test_a_nul_byte_rejects_its_record_with_line_and_column(tmp_path):
         "NUL byte" in extract.rejects["reason"].iloc[0]
         and "line 2, column" in extract.rejects["reason"].iloc[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Titel", "Titel nachgestellt"),
+        ("Titel vorangestellt", "Titel nachgestellt"),
+        ("Titel (vor)", "Titel (nach)"),
+    ],
+)
+def test_titles_in_two_columns_are_read_together(tmp_path, before, after):
+    """A list with the post-nominals in a column of their own used to lose them (the column was not
+    mapped): "Dr." + "MBA" is one title field, the one before the name first, whatever the column order."""
+    header = f"Kontakt-Nr;Anrede;{after};Vorname;Nachname;{before};Funktion;Firma;Land"
+    rows = [
+        "1;Herr;MBA;Hans;Huber;Dr.;GF;ACME;AT",
+        "2;Frau;;Eva;Maier;Mag.a;GF;ACME;AT",
+        "3;Herr;MSc;Jan;Wolf;;GF;ACME;AT",
+    ]
+    extract = read(tmp_path, "\n".join([header, *rows]) + "\n")
+    assert extract.contacts["title"].tolist() == ["Dr. MBA", "Mag.a", "MSc"]
+    assert not any("not mapped" in w for w in extract.warnings)

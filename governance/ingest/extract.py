@@ -181,7 +181,9 @@ def to_canonical(
             out[col] = empty
             continue
         if not idx:
-            sources = " / ".join(repr(s) for s in spec.sources)
+            sources = " / ".join(repr(s) for s in spec.sources[:3])
+            if len(spec.sources) > 3:  # the rest of a long list of writings ("Titel (nach)", ...)
+                sources += f" (or {len(spec.sources) - 3} other names)"
             if col in FAIL_CLOSED_COLUMNS:
                 warnings.append(
                     f"column {sources} absent: nobody's {col} is known, so every contact counts as "
