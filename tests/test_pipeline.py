@@ -119,8 +119,10 @@ def test_export_without_the_title_column_is_blocked_not_refused(tmp_path):
 def test_country_normalisation_reuses_the_engine_reading():
     from governance.nightly import normalise_country
 
-    values = pd.Series(["Österreich", " at", "Deutschland", "", None, "Italien", "Liechtenstein", "schweiz"])
-    assert normalise_country(values).tolist() == ["AT", "AT", "DE", "", "", "ITALIEN", "LI", "CH"]
+    values = pd.Series(
+        ["Österreich", " at", "Deutschland", "", None, "Italien", "Liechtenstein", "schweiz", "Atlantis"]
+    )
+    assert normalise_country(values).tolist() == ["AT", "AT", "DE", "", "", "IT", "LI", "CH", "ATLANTIS"]
 
 
 def test_validated_view_follows_new_staged_columns(warehouse_url):

@@ -92,6 +92,8 @@ TRIPS = [
     ("EMAIL_INVALID", {"email": "anna huber@acme.at"}, False),
     ("COUNTRY_INVALID", {"country": "Österreich"}, False),
     ("COUNTRY_INVALID", {"country": "AUT"}, False),
+    ("COUNTRY_INVALID", {"country": "XX"}, False),  # two letters, but no country
+    ("COUNTRY_INVALID", {"country": "EU"}, False),
 ]
 
 
@@ -110,6 +112,8 @@ NOT_TRIPPED = [
     ("EMAIL_INVALID", {"email": ""}),
     ("EMAIL_INVALID", {"email": "x.y@sub.example.co.at"}),
     ("COUNTRY_INVALID", {"country": "LI"}),
+    ("COUNTRY_INVALID", {"country": "CZ"}),
+    ("COUNTRY_INVALID", {"country": "XK"}),  # Kosovo's code, used though not in ISO 3166
     ("COUNTRY_INVALID", {"country": ""}),
     ("TITLE_UNKNOWN", {"issues": "TITLE_UNKNOWNISH"}),  # code match is exact, not a substring
 ]

@@ -179,6 +179,38 @@ def test_country_named_twice(given, code, style):
     assert parse_country(given) == (code, style)
 
 
+# --- fix: the neighbours by name: "Tschechien" was quarantined as COUNTRY_INVALID ---------------------------
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [
+        ("Tschechien", "CZ"),
+        ("Tschechische Republik", "CZ"),
+        ("Czech Republic", "CZ"),
+        ("CZE", "CZ"),
+        ("Ungarn", "HU"),
+        ("Slowakei", "SK"),
+        ("Slowenien", "SI"),
+        ("Italien", "IT"),
+        ("Italia", "IT"),
+        ("Allemagne", "DE"),  # French: the DACH table's own reading
+        ("Frankreich", "FR"),
+        ("Vereinigtes Königreich", "GB"),
+        ("Großbritannien", "GB"),
+        ("UK", "GB"),
+        ("USA", "US"),
+        ("Russland", "RU"),
+        ("Bosnien-Herzegowina", "BA"),
+        ("Kosovo", "XK"),
+        ("Tschechien (CZ)", "CZ"),
+        ("HU - Ungarn", "HU"),
+        ("cz", "CZ"),
+        ("Atlantis", "ATLANTIS"),  # unknown: kept, upper-cased, and flagged COUNTRY_INVALID later
+    ],
+)
+def test_countries_beyond_dach_by_name(given, code):
+    assert parse_country(given) == (code, "DE")
+
+
 def test_country_named_twice_selects_the_style_on_both_paths():
     rows = [
         ("Herr", "Prof. Dr.", "Urs", "Meier", "", "Schweiz (CH)", ""),

@@ -445,7 +445,8 @@ def test_country_normalisation():
         "Liechtenstein": ("LI", "CH"),
         "li": ("LI", "CH"),
         "it": ("IT", "DE"),
-        "France": ("FRANCE", "DE"),
+        "France": ("FR", "DE"),
+        "Atlantis": ("ATLANTIS", "DE"),
     }
     for given, expected in cases.items():
         r = parse_contact("Herr", "", "H", "Huber", "", given)

@@ -51,7 +51,7 @@ _GERMAN: dict[str, str] = {
     "POSITION_MISSING": "Firmenkontakt ohne Position",
     "OWNER_MISSING": "kein:e CRM-Betreuer:in zugeordnet",
     "EMAIL_INVALID": "E-Mail-Adresse ist formal ungültig",
-    "COUNTRY_INVALID": "Land ist kein gültiger zweistelliger ISO-Code",
+    "COUNTRY_INVALID": "Land nicht erkannt: weder ein Ländername noch ein ISO-Code (AT, DE, CZ …)",
     "TITLE_DROPPED": "Titel war im letzten freigegebenen Export vorhanden und fehlt jetzt",
     "POSITION_DROPPED": "Position war im letzten freigegebenen Export vorhanden und fehlt jetzt",
     MALFORMED_CODE: "Zeile des Exports konnte nicht gelesen werden",

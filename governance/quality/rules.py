@@ -25,6 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from governance.titles.countries import iso_alpha2_codes
+
 ERROR = "error"
 WARN = "warn"
 _SEVERITIES = (ERROR, WARN)
@@ -88,7 +90,10 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule("OWNER_MISSING", "no CRM owner responsible for the record", ERROR, "quality"),
     Rule("EMAIL_INVALID", "e-mail address present but malformed", ERROR, "quality"),
     Rule(
-        "COUNTRY_INVALID", "country present but not a 2-letter ISO code after normalisation", ERROR, "quality"
+        "COUNTRY_INVALID",
+        "country present but no ISO 3166 alpha-2 code after normalisation",
+        ERROR,
+        "quality",
     ),
     Rule(
         "TITLE_DROPPED", "contact had a title in the last accepted extract and has none now", ERROR, "quality"
@@ -274,7 +279,8 @@ def _compute(
     masks["EMAIL_INVALID"] = ~email_blank & ~email_ok
 
     country = _text(staged, "country")
-    country_ok = country.str.strip().str.match(COUNTRY_PATTERN, na=False).to_numpy(dtype=bool)
+    # a code of the standard, not merely two letters: "XX" or "EU" names no country to write to
+    country_ok = country.str.strip().isin(iso_alpha2_codes()).to_numpy(dtype=bool)
     masks["COUNTRY_INVALID"] = ~_blank(country) & ~country_ok
 
     title_dropped = np.zeros(n, dtype=bool)

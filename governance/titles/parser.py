@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from governance.titles.countries import world_country_code
 from governance.titles.tokenizer import (
     NameParse,
     TitleToken,
@@ -190,8 +191,8 @@ _COUNTRY_PARTS = re.compile(r"[()\[\]/,;|]|\s*-\s*")
 
 
 def _country_code(key: str) -> str | None:
-    # "CH-", "A-": the country prefix of a postal code
-    return _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key)
+    # "CH-", "A-": the country prefix of a postal code; then the rest of the world by name
+    return _COUNTRIES.get(key) or _COUNTRIES.get(key.rstrip("-").strip() or key) or world_country_code(key)
 
 
 @lru_cache(maxsize=4096)
