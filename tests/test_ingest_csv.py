@@ -138,6 +138,38 @@ def test_salesforce_report_export_with_labels_and_footer(tmp_path):
     assert b["salutation"] == "" and b["title"] == "Dr." and b["email_opt_out"] == "true"
 
 
+def test_an_academic_title_field_of_the_crm_is_read_when_the_export_has_one(tmp_path):
+    """Salesforce and HubSpot have no academic-title field of their own; orgs add one, and Salesforce has
+    an optional Suffix. Unmapped, those titles were lost; the job title stays the position."""
+    report = write(
+        tmp_path,
+        "report.csv",
+        '"Contact ID","Salutation","First Name","Last Name","Suffix","Title","Account Name","Email",'
+        '"Contact Owner","Academic Title"\n'
+        '"0035g01","Dr.","Eva","Huber","MBA","CFO","ACME","e@acme.at","Anna Maier","Mag.a"\n'
+        '"0035g02","Mr.","Hans","Gruber","","CEO","ACME","h@acme.at","Anna Maier",""\n',
+    )
+    ex = read_csv_extract(report)
+    assert ex.profile == "salesforce_report"
+    assert row(ex, "0035g01")["title"] == "Dr. Mag.a MBA" and row(ex, "0035g01")["position"] == "CFO"
+    assert row(ex, "0035g02")["title"] == ""
+    api = write(
+        tmp_path,
+        "sf.csv",
+        "Id,Salutation,FirstName,LastName,Title,Suffix,Titel__c\n003A,Mr.,Hans,Gruber,CEO,PhD,DI\n",
+    )
+    assert row(read_csv_extract(api, profile="salesforce"), "003A")["title"] == "DI PhD"
+    hubspot = write(
+        tmp_path,
+        "hubspot.csv",
+        '"Record ID","First Name","Last Name","Email","Job Title","Akademischer Titel","Contact owner"\n'
+        '"101","Maria","Steiner","m@st.at","Leiterin Einkauf","Dr.in","Sepp Owner"\n',
+    )
+    ex = read_csv_extract(hubspot)
+    assert ex.profile == "hubspot" and row(ex, "101")["title"] == "Dr.in"
+    assert row(ex, "101")["position"] == "Leiterin Einkauf"
+
+
 def test_dynamics365_profile(tmp_path):
     path = write(
         tmp_path,
