@@ -141,6 +141,10 @@ CASES = [
         ("Frau", "Mag.a", "Anna", "Huber (geb. Maier), MSc", "", "AT", ""),
         {"last_name_clean": "Huber", "address_block": "Frau\nMag.a Anna Huber, MSc"},
     ),
+    (  # after a post-nominal the brackets hold the birth name, no school ("MSc (geb. Maier)" was unknown)
+        ("Frau", "", "Anna", "Huber, MSc (geb. Maier)", "", "AT", ""),
+        {"last_name_clean": "Huber", "titles_postnominal": "MSc", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
     # ... while names that only contain the letters stay whole, and so does a field of nothing else
     (("Frau", "", "Anna", "Huber Gebauer", "", "AT", ""), {"last_name_clean": "Huber Gebauer"}),
     (("Frau", "", "Anna", "(geb. Maier)", "", "AT", ""), {"last_name_clean": "(geb. Maier)"}),

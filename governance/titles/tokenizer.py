@@ -206,7 +206,9 @@ def qualifier_end(
     cannot be the person's name (the title field)."""
     if text[start] == "(":
         close = text.find(")", start + 1)
-        return close + 1 if close > 0 and "(" not in text[start + 1 : close] else 0
+        if close < 0 or "(" in text[start + 1 : close] or _BIRTH_NAME_START.match(text, start + 1):
+            return 0  # "(geb. Maier)" after "Huber, MSc" is a birth name, no school
+        return close + 1
 
     def word_end(at: int) -> int:
         while at < len(text) and not text[at].isspace() and text[at] not in separators:
@@ -355,6 +357,7 @@ def clean_name(text: str) -> str:
 
 # A birth name written after the name ("Huber (geb. Maier)", "Huber geb. Maier", "Dupont née Martin"):
 # no part of the name a letter addresses ("Sehr geehrte Frau Huber (geb. Maier)," was the result).
+_BIRTH_NAME_START = re.compile(r"\s*(?:geb\.|geborene\s|née\s)", re.IGNORECASE)
 _BIRTH_NAME = re.compile(
     r"\s*(?:\((?:geb\.\s?|geborene\s|née\s)[^()]*\)|,?\s(?:geb\.\s?|geborene\s|née\s).*)$", re.IGNORECASE
 )
