@@ -413,6 +413,34 @@ def test_titles_vocabulary_pattern(suites):
         assert not re.search(post, bad), bad
 
 
+def test_every_title_the_engine_writes_before_the_name_matches_the_suite(suites):
+    """A clean record whose only title is one vocabulary entry (male, female and diverse form) passes
+    the pre-nominal pattern: "OA Dr." failed it while the pattern took address functions from Prim. only."""
+    import re
+
+    from governance.titles import load_vocabulary, parse_contact
+
+    pattern = re.compile(suites["crm_contacts_titles"].expectations[2].kwargs["regex"])
+    vocab = load_vocabulary()
+    checked, failed = 0, []
+    for entry in vocab.entries.values():
+        before_name = entry.cls == "function" and "pre" in entry.placement.split("|")
+        if (
+            entry.cls in ("post", "office", "position", "invalid")
+            or entry.cls == "function"
+            and not before_name
+        ):
+            continue  # ("Dr. mult." is invalid: quarantined by its flag, and no pattern may pass it)
+        for salutation, writing in (("Herr", entry.abbr), ("Frau", entry.form("f")), ("", entry.form("d"))):
+            parsed = parse_contact(salutation, writing, "Hans", "Huber", "", "AT")
+            if parsed.position_canonical:  # an office or function of the line, no title
+                continue
+            checked += 1
+            if not pattern.search(parsed.titles_prenominal):
+                failed.append((writing, parsed.titles_prenominal))
+    assert checked > 300 and not failed
+
+
 def test_titles_patterns_are_generated_from_vocabulary(suites):
     from governance.quality.gx_runner import (
         build_vocabulary_regex,

@@ -538,13 +538,15 @@ def school_qualifiers() -> list[str]:
 def vocabulary_tokens_from_titles_csv(path: str | Path) -> tuple[set[str], set[str]]:
     """(pre-nominal, post-nominal) canonical writings from ``titles.csv``: the abbreviation, the first
     female form and the diverse form of every academic / qualification / professor / Amts- / Berufstitel
-    row, plus Prim.; positions and offices (they come from the position field) are left out."""
+    row, plus the address functions written before the name (Prim., OA); positions and offices (they come
+    from the position field) are left out."""
     kinds = {"academic", "academic_informal", "qualification", "professor", "berufstitel", "amtstitel"}
     table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
     pre: set[str] = set()
     post: set[str] = set()
     for row in table.itertuples(index=False):
-        if row.kind not in kinds and row.abbr != "Prim.":
+        before_name = row.kind == "function" and "pre" in row.position.split("|")
+        if row.kind not in kinds and not before_name:
             continue
         writings = {row.abbr, row.female.split("|")[0], row.diverse} - {""}
         (post if row.position == "post" else pre).update(writings)
