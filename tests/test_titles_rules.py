@@ -421,6 +421,8 @@ POSITIONS = [
     ("Präsidentin", "Präsidentin", "office", ""),
     ("Bundesrätin", "Bundesrätin", "office", ""),
     ("BM", "BM", "plain", "TITLE_AMBIGUOUS"),
+    ("Generaldirektor-Stellvertreterin", "Generaldirektor-Stellvertreterin", "function", ""),
+    ("GD-Stv.", "Generaldirektor-Stellvertreterin", "function", "TITLE_NONCANONICAL"),
     ("Bürgermeisterin der Stadt Graz", "Bürgermeisterin der Stadt Graz", "office", ""),
 ]
 
