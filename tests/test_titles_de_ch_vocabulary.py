@@ -125,6 +125,8 @@ PARSES = [
     ("DBA", "DBA", "post", "post", ""),
     ("MPhil", "MPhil", "post", "post", ""),
     ("M.Phil.", "MPhil", "post", "post", "TITLE_NONCANONICAL"),
+    ("Ph.D", "PhD", "post", "post", "TITLE_NONCANONICAL"),  # the last dot left out: it was unknown
+    ("Ph. D", "PhD", "post", "post", "TITLE_NONCANONICAL"),
     ("CAS", "CAS", "post", "post", ""),
     ("DAS", "DAS", "post", "post", ""),
 ]
