@@ -30,6 +30,18 @@ def test_quick_bench_writes_every_stage(tmp_path):
     e2e = run["dagster"]
     assert e2e["success"]
     assert e2e["total_s"] > 0 and e2e["peak_rss_mb"] > 0
+    # a usual night: the night before runs first, the measured night compares every contact with it
+    assert run["night_before"]["success"] and run["usual_night"]["success"]
+    assert run["usual_night"]["total_s"] > 0 and run["usual_night"]["peak_rss_mb"] > 0
+    from governance.warehouse import Warehouse
+
+    usual = Warehouse(
+        f"sqlite:///{tmp_path / 'runs' / f'sqlite_{bench.QUICK_SIZE}_usual' / 'warehouse.sqlite'}"
+    )
+    nights = usual.query("SELECT partition_date, accepted_flag FROM quality_history ORDER BY partition_date")
+    assert nights["partition_date"].tolist() == [bench.NIGHT_BEFORE, bench.PARTITION]
+    assert nights["accepted_flag"].astype(bool).all()
+    usual.dispose()
     floor = results["floor"][str(bench.QUICK_SIZE)]
     assert floor["pyarrow_read_csv_s"] > 0 and floor["pandas_read_csv_s"] > 0
     assert results["titles"]["parse_contacts_records_per_s"] > 0
