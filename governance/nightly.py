@@ -21,7 +21,7 @@ import pandas as pd
 
 from governance.config import GovernanceConfig, PathsConfig
 from governance.contact_model import CANONICAL_COLUMNS, FIX_LIST_COLUMNS, LINEAGE_COLUMNS
-from governance.quality.rules import MALFORMED_CODE, count_flags
+from governance.quality.rules import MALFORMED_CODE, PreviousContacts, count_flags
 from governance.warehouse import PARTITION_COLUMN, Warehouse, check_partition_key, to_bool
 
 if TYPE_CHECKING:  # for annotations; the functions import pyarrow where they use it
@@ -197,7 +197,7 @@ def normalise_country(series: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class PreviousNight:
     partition_date: str
-    contacts: pd.DataFrame  # contact_id, has_title, position
+    lookup: PreviousContacts  # its ids the loss rules look up, prepared once for every chunk
 
 
 def last_accepted_partition(warehouse: Warehouse, before: str) -> str | None:
@@ -219,7 +219,7 @@ def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> Previo
     if frame is None:
         frame = warehouse.read_partition(STAGED_TABLE, previous, columns=columns)
     frame["has_title"] = to_bool(frame["has_title"])
-    return PreviousNight(partition_date=previous, contacts=frame)
+    return PreviousNight(partition_date=previous, lookup=PreviousContacts.from_frame(frame))
 
 
 # Rows staged per chunk: small enough that the first chunk is parsed quickly (the write waits for it),
@@ -275,7 +275,7 @@ def stage_frame(
     staged = pd.concat([frame, parsed], axis=1)
     return apply_record_rules(
         staged,
-        previous.contacts if previous is not None else None,
+        previous.lookup if previous is not None else None,
         severities=dict(cfg.rules),
         duplicate_ids=duplicate_ids,
     )

@@ -339,3 +339,32 @@ def test_an_id_held_by_two_records_invents_no_title_loss():
     # An id duplicated only last night cannot say whose title it was either.
     once = apply_record_rules(frame(contact(contact_id="10111", has_title=False, position="GF")), previous)
     assert "TITLE_DROPPED" not in flags_of(once, 0)
+
+
+def test_the_previous_night_prepared_once_flags_as_the_frame_does():
+    """The night stages in chunks and prepares the last accepted night's ids once (`PreviousContacts`):
+    every chunk must be flagged as with the frame itself (shared ids, blanks, spaces, no title)."""
+    from governance.quality import PreviousContacts
+
+    staged = frame(
+        contact(contact_id="A1", has_title=False, position=""),  # lost both
+        contact(contact_id=" A2 ", has_title=False, position="GF"),  # lost its title (id with spaces)
+        contact(contact_id="A3", has_title=True, position=""),  # lost its position
+        contact(contact_id="A4", has_title=False, position=""),  # shared last night: no loss told
+        contact(contact_id="A5", has_title=False, position=""),  # new tonight
+    )
+    previous = pd.DataFrame(
+        {
+            "contact_id": ["A1", "A2 ", "A3", "A4", "A4", None, ""],
+            "has_title": [True, True, False, True, True, True, True],
+            "position": ["GF", "GF", "CTO", "GF", "GF", "GF", "GF"],
+        }
+    )
+    prepared = PreviousContacts.from_frame(previous)
+    assert sorted(prepared.shared.to_pylist()) == ["A4"]
+    by_frame = apply_record_rules(staged, previous)
+    for chunk in (staged, staged.iloc[:2], staged.iloc[2:]):
+        by_lookup = apply_record_rules(chunk, prepared)
+        assert by_lookup["quality_flags"].tolist() == by_frame.loc[chunk.index, "quality_flags"].tolist()
+    drops = [("TITLE_DROPPED" in f, "POSITION_DROPPED" in f) for f in by_frame["quality_flags"]]
+    assert drops == [(True, True), (True, False), (False, True), (False, False), (False, False)]
