@@ -91,6 +91,22 @@ CASES = [
             "issues": "POSITION_IN_TITLE_FIELD",
         },
     ),
+    (  # two positions, one of them short: which one? left for a person (StB used to move, WP stayed)
+        ("Herr", "Dr. StB WP", "Hans", "Muster", "", "Kanzlei X"),
+        {"titles_prenominal": "Dr. StB WP", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
+    (  # a position with more words is left whole ("Vertrieb" used to be printed before the name)
+        ("Herr", "Abteilungsleiter Vertrieb", "Hans", "Muster", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "Abteilungsleiter Vertrieb",
+            "position_canonical": "",
+            "issues": "TITLE_UNKNOWN",
+        },
+    ),
+    (
+        ("Herr", "CEO & Founder", "John", "Smith", "", "ACME GmbH"),
+        {"position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
     (  # a different position in its own field wins; the abbreviation stays for a person to resolve
         ("Herr", "Prok.", "Hans", "Müller", "Vertrieb", "ACME GmbH"),
         {"titles_prenominal": "Prok.", "position_canonical": "Vertrieb", "issues": "TITLE_UNKNOWN"},

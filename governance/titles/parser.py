@@ -317,17 +317,20 @@ def _short_case_ok(vocab: Vocabulary, text: str, abbr: str) -> bool:
     )
 
 
-def _is_office(vocab: Vocabulary, text: str) -> bool:
-    """An office or address function of the vocabulary (one entry), or a plain position written as more
-    than a two-letter abbreviation ("Rechtsanwalt Dr.", "CEO"). Short ones stay: they collide with
-    foreign degrees ("MD" is also Doctor of Medicine)."""
+def _position_kind(vocab: Vocabulary, text: str) -> str:
+    """ "office" for an office or address function of the vocabulary (one entry), "plain" for a plain
+    position, "" for anything else (a short office in a case the vocabulary does not allow, "br")."""
     status, abbrs, _gender = _lookup_position(vocab, text)
     if status != "ok":
-        return False
+        return ""
     abbr = next(iter(abbrs))
     if vocab.entries[abbr].cls == "position":
-        return not is_short(text)
-    return _kind_of(vocab, abbr) in ("office", "function") and _short_case_ok(vocab, text, abbr)
+        return "plain"
+    return (
+        "office"
+        if _kind_of(vocab, abbr) in ("office", "function") and _short_case_ok(vocab, text, abbr)
+        else ""
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -335,12 +338,23 @@ def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(title without the token, token) when exactly one token of the title field is no title but an
     office or address function of the vocabulary; else None. Two different such tokens are left alone
     (which one is the position?); the same office written twice ("Bgm. Dr. Bgm.") is one, and all of
-    its tokens go: left in the title, the copy was moved on the next parse of the cleaned record."""
+    its tokens go: left in the title, the copy was moved on the next parse of the cleaned record.
+
+    A plain position moves too, more carefully, since its abbreviations collide with foreign degrees
+    ("MD" is also Doctor of Medicine) and its words run on ("Geschäftsführer Technik"): only written
+    with more than two letters ("Rechtsanwalt Dr.", "CEO", not "RA"), and only when every other token
+    of the field is a known title. A short writing still counts as a second position ("Dr. StB WP")."""
     if not title:
         return None
     tokens = scan_title(title, vocab)
-    found = [i for i, tok in enumerate(tokens) if tok.status == "unknown" and _is_office(vocab, tok.surface)]
+    kinds = [_position_kind(vocab, tok.surface) if tok.status == "unknown" else "" for tok in tokens]
+    found = [i for i, kind in enumerate(kinds) if kind]
     if not found or len({parse_position(tokens[i].surface, vocab).entry for i in found}) != 1:
+        return None
+    if kinds[found[0]] == "plain" and (
+        all(is_short(tokens[i].surface) for i in found)
+        or any(tok.status == "unknown" for i, tok in enumerate(tokens) if i not in found)
+    ):
         return None
     rest = " ".join(tok.surface for i, tok in enumerate(tokens) if i not in found)
     return rest, tokens[found[0]].surface
