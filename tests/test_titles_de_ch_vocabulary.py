@@ -488,6 +488,34 @@ CASES = [
         ("Herr", "CFO", "Hans", "Huber", "", "AT", "ACME AG"),
         {"position_canonical": "CFO", "address_block": "ACME AG\nHerrn\nHans Huber\nCFO"},
     ),
+    (  # the title written out in line 1 and the same job in the position field: printed once
+        ("Herr", "Bmst. Ing.", "Franz", "Huber", "Baumeister", "AT", "Huber Bau GmbH"),
+        {
+            "address_block": "Huber Bau GmbH\nHerrn Baumeister\nIng. Franz Huber",
+            "position_canonical": "Baumeister",
+        },
+    ),
+    (
+        ("Frau", "Bmst.in", "Eva", "Huber", "Baumeisterin", "AT", "Huber Bau GmbH"),
+        {"address_block": "Huber Bau GmbH\nFrau Baumeisterin\nEva Huber"},
+    ),
+    (  # ... another job still gets its line
+        ("Herr", "Bmst. Ing.", "Franz", "Huber", "Bauleiter", "AT", "Huber Bau GmbH"),
+        {"address_block": "Huber Bau GmbH\nHerrn Baumeister\nIng. Franz Huber\nBauleiter"},
+    ),
+    (  # two or three female Magister degrees are MMag.a / MMMag.a (they collapsed to one Mag.a)
+        ("Frau", "Mag.a Mag.a", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "MMag.a", "salutation_line": "Sehr geehrte Frau MMag.a Huber,"},
+    ),
+    (("Frau", "Mag.a Mag.a Mag.a", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "MMMag.a"}),
+    (
+        ("Herr", "Dipl.-Betriebswirt (BA)", "Jan", "Krause", "", "DE", ""),
+        {"titles_prenominal": "Dipl.-Betriebsw. (BA)"},
+    ),
+    (
+        ("Herr", "Dipl.-Wirtsch.-Ing. (BA)", "Jan", "Krause", "", "DE", ""),
+        {"titles_prenominal": "Dipl.-Wirt.-Ing. (BA)"},
+    ),
     (  # three Magister degrees stay as written, like MMag.
         ("Herr", "MMMag. Dr.", "Franz", "Huber", "", "AT", ""),
         {"titles_prenominal": "MMMag. Dr.", "salutation_line": "Sehr geehrter Herr Dr. Huber,"},

@@ -347,9 +347,15 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
         [f"{f} " if f else "" for f in first_clean] + first_clean, first_codes + nfirst * no_last_i
     )
     company_nl = _take([f"{c}\n" if c else "" for c in company_clean], company_codes)
+    pos_index = gender_rows * npos + pos_codes
     uses_pos = np.array([tm.uses_position for tm in tmpls], dtype=bool)[t_codes]
+    # a position of just the title line 1 writes out ("Herrn Baumeister") gets no line of its own
+    said = np.array([bool(tm.line1_title) for tm in tmpls], dtype=bool)[t_codes]
+    if said.any():
+        titles = np.array([tm.line1_title for tm in tmpls], dtype=object)[t_codes[said]]
+        uses_pos[said] |= titles == np.array(pos_canon + [""], dtype=object)[pos_index[said]]
     pos_lines = [f"\n{c}" if c else "" for c in pos_canon] + [""]
-    pos_line = _take(pos_lines, np.where(uses_pos, len(pos_canon), gender_rows * npos + pos_codes))
+    pos_line = _take(pos_lines, np.where(uses_pos, len(pos_canon), pos_index))
     block = _join(
         company_nl,
         _take([tm.addr_head for tm in tmpls], t_codes),

@@ -38,6 +38,12 @@ class Template:
     addr_head: str  # lines before the name plus the titles in front of it
     addr_tail: str  # ", " + post-nominals
     uses_position: bool  # the position was written out in line 1 (so no position line)
+    line1_title: str = ""  # the title written out in line 1 ("Baumeister"): a position of just it is no line
+
+    def prints_position(self, position_line: str) -> bool:
+        """Whether the position goes on a line of its own: not when line 1 says it already ("Herrn
+        Baumeister" and the job "Baumeister")."""
+        return bool(position_line) and not self.uses_position and position_line != self.line1_title
 
 
 def _greeting(gender: str) -> str:
@@ -189,7 +195,9 @@ def compose(
     ]
     head = "".join(line + "\n" for line in lines) + (" ".join(remaining) + " " if remaining else "")
     tail = ", " + tp.postnominal_text if tp.post else ""
-    return Template(pre, mode, suffix, no_name, head, tail, uses_position)
+    return Template(
+        pre, mode, suffix, no_name, head, tail, uses_position, written if gender in ("m", "f") else ""
+    )
 
 
 def fill(tmpl: Template, first: str, last: str, company: str, position_line: str) -> tuple[str, str]:
@@ -204,7 +212,7 @@ def fill(tmpl: Template, first: str, last: str, company: str, position_line: str
     else:
         line = f"{tmpl.sal_pre} {full}{tmpl.sal_suffix}"
     block = (f"{company}\n" if company else "") + tmpl.addr_head + full + tmpl.addr_tail
-    if position_line and not tmpl.uses_position:
+    if tmpl.prints_position(position_line):
         block += "\n" + position_line
     if not full:  # the title line would end in the space meant before the name
         block = re.sub(r" +(\n|$)", r"\1", block)
