@@ -818,6 +818,23 @@ def withdraw_campaigns(
     return removed
 
 
+def forget_verdict(warehouse: Warehouse, partition_date: str) -> bool:
+    """Drop a night's recorded gate results (the night is then NOT EVALUATED, so no campaign asset builds
+    its lists) when they no longer describe its delivery: an extract re-delivered in a shape that cannot
+    be read. The history row stays: the rows it describes were accepted and remain the loss baseline."""
+    partition_date = check_partition_key(partition_date)
+    if not warehouse.has_table(GATE_RESULTS_TABLE):
+        return False
+    import sqlalchemy as sa
+
+    with warehouse.begin() as conn:
+        deleted = conn.execute(
+            sa.text(f'DELETE FROM "{GATE_RESULTS_TABLE}" WHERE {PARTITION_COLUMN} = :p'),
+            {"p": partition_date},
+        ).rowcount
+    return bool(deleted)
+
+
 def campaign_offenders(
     warehouse: Warehouse, campaign_table: str, partition_date: str, listed: pd.DataFrame | None = None
 ) -> pd.DataFrame:

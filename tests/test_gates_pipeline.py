@@ -210,6 +210,20 @@ def test_a_rerun_with_an_unreadable_extract_withdraws_the_nights_campaign_lists(
     assert not export.exists()
     assert rerun.count("campaign_list_newsletter_at") == 0
     assert rerun.count("campaign_list_customer_letter_dach") == 0
+    # ... and the night's verdict no longer stands: a campaign built on its own does not bring them back
+    assert nightly.night_verdict(rerun.warehouse(), FIRST)[0] == "NOT EVALUATED"
+    import dagster as dg
+
+    from governance.defs import build_definitions
+
+    job = build_definitions(cfg, tmp_path).resolve_implicit_global_asset_job_def()
+    alone = job.execute_in_process(
+        partition_key=FIRST,
+        asset_selection=[dg.AssetKey("campaign_list_newsletter_at")],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not alone.success and not export.exists()
 
 
 def test_an_archived_extract_leaves_an_accepted_nights_lists_alone(tmp_path, sqlite_url):

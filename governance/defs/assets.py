@@ -49,13 +49,14 @@ def build_core_assets(
             outcome = nightly.ingest_extract(cfg, root, wh, context.partition_key, progress=context.log.info)
         except ExtractError as exc:
             # The lists of an earlier run of this night were made from an extract since replaced by
-            # one that cannot be read: nothing vouches for them any more. (A file moved away after an
-            # accepted night, say to an archive, leaves its lists alone.)
-            delivered = (
-                cfg.extract.source == "sql" or nightly.extract_path(cfg, root, context.partition_key).exists()
-            )
-            if delivered:
+            # one that cannot be read: nothing vouches for them any more, nor for the night's verdict
+            # (a campaign built on its own would rebuild them). A file moved away after an accepted
+            # night (to an archive) or a CRM database that cannot be reached leaves them alone.
+            path = nightly.extract_path(cfg, root, context.partition_key)
+            if cfg.extract.source == "csv" and path.exists():
                 withdraw_campaigns(context, wh, "unreadable extract")
+                if nightly.forget_verdict(wh, context.partition_key):
+                    context.log.warning("unreadable extract: the night's gate verdict no longer stands")
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         for warning in outcome.warnings:
             context.log.warning(warning)
