@@ -139,26 +139,26 @@ def test_salesforce_report_export_with_labels_and_footer(tmp_path):
 
 
 def test_an_academic_title_field_of_the_crm_is_read_when_the_export_has_one(tmp_path):
-    """Salesforce and HubSpot have no academic-title field of their own; orgs add one, and Salesforce has
-    an optional Suffix. Unmapped, those titles were lost; the job title stays the position."""
+    """Salesforce and HubSpot have no academic-title field of their own; orgs add one. Unmapped, those
+    titles were lost; the job title stays the position, and Salesforce's Suffix ("Jr.") is no title."""
     report = write(
         tmp_path,
         "report.csv",
         '"Contact ID","Salutation","First Name","Last Name","Suffix","Title","Account Name","Email",'
         '"Contact Owner","Academic Title"\n'
-        '"0035g01","Dr.","Eva","Huber","MBA","CFO","ACME","e@acme.at","Anna Maier","Mag.a"\n'
+        '"0035g01","Dr.","Eva","Huber","Jr.","CFO","ACME","e@acme.at","Anna Maier","Mag.a"\n'
         '"0035g02","Mr.","Hans","Gruber","","CEO","ACME","h@acme.at","Anna Maier",""\n',
     )
     ex = read_csv_extract(report)
     assert ex.profile == "salesforce_report"
-    assert row(ex, "0035g01")["title"] == "Dr. Mag.a MBA" and row(ex, "0035g01")["position"] == "CFO"
+    assert row(ex, "0035g01")["title"] == "Dr. Mag.a" and row(ex, "0035g01")["position"] == "CFO"
     assert row(ex, "0035g02")["title"] == ""
     api = write(
         tmp_path,
         "sf.csv",
-        "Id,Salutation,FirstName,LastName,Title,Suffix,Titel__c\n003A,Mr.,Hans,Gruber,CEO,PhD,DI\n",
+        "Id,Salutation,FirstName,LastName,Title,Suffix,Titel__c\n003A,Mr.,Hans,Gruber,CEO,III,DI\n",
     )
-    assert row(read_csv_extract(api, profile="salesforce"), "003A")["title"] == "DI PhD"
+    assert row(read_csv_extract(api, profile="salesforce"), "003A")["title"] == "DI"
     hubspot = write(
         tmp_path,
         "hubspot.csv",

@@ -28,7 +28,8 @@ def test_builtin_profiles_load(name):
 def test_profiles_say_where_titles_are():
     # Salesforce's Title is the job; an academic title comes from a custom field or the Suffix
     assert load_profile("salesforce").columns["position"].sources == ("Title",)
-    assert load_profile("salesforce").columns["title"].sources[-1] == "Suffix"
+    assert load_profile("salesforce").columns["title"].sources[0] == "Titel__c"
+    assert "Suffix" not in load_profile("salesforce").columns["title"].sources  # "Jr.", "III": no titles
     assert "Job Title" not in load_profile("hubspot").columns["title"].sources
     assert load_profile("suitecrm").columns["position"].sources == ("title",)
     assert load_profile("dach_excel").columns["title"].sources[0] == "Titel"
