@@ -454,6 +454,12 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             run = runs.get(f"{db}_{size}", {})
             e2e = run.get("dagster", {})
             usual = run.get("usual_night", {})
+            # measured when its child ran and the night before it was accepted; else the target fails
+            usual_ok = "usual_night" not in run or (
+                "total_s" in usual
+                and bool(usual.get("success"))
+                and bool(run.get("night_before", {}).get("success"))
+            )
             floor = results["floor"].get(str(size), {})
             if "total_s" not in e2e:
                 continue
@@ -463,11 +469,13 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 seen = f"first night {e2e['total_s']:.1f} s" + (
                     f", usual night {usual['total_s']:.1f} s" if "total_s" in usual else ""
                 )
+                if not usual_ok:
+                    seen += " (usual night not measured: its run or the night before failed)"
                 targets.append(
                     {
                         "target": "1M contacts end to end on SQLite <= 60 s",
                         "observed": seen,
-                        "met": slowest <= TARGET_SECONDS_1M and usual.get("success", True),
+                        "met": slowest <= TARGET_SECONDS_1M and usual_ok,
                     }
                 )
             if db == "sqlite" and (size == 1_000_000 or size == max(sizes)):
@@ -483,8 +491,8 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 targets.append(
                     {
                         "target": f"{size:,} on {db}: peak RSS <= 2 GB (run + its bulk workers)",
-                        "observed": f"{peak:,.0f} MB",
-                        "met": peak <= TARGET_RSS_MB,
+                        "observed": f"{peak:,.0f} MB" + ("" if usual_ok else " (usual night not measured)"),
+                        "met": peak <= TARGET_RSS_MB and usual_ok,
                     }
                 )
             if (size == 1_000_000 or size == max(sizes)) and floor.get("pyarrow_read_csv_s"):

@@ -158,3 +158,30 @@ def test_flagged_staged_rows_refuses_a_staged_table_without_the_flag_column(tmp_
     with pytest.raises(KeyError, match="no column 'quarantine_reasons'"):
         nightly.flagged_staged_rows(wh, "2026-11-26", "quarantine_reasons", ["contact_id"])
     wh.dispose()
+
+
+def test_a_failed_usual_night_fails_the_targets_it_counts_for():
+    """A crashed usual-night child has no time and no memory: it must not pass as 0 s and 0 MB."""
+    first = {"total_s": 30.0, "success": True, "peak_rss_mb": 1600.0, "peak_rss_tree_mb": 1800.0}
+    results = {
+        "sizes": [1_000_000],
+        "databases": ["sqlite"],
+        "floor": {},
+        "runs": {
+            "sqlite_1000000": {
+                "stages": {"peak_rss_mb": 1600.0},
+                "dagster": first,
+                "night_before": {"success": True},
+                "usual_night": {"error": "child usual_night exited with -9", "process_s": 12.0},
+            }
+        },
+    }
+    targets = {t["target"]: t for t in bench.evaluate_targets(results)}
+    assert not targets["1M contacts end to end on SQLite <= 60 s"]["met"]
+    assert not targets["1,000,000 on sqlite: peak RSS <= 2 GB (run + its bulk workers)"]["met"]
+    # measured and accepted, the same figures pass
+    results["runs"]["sqlite_1000000"]["usual_night"] = {**first, "total_s": 31.0}
+    assert all(t["met"] for t in bench.evaluate_targets(results))
+    # ... but not when the night before failed: the "usual" night was a first night
+    results["runs"]["sqlite_1000000"]["night_before"] = {"success": False}
+    assert not any(t["met"] for t in bench.evaluate_targets(results))
