@@ -204,6 +204,11 @@ def test_country_named_twice(given, code, style):
         ("Tschechien (CZ)", "CZ"),
         ("HU - Ungarn", "HU"),
         ("cz", "CZ"),
+        ("CZ-", "CZ"),  # postal prefixes, as "A-" and "CH-" already were
+        ("I-", "IT"),
+        ("SLO", "SI"),
+        ("Turkey", "TR"),
+        ("The Netherlands", "NL"),
         ("Atlantis", "ATLANTIS"),  # unknown: kept, upper-cased, and flagged COUNTRY_INVALID later
     ],
 )

@@ -33,6 +33,16 @@ _EVERYDAY = {
     "kosovo": "XK",  # user-assigned code, used by the EU and in CRM data
     "bosnien-herzegowina": "BA",
     "bosnien herzegowina": "BA",
+    "turkey": "TR",  # ISO now writes Türkiye
+    "the netherlands": "NL",
+    "czech rep.": "CZ",
+    "mazedonien": "MK",
+    "moldawien": "MD",
+    # vehicle codes of the neighbours, as written before a postal code ("I-39100", "H-9400")
+    "i": "IT",
+    "h": "HU",
+    "slo": "SI",
+    "ger": "DE",
 }
 
 # Codes a country field may hold beyond ISO 3166-1: Kosovo's, as above.
@@ -73,6 +83,7 @@ def iso_alpha2_codes() -> frozenset[str]:
 def world_country_code(key: str) -> str | None:
     """Alpha-2 code of a casefolded, space-normalised country name, alpha-3 or alpha-2 code; None if
     unknown."""
+    key = key.rstrip("-").strip() or key  # "CZ-", "I-": the country prefix of a postal code
     found = _names().get(key)
     if found is None and len(key) == 2 and key.upper() in iso_alpha2_codes():
         return key.upper()
