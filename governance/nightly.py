@@ -302,9 +302,10 @@ def stage_contacts(
 ) -> StageOutcome:
     from governance.quality import duplicate_contact_ids
 
+    # The last night first: the frame its ids are read from is freed and given back with the rest.
+    previous = previous_accepted_night(warehouse, partition_date)
     _return_free_memory()
     stg = warehouse.read_partition(STAGING_VIEW, partition_date)
-    previous = previous_accepted_night(warehouse, partition_date)
     progress(f"parsing titles and applying record rules to {len(stg):,} contacts")
     # In chunks, so that the database writes one chunk while the next is parsed; a duplicate id is
     # one across the whole night, not within a chunk.
