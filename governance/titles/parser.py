@@ -20,6 +20,7 @@ from governance.titles.tokenizer import (
     qualifier_key,
     scan_title,
     strip_invisible,
+    takes_school,
 )
 from governance.titles.vocabulary import (
     Vocabulary,
@@ -480,12 +481,6 @@ def _is_post(vocab: Vocabulary, tok: TitleToken) -> bool:
     return bool(abbrs) and all(vocab.entries[a].cls == "post" for a in abbrs)
 
 
-def _takes_school(vocab: Vocabulary, tok: TitleToken) -> bool:
-    """A degree, pre- or post-nominal: the school named right after it stays with it."""
-    abbrs = (tok.entry,) if tok.entry else tok.candidates
-    return bool(abbrs) and all(vocab.entries[a].cls in ("post", "degree") for a in abbrs)
-
-
 def _same_title(a: TitleToken, b: TitleToken) -> bool:
     """The same title: the same entry (any gender form), or the same text when not resolved."""
     return a.entry == b.entry if a.entry and b.entry else a.canonical == b.canonical
@@ -497,7 +492,7 @@ def _units(vocab: Vocabulary, tokens: tuple[TitleToken, ...]) -> list[tuple[Titl
     units: list[tuple[TitleToken, ...]] = []
     for tok in tokens:
         last = units[-1] if units else ()
-        if last and is_qualifier(tok) and last[-1].source == tok.source and _takes_school(vocab, last[0]):
+        if last and is_qualifier(tok) and last[-1].source == tok.source and takes_school(vocab, last[0]):
             units[-1] = (*last, tok)
         else:
             units.append((tok,))

@@ -254,9 +254,11 @@ def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
     return tok.entry is not None and vocab.entries[tok.entry].cls == "post"
 
 
-def _is_degree_token(vocab: Vocabulary, tok: TitleToken) -> bool:
-    """A degree, pre- or post-nominal: the school it was earned at may follow it ("Dr. sc. techn. ETH")."""
-    return tok.entry is not None and vocab.entries[tok.entry].cls in ("post", "degree")
+def takes_school(vocab: Vocabulary, tok: TitleToken) -> bool:
+    """A degree, pre- or post-nominal (in every reading, if ambiguous): the school it was earned at may
+    follow it and stays with it ("MSc ETH", "Dr. sc. techn. ETH")."""
+    abbrs = (tok.entry,) if tok.entry else tok.candidates
+    return bool(abbrs) and all(vocab.entries[a].cls in ("post", "degree") for a in abbrs)
 
 
 def _joined_faculty(vocab: Vocabulary, tokens: list[TitleToken], surface: str) -> bool:
@@ -302,7 +304,7 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 continue
         # A school after a degree ("MBA (Open University)", "MSc ETH", "Dr. sc. techn. ETH") is one token,
         # kept with it.
-        after_degree = bool(tokens) and _is_degree_token(vocab, tokens[-1])
+        after_degree = bool(tokens) and takes_school(vocab, tokens[-1])
         k = qualifier_end(text, i, title_at=title_at, name_of_school=True) if after_degree else 0
         if k:
             tokens.append(make_token(vocab, text[i:k], "title"))
@@ -357,10 +359,9 @@ def clean_name(text: str) -> str:
 
 # A birth name written after the name ("Huber (geb. Maier)", "Huber geb. Maier", "Dupont née Martin"):
 # no part of the name a letter addresses ("Sehr geehrte Frau Huber (geb. Maier)," was the result).
-_BIRTH_NAME_START = re.compile(r"\s*(?:geb\.|geborene\s|née\s)", re.IGNORECASE)
-_BIRTH_NAME = re.compile(
-    r"\s*(?:\((?:geb\.\s?|geborene\s|née\s)[^()]*\)|,?\s(?:geb\.\s?|geborene\s|née\s).*)$", re.IGNORECASE
-)
+_BIRTH_MARK = r"(?:geb\.\s?|geborene\s|née\s)"
+_BIRTH_NAME_START = re.compile(rf"\s*{_BIRTH_MARK}", re.IGNORECASE)
+_BIRTH_NAME = re.compile(rf"\s*(?:\({_BIRTH_MARK}[^()]*\)|,?\s{_BIRTH_MARK}.*)$", re.IGNORECASE)
 
 
 def clean_person_name(text: str) -> str:
@@ -448,7 +449,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
             if not is_post and source == "last_name" and words:
                 misplaced = True
             tokens.append(tok)
-            after_degree = is_post or (bool(words) and _is_degree_token(vocab, tok))
+            after_degree = is_post or (bool(words) and takes_school(vocab, tok))
             i = end
             continue
         k = qualifier_end(text, i, NAME_BREAKS, title_at) if after_degree else 0
