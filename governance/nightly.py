@@ -795,23 +795,31 @@ def retention(warehouse: Warehouse, partition_date: str, nights: int) -> None:
 # ------------------------------------------------------------------------------------------- campaigns
 
 
+def _delete_night(warehouse: Warehouse, tables: list[str], partition_date: str) -> dict[str, int]:
+    """Delete one night's rows from each of ``tables`` that exists, in one transaction: table -> rows."""
+    import sqlalchemy as sa
+
+    partition_date = check_partition_key(partition_date)
+    deleted: dict[str, int] = {}
+    with warehouse.begin() as conn:
+        for table in tables:
+            if sa.inspect(conn).has_table(table):
+                deleted[table] = conn.execute(
+                    sa.text(f'DELETE FROM "{table}" WHERE {PARTITION_COLUMN} = :p'), {"p": partition_date}
+                ).rowcount
+    return deleted
+
+
 def withdraw_campaigns(
     warehouse: Warehouse, tables: list[str], partition_date: str, export_files: list[Path]
 ) -> list[str]:
     """Remove a blocked night's campaign rows and exports (left from an earlier, accepted run of the
     same night); returns what was removed."""
-    partition_date = check_partition_key(partition_date)
-    removed: list[str] = []
-    with warehouse.begin() as conn:
-        import sqlalchemy as sa
-
-        for table in tables:
-            if sa.inspect(conn).has_table(table):
-                deleted = conn.execute(
-                    sa.text(f'DELETE FROM "{table}" WHERE {PARTITION_COLUMN} = :p'), {"p": partition_date}
-                ).rowcount
-                if deleted:
-                    removed.append(f"{table}: {deleted} rows")
+    removed = [
+        f"{table}: {rows} rows"
+        for table, rows in _delete_night(warehouse, tables, partition_date).items()
+        if rows
+    ]
     for path in export_files:
         if path.exists():
             path.unlink()
@@ -823,17 +831,7 @@ def forget_verdict(warehouse: Warehouse, partition_date: str) -> bool:
     """Drop a night's recorded gate results (the night is then NOT EVALUATED, so no campaign asset builds
     its lists) when they no longer describe its delivery: an extract re-delivered in a shape that cannot
     be read. The history row stays: the rows it describes were accepted and remain the loss baseline."""
-    partition_date = check_partition_key(partition_date)
-    if not warehouse.has_table(GATE_RESULTS_TABLE):
-        return False
-    import sqlalchemy as sa
-
-    with warehouse.begin() as conn:
-        deleted = conn.execute(
-            sa.text(f'DELETE FROM "{GATE_RESULTS_TABLE}" WHERE {PARTITION_COLUMN} = :p'),
-            {"p": partition_date},
-        ).rowcount
-    return bool(deleted)
+    return bool(_delete_night(warehouse, [GATE_RESULTS_TABLE], partition_date).get(GATE_RESULTS_TABLE))
 
 
 def campaign_offenders(

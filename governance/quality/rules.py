@@ -317,7 +317,7 @@ def _compute(
 
     country = _text(staged, "country")
     # a code of the standard, not merely two letters: "XX" or "EU" names no country to write to
-    country_ok = country.str.strip().isin(iso_alpha2_codes()).to_numpy(dtype=bool)
+    country_ok = _isin(country.str.strip(), sorted(iso_alpha2_codes()))
     masks["COUNTRY_INVALID"] = ~_blank(country) & ~country_ok
 
     title_dropped = np.zeros(n, dtype=bool)
