@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -311,21 +312,27 @@ def stage_contacts(
     # one across the whole night, not within a chunk.
     duplicates = duplicate_contact_ids(stg["contact_id"]) if len(stg) > STAGE_CHUNK_ROWS else None
     rows, pending = len(stg), [stg]
-    del stg  # the chunks hold it: its text columns are freed after the last one, before the hand-off
+    del stg  # the chunks hold it: it is freed after the last one
+    ready = 0
+    flag_counts: Counter[str] = Counter()
 
     def chunks() -> Iterator[pd.DataFrame]:
+        nonlocal ready
         view_rows = pending.pop()
         for start in range(0, max(rows, 1), STAGE_CHUNK_ROWS):
-            yield stage_frame(view_rows.iloc[start : start + STAGE_CHUNK_ROWS], cfg, previous, duplicates)
+            staged = stage_frame(view_rows.iloc[start : start + STAGE_CHUNK_ROWS], cfg, previous, duplicates)
+            ready += int(staged["is_ready"].sum())
+            flag_counts.update(count_flags(staged["quality_flags"]))
+            yield staged
 
     # The gates read these rows next: a hand-off file spares reading them back from the database.
-    staged = warehouse.replace_partition_chunks(
+    written = warehouse.replace_partition_chunks(
         STAGED_TABLE, partition_date, chunks(), rows=rows, handoff=True
     )
     return StageOutcome(
-        rows=len(staged),
-        ready=int(staged["is_ready"].sum()),
-        flag_counts=count_flags(staged["quality_flags"]),
+        rows=written,
+        ready=ready,
+        flag_counts=dict(sorted(flag_counts.items())),
         previous_partition=previous.partition_date if previous else None,
     )
 

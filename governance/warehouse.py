@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -82,6 +82,17 @@ def write_arrow_file(arrow, path: Path) -> None:
         writer.write_table(arrow, max_chunksize=WRITE_BATCH_ROWS)
 
 
+def _as_read(arrow) -> pd.DataFrame:
+    """An Arrow table of stored rows as a read of the partition returns them: a column of only NULLs
+    as None objects (a streamed hand-off file types it as text, which a later chunk may have held)."""
+    frame = arrow.to_pandas()
+    if arrow.num_rows:
+        for name, column in zip(arrow.column_names, arrow.columns, strict=True):
+            if column.null_count == arrow.num_rows and frame[name].dtype != object:
+                frame[name] = pd.Series([None] * arrow.num_rows, dtype=object, index=frame.index)
+    return frame
+
+
 def _partition_statements(
     table: str, partition_date: str, has_handoff_table: bool, token: str | None
 ) -> tuple[list[tuple[str, list]], list[tuple[str, list]]]:
@@ -113,28 +124,17 @@ def _stream_errors() -> tuple[type[BaseException], ...]:
     return (WorkerError, OSError, ValueError, TypeError, RuntimeError)
 
 
-def _stream_chunk(
-    stream: _PartitionStream | None, table: str, chunk: pd.DataFrame
-) -> _PartitionStream | None:
-    """Send ``chunk`` to the stream; a stream that fails is aborted (its transaction rolls back) and
-    None is returned, so that the whole frame is written at once after the last chunk."""
-    if stream is None:
-        return None
-    try:
-        stream.write(chunk)
-    except _stream_errors() as exc:
-        _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
-        stream.abort()
-        return None
-    return stream
-
-
 class _PartitionStream:
-    """One partition written by a :class:`~governance.sqlite_bulk.StreamWriter`, chunk by chunk. With
-    ``handoff``, the token goes into the worker's transaction at the start and the hand-off file is
-    written from the whole frame before the stream ends (the worker is still busy with the last chunks
-    then), so the token never commits before its file exists; a file that cannot be written is left
-    out, and readers use the database."""
+    """One partition written by a :class:`~governance.sqlite_bulk.StreamWriter`, chunk by chunk, while
+    every chunk also goes to a spool file (Arrow IPC) instead of staying in memory: a million staged
+    rows held until the end cost 600 MB and more at the run's peak. With ``handoff`` the spool becomes
+    the partition's hand-off file, renamed into place before the stream ends, so the token (in the
+    worker's transaction from the start) never commits before its file exists; otherwise it is a
+    scratch file next to the database, removed at the end.
+
+    A worker that fails (or a chunk Arrow cannot cast to the first one's types) does not end the
+    write: the chunks after it are kept as they are, and :meth:`finish` writes the spooled rows and
+    those at once through :meth:`Warehouse.replace_partition`."""
 
     def __init__(
         self, warehouse: Warehouse, table: str, partition_date: str, sample: pd.DataFrame, handoff: bool
@@ -145,9 +145,11 @@ class _PartitionStream:
 
         from governance import sqlite_bulk
 
+        assert warehouse.sqlite_file is not None
         self.warehouse = warehouse
         self.table = table
         self.partition_date = partition_date
+        self.handoff = handoff
         with warehouse.begin() as conn:
             warehouse._ensure_table(conn, table, sample)
             self.columns = [c for c in warehouse.table_columns(table, conn) if c != PARTITION_COLUMN]
@@ -158,42 +160,128 @@ class _PartitionStream:
             [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in first.schema]
         )
         self.token = uuid.uuid4().hex if handoff else None
+        self._scratch = ExitStack()
+        if self.token is not None:
+            self.spool_path = warehouse._handoff_spool_path(table, partition_date, self.token)
+        else:
+            self.spool_path = self._scratch.enter_context(sqlite_bulk.scratch_dir(warehouse.sqlite_file))
+            self.spool_path /= "rows.arrow"
+        self.rows = 0
+        self._late: list = []  # chunks after a failure, as stored: the spool's types may not fit them
+        self._spool = _ArrowSpool(self.spool_path, self.schema, self.token)
         before, after = _partition_statements(table, partition_date, has_handoff_table, self.token)
-        self._stream = sqlite_bulk.StreamWriter(
-            warehouse.sqlite_file,
-            table,
-            self.schema,
-            {PARTITION_COLUMN: partition_date},
-            before,
-            after,
-            defer_checkpoint=self.token is not None,  # the next readers take the hand-off file
-        )
+        try:
+            self._stream: sqlite_bulk.StreamWriter | None = sqlite_bulk.StreamWriter(
+                warehouse.sqlite_file,
+                table,
+                self.schema,
+                {PARTITION_COLUMN: partition_date},
+                before,
+                after,
+                defer_checkpoint=self.token is not None,  # the next readers take the hand-off file
+            )
+        except BaseException:
+            self._drop_spool()
+            raise
 
     def write(self, chunk: pd.DataFrame) -> None:
-        self._stream.write(self.warehouse._stored_arrow(chunk, self.columns))
+        stored = self.warehouse._stored_arrow(chunk, self.columns)
+        self.rows += stored.num_rows
+        if self._stream is not None:
+            try:
+                stored = stored.cast(self.schema)
+                self._stream.write(stored)
+            except _stream_errors() as exc:
+                self._fail(exc)
+        if self._stream is None:
+            self._late.append(stored)
+            return
+        self._spool.write(stored)  # a spool that fails (a full disk) ends the write: nothing commits
 
-    def finish(self, whole: pd.DataFrame) -> int:
-        """Write the hand-off file, let the worker commit; the rows it wrote."""
-        if self.token is not None:
-            stored = self.warehouse._stored_arrow(whole, self.columns)
-            self.warehouse._write_handoff_file(self.table, self.partition_date, stored, token=self.token)
-            del stored
-        return self._stream.finish()
+    def _fail(self, exc: BaseException) -> None:
+        _log.warning("streamed write of %s failed, writing it at once: %s", self.table, exc)
+        assert self._stream is not None
+        self._stream.abort()
+        self._stream = None
+
+    def finish(self) -> int:
+        """Put the hand-off file in place and let the worker commit; the rows written. After a failure,
+        the rows are written at once instead."""
+        self._spool.close()
+        if self._stream is not None:
+            if self.token is not None:
+                self.warehouse._install_handoff_file(self.table, self.partition_date, self.spool_path)
+            try:
+                written = self._stream.finish()
+            except _stream_errors() as exc:
+                self._fail(exc)
+            else:
+                if written == self.rows:
+                    self._drop_spool()
+                    return written
+                # never seen; should it happen, the partition is written again
+                _log.warning("streamed write of %s stored %d of %d rows", self.table, written, self.rows)
+        whole = self._spooled_rows()
+        self._drop_spool()
+        return self.warehouse.replace_partition(self.table, self.partition_date, whole, handoff=self.handoff)
+
+    def _spooled_rows(self) -> pd.DataFrame:
+        """Every row of the partition, as stored: the spool's (or, installed already, the hand-off
+        file's) and the chunks kept after a failure."""
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        path = self.spool_path
+        if not path.exists() and self.token is not None:
+            path = self.warehouse._handoff_path(self.table, self.partition_date)
+        with pa.memory_map(str(path)) as source:
+            parts = [ipc.open_file(source).read_all().to_pandas()]
+        parts.extend(table.to_pandas() for table in self._late)
+        self._late.clear()
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
     def abort(self) -> None:
-        self._stream.abort()
-        if self.token is not None:  # a file whose token never committed is of no use to anyone
-            path = self.warehouse._handoff_path(self.table, self.partition_date)
-            with suppress(OSError, ValueError, KeyError):
-                import pyarrow as pa
-                import pyarrow.ipc as ipc
+        if self._stream is not None:
+            self._stream.abort()
+            self._stream = None
+        self._spool.close()
+        self._drop_spool()
+        if self.token is not None:  # an installed file whose token never committed is of no use
+            self.warehouse._drop_handoff_file(self.table, self.partition_date, self.token)
 
-                with pa.memory_map(str(path)) as source:
-                    ours = (ipc.open_file(source).schema.metadata or {}).get(
-                        b"handoff_token"
-                    ) == self.token.encode()
-                if ours:
-                    path.unlink(missing_ok=True)
+    def _drop_spool(self) -> None:
+        with suppress(OSError):
+            self.spool_path.unlink(missing_ok=True)
+        self._scratch.close()
+
+
+class _ArrowSpool:
+    """Tables appended to an uncompressed Arrow IPC file (the format of the hand-off files), in record
+    batches a bulk-write worker can take one at a time."""
+
+    def __init__(self, path: Path, schema, token: str | None) -> None:
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        if token is not None:
+            schema = schema.with_metadata({**(schema.metadata or {}), b"handoff_token": token.encode()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._sink = pa.OSFile(str(path), "wb")
+        self._writer = ipc.new_file(self._sink, schema)
+        self._open = True
+
+    def write(self, table) -> None:
+        from governance.sqlite_bulk import WRITE_BATCH_ROWS
+
+        self._writer.write_table(table, max_chunksize=WRITE_BATCH_ROWS)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            try:
+                self._writer.close()
+            finally:
+                self._sink.close()
 
 
 class Warehouse:
@@ -332,51 +420,37 @@ class Warehouse:
         *,
         rows: int,
         handoff: bool = False,
-    ) -> pd.DataFrame:
-        """:meth:`replace_partition` for rows computed chunk by chunk; returns them as one frame.
+    ) -> int:
+        """:meth:`replace_partition` for rows computed chunk by chunk; returns the rows written.
 
-        On a SQLite file a bulk-write worker appends each chunk while the caller computes the next (see
-        :class:`~governance.sqlite_bulk.StreamWriter`), and the hand-off file is written alongside.
-        Elsewhere, for a first chunk the bulk writer cannot take, or when the worker fails, the whole
-        frame goes through :meth:`replace_partition` once the chunks are done, and so it does for fewer
-        ``rows`` (all chunks together) than a bulk write is worth. ``chunks`` must yield at least one
-        frame; all share one set of columns."""
+        On a SQLite file a bulk-write worker appends each chunk while the caller computes the next, and
+        no chunk stays in memory (see :class:`_PartitionStream`). Elsewhere, and for fewer ``rows`` (all
+        chunks together) than a bulk write is worth or a first chunk the bulk writer cannot take, the
+        chunks are gathered and written through :meth:`replace_partition`. ``chunks`` must yield at least
+        one frame; all share one set of columns. Whatever fails ends the write: nothing commits."""
         from governance import sqlite_bulk
 
         partition_date = check_partition_key(partition_date)
         iterator = iter(chunks)
         first = next(iterator)
-        parts = [first]
         stream = (
             self._start_stream(table, partition_date, first, handoff)
             if rows >= sqlite_bulk.MIN_BULK_WRITE_ROWS
             else None
         )
-        written: int | None = None
-        try:  # anything else that fails ends everything: the worker is killed, nothing commits
-            stream = _stream_chunk(stream, table, first)
+        if stream is None:
+            rest = list(iterator)
+            whole = pd.concat([first, *rest]) if rest else first
+            return self.replace_partition(table, partition_date, whole, handoff=handoff)
+        try:  # anything that fails ends everything: the worker is killed, nothing commits
+            stream.write(first)
+            del first
             for chunk in iterator:
-                parts.append(chunk)
-                stream = _stream_chunk(stream, table, chunk)
-            whole = pd.concat(parts) if len(parts) > 1 else first
-            parts.clear()
-            if stream is not None:
-                try:
-                    written = stream.finish(whole)
-                except _stream_errors() as exc:
-                    _log.warning("streamed write of %s failed, writing it at once: %s", table, exc)
-                    stream.abort()
-                    stream = None
+                stream.write(chunk)
+            return stream.finish()
         except BaseException:
-            if stream is not None:
-                stream.abort()
+            stream.abort()
             raise
-        if stream is not None and written == len(whole):
-            return whole
-        if written is not None:  # never seen; should it happen, the partition is written again
-            _log.warning("streamed write of %s stored %d of %d rows", table, written, len(whole))
-        self.replace_partition(table, partition_date, whole, handoff=handoff)
-        return whole
 
     def _start_stream(
         self, table: str, partition_date: str, first: pd.DataFrame, handoff: bool
@@ -542,22 +616,43 @@ class Warehouse:
         token = token or uuid.uuid4().hex
         metadata = {**(arrow.schema.metadata or {}), b"handoff_token": token.encode()}
         arrow = arrow.replace_schema_metadata(metadata)
-        path = self._handoff_path(table, partition_date)
-        tmp = path.with_name(f"{path.name}.{token}.tmp")
+        tmp = self._handoff_spool_path(table, partition_date, token)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Only the latest written partition keeps its file; the others read from the database.
-            for other in path.parent.iterdir():
-                if other != path and other.suffix in (HANDOFF_SUFFIX, ".parquet"):
-                    other.unlink(missing_ok=True)
+            tmp.parent.mkdir(parents=True, exist_ok=True)
             write_arrow_file(arrow, tmp)
-            tmp.replace(path)
+            self._install_handoff_file(table, partition_date, tmp)
         except OSError:
-            for leftover in (tmp, path):  # a stale file must not outlive its token
+            for leftover in (tmp, self._handoff_path(table, partition_date)):  # no stale file
                 with suppress(OSError):
                     leftover.unlink(missing_ok=True)
             return None
         return token
+
+    def _handoff_spool_path(self, table: str, partition_date: str, token: str) -> Path:
+        """Where a hand-off file is written before it is put in place (same folder: a rename)."""
+        path = self._handoff_path(table, partition_date)
+        return path.with_name(f"{path.name}.{token}.tmp")
+
+    def _install_handoff_file(self, table: str, partition_date: str, written: Path) -> None:
+        """Put a written hand-off file in place. Only the latest written partition keeps its file; the
+        others are read from the database."""
+        path = self._handoff_path(table, partition_date)
+        for other in path.parent.iterdir():
+            if other != path and other.suffix in (HANDOFF_SUFFIX, ".parquet"):
+                other.unlink(missing_ok=True)
+        written.replace(path)
+
+    def _drop_handoff_file(self, table: str, partition_date: str, token: str) -> None:
+        """Remove the partition's hand-off file if it carries ``token`` (a token that never committed)."""
+        import pyarrow as pa
+        import pyarrow.ipc as ipc
+
+        path = self._handoff_path(table, partition_date)
+        with suppress(OSError, ValueError, KeyError):
+            with pa.memory_map(str(path)) as source:
+                ours = (ipc.open_file(source).schema.metadata or {}).get(b"handoff_token") == token.encode()
+            if ours:
+                path.unlink(missing_ok=True)
 
     def read_handoff(
         self, table: str, partition_date: str, columns: Sequence[str] | None = None
@@ -595,7 +690,7 @@ class Warehouse:
                 arrow = reader.read_all()
             if columns:
                 arrow = arrow.select(list(columns))
-            return arrow.to_pandas()
+            return _as_read(arrow)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             return None
 

@@ -476,9 +476,11 @@ def test_a_streamed_write_stores_exactly_what_one_write_stores(tmp_path, bulk_wr
     streamed = Warehouse(f"sqlite:///{tmp_path / 'streamed.db'}", handoff_dir=tmp_path / "h2")
     at_once.replace_partition("t", "2026-11-02", df, handoff=True)
     bulk_writes.clear()
-    whole = streamed.replace_partition_chunks("t", "2026-11-02", _chunks(df, 150), rows=len(df), handoff=True)
+    written = streamed.replace_partition_chunks(
+        "t", "2026-11-02", _chunks(df, 150), rows=len(df), handoff=True
+    )
     assert bulk_writes == []  # no one-shot write: the rows went through the stream
-    pd.testing.assert_frame_equal(whole, df)
+    assert written == len(df)
     assert _stored(tmp_path / "streamed.db", "t") == _stored(tmp_path / "once.db", "t")
     handed = streamed.read_handoff("t", "2026-11-02")
     assert handed is not None
@@ -524,13 +526,36 @@ def test_a_stream_worker_that_fails_means_one_write_of_the_whole_frame(tmp_path,
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sqlite_bulk.StreamWriter, "__init__", failing_after)
-        whole = wh.replace_partition_chunks("t", "2026-11-02", _chunks(df, 100), rows=300, handoff=True)
+        written = wh.replace_partition_chunks("t", "2026-11-02", _chunks(df, 100), rows=300, handoff=True)
     assert "streamed write of t failed, writing it at once" in caplog.text
     assert "no such table: missing" in caplog.text
     assert bulk_writes == ["t"]  # the fallback: one bulk write of the whole frame
-    pd.testing.assert_frame_equal(whole, df)
+    assert written == 300
+    stored = wh.read_partition("t", "2026-11-02")
+    assert stored["contact_id"].tolist() == df["contact_id"].tolist()
+    pd.testing.assert_frame_equal(wh.read_handoff("t", "2026-11-02"), stored)
+    assert [p.name for p in (tmp_path / "handoff" / "t").iterdir()] == ["2026-11-02.arrow"]  # no spool left
+    wh.dispose()
+
+
+@pytest.mark.parametrize("fail_at", ["write", "finish"])
+def test_without_a_handoff_the_fallback_takes_the_rows_from_a_scratch_spool(
+    tmp_path, bulk_writes, caplog, monkeypatch, fail_at
+):
+    """No chunk stays in memory: when the worker fails, the rows already sent come back from the
+    scratch spool next to the database, which is gone afterwards."""
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")  # no hand-off folder
+    df = tricky_frame(300)
+
+    def broken(self, *args, **kwargs):
+        raise sqlite_bulk.WorkerError(f"worker gone at {fail_at}")
+
+    monkeypatch.setattr(sqlite_bulk.StreamWriter, fail_at, broken)
+    written = wh.replace_partition_chunks("t", "2026-11-02", _chunks(df, 100), rows=300)
+    assert f"worker gone at {fail_at}" in caplog.text
+    assert written == 300 and bulk_writes == ["t"]
     assert wh.read_partition("t", "2026-11-02")["contact_id"].tolist() == df["contact_id"].tolist()
-    assert wh.read_handoff("t", "2026-11-02") is not None
+    assert list(tmp_path.glob(".bulk-*")) == []
     wh.dispose()
 
 
@@ -561,9 +586,9 @@ def test_small_chunked_writes_take_the_plain_path(tmp_path, bulk_writes, monkeyp
     started = []
     monkeypatch.setattr(sqlite_bulk.StreamWriter, "__init__", lambda *a, **k: started.append(a))
     wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}")
-    whole = wh.replace_partition_chunks("t", "2026-11-02", _chunks(tricky_frame(9), 4), rows=9)
+    written = wh.replace_partition_chunks("t", "2026-11-02", _chunks(tricky_frame(9), 4), rows=9)
     assert started == [] and bulk_writes == []  # 9 rows: below the bulk threshold (10 here)
-    assert len(whole) == 9 and len(wh.read_partition("t", "2026-11-02")) == 9
+    assert written == 9 and len(wh.read_partition("t", "2026-11-02")) == 9
     wh.dispose()
 
 
@@ -615,9 +640,9 @@ def test_a_chunk_arrow_cannot_cast_to_the_first_ones_types_is_written_with_the_r
     wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", handoff_dir=tmp_path / "handoff")
     first = tricky_frame(100)
     second = tricky_frame(100).assign(line=[f"L{i}" for i in range(100)])  # numbers, then text
-    whole = wh.replace_partition_chunks("t", "2026-11-02", iter([first, second]), rows=200, handoff=True)
+    written = wh.replace_partition_chunks("t", "2026-11-02", iter([first, second]), rows=200, handoff=True)
     assert "streamed write of t failed, writing it at once" in caplog.text
     stored = wh.read_partition("t", "2026-11-02")
-    assert len(whole) == len(stored) == 200
+    assert written == len(stored) == 200
     assert stored["line"].astype(str).tolist()[-2:] == ["L98", "L99"]
     wh.dispose()
