@@ -9,6 +9,7 @@ otherwise; never ``DataFrame.to_sql`` row by row.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -141,8 +142,6 @@ class _PartitionStream:
     ) -> None:
         import uuid
 
-        import pyarrow as pa
-
         from governance import sqlite_bulk
 
         assert warehouse.sqlite_file is not None
@@ -154,11 +153,7 @@ class _PartitionStream:
             warehouse._ensure_table(conn, table, sample)
             self.columns = [c for c in warehouse.table_columns(table, conn) if c != PARTITION_COLUMN]
             has_handoff_table = warehouse._handoff_table(conn, create=handoff) is not None
-        first = warehouse._stored_arrow(sample, self.columns)
-        # A column of NULLs in the first chunk may hold text in a later one.
-        self.schema = pa.schema(
-            [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in first.schema]
-        )
+        self.schema = _spool_schema(warehouse._stored_arrow(sample, self.columns))
         self.token = uuid.uuid4().hex if handoff else None
         self._scratch = ExitStack()
         if self.token is not None:
@@ -168,9 +163,10 @@ class _PartitionStream:
             self.spool_path /= "rows.arrow"
         self.rows = 0
         self._late: list = []  # chunks after a failure, as stored: the spool's types may not fit them
-        self._spool = _ArrowSpool(self.spool_path, self.schema, self.token)
         before, after = _partition_statements(table, partition_date, has_handoff_table, self.token)
+        spool: _ArrowSpool | None = None
         try:
+            self._spool = spool = _ArrowSpool(self.spool_path, self.schema, self.token)
             self._stream: sqlite_bulk.StreamWriter | None = sqlite_bulk.StreamWriter(
                 warehouse.sqlite_file,
                 table,
@@ -181,6 +177,8 @@ class _PartitionStream:
                 defer_checkpoint=self.token is not None,  # the next readers take the hand-off file
             )
         except BaseException:
+            if spool is not None:
+                spool.close()
             self._drop_spool()
             raise
 
@@ -282,6 +280,62 @@ class _ArrowSpool:
                 self._writer.close()
             finally:
                 self._sink.close()
+
+
+class _HandoffSpool:
+    """A hand-off file written chunk by chunk beside a serial write. Unlike the stream's spool it may
+    fail: a chunk it cannot take (other types than the first chunk's, a full disk) leaves the file out,
+    and the readers use the database."""
+
+    def __init__(self, path: Path, token: str) -> None:
+        self.path = path
+        self.token = token
+        self._spool: _ArrowSpool | None = None
+        self._schema = None
+        self.failed = False
+
+    def write(self, stored) -> None:
+        if self.failed:
+            return
+        try:
+            if self._spool is None:
+                self._schema = _spool_schema(stored)
+                self._spool = _ArrowSpool(self.path, self._schema, self.token)
+            self._spool.write(stored.cast(self._schema))
+        except _stream_errors() as exc:
+            _log.warning("hand-off file %s left out: %s", self.path.name, exc)
+            self.failed = True
+            self.discard()
+
+    def install(self, warehouse: Warehouse, table: str, partition_date: str) -> bool:
+        """Put the file in place; whether it is there."""
+        if self.failed or self._spool is None:
+            return False
+        try:
+            self._spool.close()
+            warehouse._install_handoff_file(table, partition_date, self.path)
+        except OSError as exc:
+            _log.warning("hand-off file %s left out: %s", self.path.name, exc)
+            self.discard()
+            return False
+        return True
+
+    def discard(self) -> None:
+        if self._spool is not None:
+            with suppress(OSError):
+                self._spool.close()
+        with suppress(OSError):
+            self.path.unlink(missing_ok=True)
+
+
+def _spool_schema(stored):
+    """The Arrow schema of a partition's stored rows, from its first chunk: a column of NULLs there may
+    hold text in a later one."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in stored.schema]
+    )
 
 
 class Warehouse:
@@ -439,9 +493,7 @@ class Warehouse:
             else None
         )
         if stream is None:
-            rest = list(iterator)
-            whole = pd.concat([first, *rest]) if rest else first
-            return self.replace_partition(table, partition_date, whole, handoff=handoff)
+            return self._replace_partition_serially(table, partition_date, first, iterator, handoff)
         try:  # anything that fails ends everything: the worker is killed, nothing commits
             stream.write(first)
             del first
@@ -451,6 +503,44 @@ class Warehouse:
         except BaseException:
             stream.abort()
             raise
+
+    def _replace_partition_serially(
+        self,
+        table: str,
+        partition_date: str,
+        first: pd.DataFrame,
+        rest: Iterator[pd.DataFrame],
+        handoff: bool,
+    ) -> int:
+        """The chunks inserted one by one in one transaction (``COPY`` on PostgreSQL), the table typed
+        by the first; the hand-off file is spooled alongside, so no chunk stays in memory."""
+        import uuid
+
+        token = uuid.uuid4().hex
+        spool = (
+            _HandoffSpool(self._handoff_spool_path(table, partition_date, token), token)
+            if handoff and self.handoff_dir is not None
+            else None
+        )
+        written = 0
+        try:
+            with self.begin() as conn:
+                sa_table = self._ensure_table(conn, table, first.assign(**{PARTITION_COLUMN: partition_date}))
+                conn.execute(sa.delete(sa_table).where(sa_table.c[PARTITION_COLUMN] == partition_date))
+                columns = [c for c in self.table_columns(table, conn) if c != PARTITION_COLUMN]
+                chunks = itertools.chain([first], rest)
+                del first
+                for chunk in chunks:
+                    self._bulk_insert(conn, table, chunk.assign(**{PARTITION_COLUMN: partition_date}))
+                    written += len(chunk)
+                    if spool is not None:
+                        spool.write(self._stored_arrow(chunk, columns))
+                installed = spool is not None and spool.install(self, table, partition_date)
+                self._replace_handoff_token(conn, table, partition_date, token if installed else None)
+        finally:
+            if spool is not None:
+                spool.discard()
+        return written
 
     def _start_stream(
         self, table: str, partition_date: str, first: pd.DataFrame, handoff: bool
@@ -536,7 +626,14 @@ class Warehouse:
     ) -> None:
         """Drop the partition's hand-off token; with ``df``, write a new file and token."""
         want = df is not None and self.handoff_dir is not None
-        handoff_table = self._handoff_table(conn, create=want)
+        token = self._write_handoff(conn, table, partition_date, df) if want else None
+        self._replace_handoff_token(conn, table, partition_date, token, create=want)
+
+    def _replace_handoff_token(
+        self, conn: Connection, table: str, partition_date: str, token: str | None, create: bool = True
+    ) -> None:
+        """In ``conn``'s transaction: the partition's hand-off token becomes ``token`` (None: none)."""
+        handoff_table = self._handoff_table(conn, create=create and token is not None)
         if handoff_table is None:
             return
         conn.execute(
@@ -544,7 +641,6 @@ class Warehouse:
                 (handoff_table.c.table_name == table) & (handoff_table.c[PARTITION_COLUMN] == partition_date)
             )
         )
-        token = self._write_handoff(conn, table, partition_date, df) if want else None
         if token is not None:
             conn.execute(
                 sa.insert(handoff_table).values(

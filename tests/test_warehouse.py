@@ -89,3 +89,58 @@ def test_handoff_round_trip_and_a_failed_handoff_write_keeps_the_partition(tmp_p
     assert len(blocked.read_partition("contacts", "2026-11-03")) == 3
     wh.dispose()
     blocked.dispose()
+
+
+def _chunks(df: pd.DataFrame, size: int):
+    for start in range(0, len(df), size):
+        yield df.iloc[start : start + size]
+
+
+def test_a_chunked_write_stores_what_one_write_stores_with_its_handoff(warehouse_url, tmp_path):
+    """Below the bulk threshold (and always outside SQLite) the chunks go in one by one, in one
+    transaction, and the hand-off file is written alongside instead of from a gathered frame."""
+    df = frame(9, "a").assign(late=[None] * 4 + [f"t{i}" for i in range(5)])  # NULLs, then text
+    once = Warehouse(warehouse_url, handoff_dir=tmp_path / "h1")
+    once.replace_partition("contacts", "2026-11-01", df, handoff=True)
+    expected = once.read_partition("contacts", "2026-11-01")
+    chunked = Warehouse(warehouse_url, handoff_dir=tmp_path / "h2")
+    assert (
+        chunked.replace_partition_chunks("contacts", "2026-11-02", _chunks(df, 4), rows=9, handoff=True) == 9
+    )
+    stored = chunked.read_partition("contacts", "2026-11-02")
+    pd.testing.assert_frame_equal(stored, expected)
+    pd.testing.assert_frame_equal(chunked.read_handoff("contacts", "2026-11-02"), stored)
+    assert [p.name for p in (tmp_path / "h2" / "contacts").iterdir()] == ["2026-11-02.arrow"]  # no spool
+    once.dispose()
+    chunked.dispose()
+
+
+def test_a_chunked_write_that_fails_keeps_the_old_partition_and_a_lost_handoff_keeps_the_rows(
+    warehouse_url, tmp_path
+):
+    wh = Warehouse(warehouse_url, handoff_dir=tmp_path / "handoff")
+    wh.replace_partition("contacts", "2026-11-01", frame(3, "old"), handoff=True)
+
+    def failing():
+        yield frame(4, "new")
+        raise RuntimeError("parser crashed on chunk 2")
+
+    with pytest.raises(RuntimeError, match="chunk 2"):
+        wh.replace_partition_chunks("contacts", "2026-11-01", failing(), rows=8, handoff=True)
+    kept = wh.read_partition("contacts", "2026-11-01")
+    assert sorted(kept["name"].str.split().str[0]) == ["old"] * 3
+    pd.testing.assert_frame_equal(wh.read_handoff("contacts", "2026-11-01"), kept)
+    assert [p.name for p in (tmp_path / "handoff" / "contacts").iterdir()] == ["2026-11-01.arrow"]
+
+    (tmp_path / "not_a_folder").write_text("a file where the hand-off folder should be")
+    blocked = Warehouse(warehouse_url, handoff_dir=tmp_path / "not_a_folder")
+    assert (
+        blocked.replace_partition_chunks(
+            "contacts", "2026-11-01", _chunks(frame(6, "new"), 4), rows=6, handoff=True
+        )
+        == 6
+    )
+    assert blocked.read_handoff("contacts", "2026-11-01") is None  # left out: readers use the database
+    assert len(blocked.read_partition("contacts", "2026-11-01")) == 6
+    wh.dispose()
+    blocked.dispose()
