@@ -95,17 +95,55 @@ CASES = [
         ("Herr", "Dr. StB WP", "Hans", "Muster", "", "Kanzlei X"),
         {"titles_prenominal": "Dr. StB WP", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
     ),
-    (  # a position with more words is left whole ("Vertrieb" used to be printed before the name)
+    (  # a position with the words that run on after it moves whole; "Vertrieb" is no unknown title
         ("Herr", "Abteilungsleiter Vertrieb", "Hans", "Muster", "", "ACME GmbH"),
         {
-            "titles_prenominal": "Abteilungsleiter Vertrieb",
-            "position_canonical": "",
-            "issues": "TITLE_UNKNOWN",
+            "titles_prenominal": "",
+            "position_canonical": "Abteilungsleiter Vertrieb",
+            "position_kind": "plain",
+            "salutation_line": "Sehr geehrter Herr Muster,",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # an office with a department is a plain position, as in the position field
+        ("Herr", "Direktor Vertrieb", "Hans", "Muster", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Direktor Vertrieb",
+            "position_kind": "plain",
+            "salutation_line": "Sehr geehrter Herr Muster,",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # written as typed, separators kept; the degrees around it stay titles
+        ("Herr", "Mag. Geschäftsführer F&E, MBA", "Hans", "Muster", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "Mag.",
+            "titles_postnominal": "MBA",
+            "position_canonical": "Geschäftsführer F&E",
+            "salutation_line": "Sehr geehrter Herr Mag. Muster,",
+            "issues": "POSITION_IN_TITLE_FIELD",
         },
     ),
     (
         ("Herr", "CEO & Founder", "John", "Smith", "", "ACME GmbH"),
-        {"position_canonical": "", "issues": "TITLE_UNKNOWN"},
+        {"position_canonical": "CEO & Founder", "issues": "POSITION_IN_TITLE_FIELD"},
+    ),
+    (  # the position field names the office already: only the office goes, the department stays flagged
+        ("Herr", "Direktor Vertrieb", "Hans", "Muster", "Direktor", "ACME GmbH"),
+        {
+            "titles_prenominal": "Vertrieb",
+            "position_canonical": "Direktor",
+            "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # a short writing does not run on: "GF" may be something else
+        ("Herr", "GF Technik", "Hans", "Muster", "", "ACME GmbH"),
+        {"titles_prenominal": "GF Technik", "position_canonical": "", "issues": "TITLE_UNKNOWN"},
+    ),
+    (  # in the salutation field the surname follows the office: it is not part of the position
+        ("Herr Direktor Muster", "", "Hans", "Muster", "", "ACME GmbH"),
+        {"position_canonical": "Direktor", "position_kind": "function"},
     ),
     (  # a different position in its own field wins; the abbreviation stays for a person to resolve
         ("Herr", "Prok.", "Hans", "Müller", "Vertrieb", "ACME GmbH"),

@@ -7,6 +7,7 @@ code serves `parse_contact` (one record) and `parse_contacts` (a frame, per dist
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -334,8 +335,27 @@ def _position_kind(vocab: Vocabulary, text: str) -> str:
     )
 
 
+def _department_word(surface: str) -> bool:
+    """A word that may run on after a position ("Vertrieb", "F&E", "IT/Organisation"): letters first,
+    no brackets, no digits."""
+    return bool(_DEPARTMENT_WORD.fullmatch(surface))
+
+
+_DEPARTMENT_WORD = re.compile(r"[^\W\d_][^\W\d_&/-]*(?:[&/-][^\W\d_]+)*")
+
+
+def _as_written(text: str, run: Sequence[TitleToken]) -> str:
+    """The run of tokens as ``text`` writes it, with the separators between them ("F&E", "CEO &
+    Founder"); joined by spaces where the tokens do not appear as such."""
+    first = text.find(run[0].surface)
+    last = text.find(run[-1].surface, first + len(run[0].surface)) if first >= 0 else -1
+    if first < 0 or last < 0:
+        return " ".join(tok.surface for tok in run)
+    return " ".join(text[first : last + len(run[-1].surface)].split())
+
+
 @lru_cache(maxsize=65536)
-def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
+def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tuple[str, str] | None:
     """(title without the token, token) when exactly one token of the title field is no title but an
     office or address function of the vocabulary; else None. Two different such tokens are left alone
     (which one is the position?); the same office written twice ("Bgm. Dr. Bgm.") is one, and all of
@@ -344,7 +364,11 @@ def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
     A plain position moves too, more carefully, since its abbreviations collide with foreign degrees
     ("MD" is also Doctor of Medicine) and its words run on ("Geschäftsführer Technik"): only written
     with more than two letters ("Rechtsanwalt Dr.", "CEO", not "RA"), and only when every other token
-    of the field is a known title. A short writing still counts as a second position ("Dr. StB WP")."""
+    of the field is a known title. A short writing still counts as a second position ("Dr. StB WP").
+
+    ``run_on``: words that follow a position written with more than two letters, up to the next known
+    title, belong to it ("Direktor Vertrieb", "Mag. Abteilungsleiter Einkauf"): the whole run moves when
+    every other token is a known title. Off for a salutation field, where the surname may follow."""
     if not title:
         return None
     tokens = scan_title(title, vocab)
@@ -352,6 +376,18 @@ def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
     found = [i for i, kind in enumerate(kinds) if kind]
     if not found or len({parse_position(tokens[i].surface, vocab).entry for i in found}) != 1:
         return None
+    if run_on and len(found) == 1 and not is_short(tokens[found[0]].surface):
+        start = end = found[0]
+        while (
+            end + 1 < len(tokens)
+            and tokens[end + 1].status == "unknown"
+            and not kinds[end + 1]
+            and _department_word(tokens[end + 1].surface)
+        ):
+            end += 1
+        others = [tok for i, tok in enumerate(tokens) if not start <= i <= end]
+        if end > start and all(tok.status != "unknown" for tok in others):
+            return " ".join(tok.surface for tok in others), _as_written(title, tokens[start : end + 1])
     if kinds[found[0]] == "plain" and (
         all(is_short(tokens[i].surface) for i in found)
         or any(tok.status == "unknown" for i, tok in enumerate(tokens) if i not in found)
@@ -361,11 +397,14 @@ def position_in_title(title: str, vocab: Vocabulary) -> tuple[str, str] | None:
     return rest, tokens[found[0]].surface
 
 
-def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
+def move_position_out_of_title(
+    title: str, position: str, vocab: Vocabulary, run_on: bool = True
+) -> OfficeMove | None:
     """The office or address function a CRM user typed into the title field goes where it belongs: into an
     empty position field, or nowhere when the position field already names the same entry. A different
-    position in its own field wins, and the token stays an unknown title for a person to resolve."""
-    found = position_in_title(title, vocab)
+    position in its own field wins, and the token stays an unknown title for a person to resolve
+    (``run_on``: see `position_in_title`; a run that cannot move is tried without its words)."""
+    found = position_in_title(title, vocab, run_on)
     if found is None:
         return None
     rest, token = found
@@ -374,7 +413,7 @@ def move_position_out_of_title(title: str, position: str, vocab: Vocabulary) -> 
     moved = parse_position(token, vocab).entry
     if moved is not None and parse_position(position, vocab).entry == moved:
         return OfficeMove(title=rest, position=position)
-    return None
+    return move_position_out_of_title(title, position, vocab, run_on=False) if run_on else None
 
 
 @lru_cache(maxsize=65536)
@@ -387,7 +426,7 @@ def position_in_salutation(salutation: str, vocab: Vocabulary) -> tuple[str, str
     if found is None or not found[1] or not text.endswith(found[1]):
         return None
     rest = found[1]
-    if position_in_title(rest, vocab) is None:
+    if position_in_title(rest, vocab, run_on=False) is None:
         return None
     return text[: len(text) - len(rest)].strip(), rest
 
@@ -401,7 +440,7 @@ def move_position_out_of_salutation(salutation: str, position: str, vocab: Vocab
     if found is None:
         return None
     head, rest = found
-    move = move_position_out_of_title(rest, position, vocab)
+    move = move_position_out_of_title(rest, position, vocab, run_on=False)
     if move is None:
         return None
     return OfficeMove(title=f"{head} {move.title}".strip(), position=move.position)
