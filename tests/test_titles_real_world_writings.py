@@ -1,8 +1,8 @@
 """Real-world writings: written-out and bracketed female titles (Professorin, Magistra, Dr.(in)), a
-faculty word joined by "et" read as a post-nominal ("Dr. phil. et med." = MEd), the university of a
-post-nominal in brackets ("LL.M. (WU)"), a couple in the salutation field, official country names, an
-office typed after the salutation word ("Herr Bürgermeister"), and more offices. Every case through
-parse_contact and through parse_contacts alike."""
+faculty word joined by "et" read as a second doctorate, not a post-nominal ("Dr. phil. et med." holds no
+MEd), the university of a post-nominal in brackets ("LL.M. (WU)"), a couple in the salutation field,
+official country names, an office typed after the salutation word ("Herr Bürgermeister"), and more
+offices. Every case through parse_contact and through parse_contacts alike."""
 
 from __future__ import annotations
 
@@ -86,20 +86,36 @@ CASES = [
             "salutation_line": "Guten Tag Kim Huber,",
         },
     ),
-    # 2. a faculty word joined by "et" to a doctorate is no post-nominal: "med." there is not MEd
+    # 2. a faculty word joined by "et" to a doctorate is a second doctorate, no post-nominal: "med." there
+    # is not MEd; two doctorates joined by "et" are the two
     (
         ("Herr", "Dr. med. univ. et scient. med.", "Hans", "Huber", "", "AT", ""),
         {
-            "titles_prenominal": "Dr.med.univ. et scient. med.",
+            "titles_prenominal": "Dr.med.univ. Dr.scient.med.",
             "titles_postnominal": "",
-            "issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL",
+            "issues": "TITLE_NONCANONICAL",
             "salutation_line": "Sehr geehrter Herr Dr. Huber,",
-            "address_block": "Herrn\nDr.med.univ. et scient. med. Hans Huber",
+            "address_block": "Herrn\nDr.med.univ. Dr.scient.med. Hans Huber",
         },
     ),
     (
         ("Herr", "Dr. phil. et med.", "Hans", "Huber", "", "AT", ""),
-        {"titles_prenominal": "Dr.phil. et med.", "titles_postnominal": ""},
+        {"titles_prenominal": "Dr.phil. Dr.med.", "titles_postnominal": "", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (
+        ("Herr", "Prof. Dr. med. et Dr. rer. nat.", "Hans", "Huber", "", "DE", ""),
+        {
+            "titles_prenominal": "Prof. Dr.med. Dr.rer.nat.",
+            "salutation_line": "Sehr geehrter Herr Professor Huber,",
+        },
+    ),
+    (
+        ("Frau", "Dr.in med. et phil.", "Eva", "Huber", "", "DE", ""),
+        {"titles_prenominal": "Dr.in med. Dr.in phil.", "salutation_line": "Sehr geehrte Frau Dr. Huber,"},
+    ),
+    (  # "et" before anything else stays for a person to read
+        ("Herr", "Dr. med. et al.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Dr.med. et al.", "issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL"},
     ),
     # ... while MEd in its own writings still is, and "Dr. Dr. med." is still Dr. + Dr.med.
     (("Herr", "Mag. MEd", "Hans", "Huber", "", "AT", ""), {"titles_postnominal": "MEd", "issues": ""}),

@@ -263,8 +263,8 @@ def takes_school(vocab: Vocabulary, tok: TitleToken) -> bool:
 
 def _joined_faculty(vocab: Vocabulary, tokens: list[TitleToken], surface: str) -> bool:
     """A faculty word in lower case joined by "et" to the doctorate before it ("Dr. phil. et med.",
-    "Dr. med. univ. et scient. med."): part of that writing, kept as an unknown word; not the degree
-    its letters also spell ("med." = MEd, a post-nominal)."""
+    "Dr. med. univ. et scient. med."): the faculty of a second doctorate (see `_joined_doctorates`), not
+    the degree its letters also spell ("med." = MEd, a post-nominal)."""
     if not tokens or surface != surface.lower() or fold_key(surface) not in vocab.faculty_words:
         return False
     prev = tokens[-1]
@@ -330,7 +330,40 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 continue
         tokens.append(make_token(vocab, chunk, "title"))
         i = k
-    return tuple(tokens)
+    return tuple(_joined_doctorates(vocab, tokens))
+
+
+def _doctorate(vocab: Vocabulary, tok: TitleToken) -> bool:
+    return tok.status == "ok" and tok.entry is not None and vocab.entries[tok.entry].is_doctorate
+
+
+def _joined_doctorates(vocab: Vocabulary, tokens: list[TitleToken]) -> list[TitleToken]:
+    """Two doctorates joined by "et" (usual in Germany and Switzerland): "Dr. med. et Dr. phil." holds
+    Dr. med. and Dr. phil., and "Dr. med. et phil." the same, its second doctorate written with the
+    faculty only. The "et" was an unknown title, "phil." an unknown word."""
+    out: list[TitleToken] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.status == "unknown" and tok.surface.casefold() == "et" and out and _doctorate(vocab, out[-1]):
+            j = i + 1
+            while j < len(tokens) and tokens[j].status == "unknown" and tokens[j].surface.islower():
+                j += 1
+            if j > i + 1:  # the faculty words of a second doctorate
+                written = " ".join(t.surface for t in tokens[i + 1 : j])
+                second = make_token(
+                    vocab, f"{'Dr.in' if out[-1].gender == 'f' else 'Dr.'} {written}", "title"
+                )
+                if _doctorate(vocab, second):
+                    out.append(replace(second, surface=f"{tok.surface} {written}"))
+                    i = j
+                    continue
+            elif j < len(tokens) and _doctorate(vocab, tokens[j]):
+                i = j  # a connector only
+                continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 @dataclass(frozen=True)
