@@ -116,6 +116,20 @@ PARSES = [
     ("Bc.", "Bc.", "degree", "pre", ""),
     ("doc.", "doc.", "lecturer", "pre", ""),
     ("CSc.", "CSc.", "post", "post", ""),
+    # Austrian qualifications and professor titles, UK and Swiss degrees
+    ("DSA", "DSA", "degree", "pre", ""),
+    ("tit. Univ.-Prof.", "tit. Univ.-Prof.", "professor", "pre", ""),
+    ("tit. ao. Univ.-Prof.", "tit. ao. Univ.-Prof.", "professor", "pre", ""),
+    ("tit. Prof.", "Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
+    ("Univ.-Lekt.", "Univ.-Lekt.", "lecturer", "pre", ""),
+    ("Mag. theol.", "Mag.theol.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("DDDr.", "DDDr.", "degree", "pre", ""),
+    ("DPhil", "DPhil", "post", "post", ""),
+    ("D.Phil.", "DPhil", "post", "post", "TITLE_NONCANONICAL"),
+    ("MRes", "MRes", "post", "post", ""),
+    ("MSt", "MSt", "post", "post", ""),
+    ("MLaw", "MLaw", "post", "post", ""),
+    ("BLaw", "BLaw", "post", "post", ""),
     # doctorates of other faculties
     ("Dr. pharm.", "Dr.pharm.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. sc. math.", "Dr.sc.math.", "degree", "pre", "TITLE_NONCANONICAL"),
@@ -447,6 +461,42 @@ CASES = [
     (
         ("Frau", "Mgr. Bc.", "Jana", "Nováková", "", "AT", ""),
         {"titles_prenominal": "Bc. Mgr.", "salutation_line": "Sehr geehrte Frau Mgr. Nováková,"},
+    ),
+    (  # a qualification written before the name but never said (titles.csv sal_AT "no")
+        ("Frau", "DSAin", "Eva", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau Huber,", "address_block": "Frau\nDSAin Eva Huber"},
+    ),
+    (
+        ("Herr", "Bc.", "Jan", "Novák", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Novák,", "address_block": "Herrn\nBc. Jan Novák"},
+    ),
+    (
+        ("Herr", "DSA Mag.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "DSA Mag.", "salutation_line": "Sehr geehrter Herr Mag. Huber,"},
+    ),
+    (  # the Berufstitel of a Titularprofessor is Professor
+        ("Herr", "tit. Univ.-Prof. Dr.", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Professor Huber,", "issues": ""},
+    ),
+    (  # a Generalkonsul is no Konsul
+        ("Herr", "", "Hans", "Huber", "Generalkonsul", "AT", "Konsulat"),
+        {"salutation_line": "Sehr geehrter Herr Generalkonsul,", "position_canonical": "Generalkonsul"},
+    ),
+    (
+        ("Herr", "DDDr.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "DDDr.", "salutation_line": "Sehr geehrter Herr DDDr. Huber,"},
+    ),
+    (
+        ("Frau", "Diplomsozialarbeiterin", "Eva", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "DSAin",
+            "issues": "TITLE_NONCANONICAL",
+            "salutation_line": "Sehr geehrte Frau Huber,",
+        },
+    ),
+    (  # a UK degree as awarded: its honours and its university stay with it
+        ("Herr", "BA (Hons), MA (Oxon)", "John", "Smith", "", "AT", ""),
+        {"titles_postnominal": "BA (Hons), MA (Oxon)", "issues": ""},
     ),
     (
         ("Herr", "doc. Ing.", "Peter", "Kováč", "", "AT", ""),

@@ -51,9 +51,9 @@ CASES = [
             "salutation_line": "Sehr geehrter Herr Professor Huber,",
         },
     ),
-    (  # "Generalkonsul" is read as the office Konsul; its female form too
+    (  # a Generalkonsulin is addressed as such, not as a Konsulin
         ("Frau", "Dr.", "Eva", "Huber", "Generalkonsulin", "AT", ""),
-        {"position_kind": "office", "salutation_line": "Sehr geehrte Frau Konsulin,"},
+        {"position_kind": "office", "salutation_line": "Sehr geehrte Frau Generalkonsulin,"},
     ),
     # ... and the female ending in brackets, as Mag.(a) is listed: Dr.(in), Ing.(in), HR(in)
     (
@@ -464,7 +464,7 @@ def test_female_written_out_forms_are_derived_from_the_csv():
         ("Meisterin", "Mst."),
     ):
         assert {(c.abbr, c.gender) for c in vocab.title_exact[word]} == {(abbr, "f")}
-    assert {c.abbr for c in vocab.position_exact["Generalkonsulin"]} == {"Konsul"}
+    assert {c.abbr for c in vocab.position_exact["Gen.-Dir.in"]} == {"Generaldirektor"}
     # "med." is a faculty word: joined by "et" it belongs to the doctorate, alone it is still MEd
     assert "med." in vocab.faculty_words and {c.abbr for c in vocab.title_fold["med."]} == {"MEd"}
 

@@ -78,6 +78,8 @@ def _best_degree(tp: TitleParse, gender: str, style: str, config: SalutationConf
             if entry.is_doctorate:
                 return "Dr."
             continue
+        if entry.cls == "degree" and entry.sal_at == "no":  # written before the name, never said (Bc., DSA)
+            continue
         rank = entry.rank
         if best is None or rank >= best[0]:  # equal ranks: the one written last wins
             best = (rank, _display(tok, gender, config, vocab, short=True))

@@ -266,6 +266,9 @@ SCHOOL_QUALIFIERS = frozenset(
         "Univ.",
         # AT and DE, also written in brackets
         *("WU", "TU", "JKU", "BOKU", "TUM", "LMU", "RWTH", "KIT"),
+        # UK: the university of an Oxbridge MA ("MA (Oxon)", "MA Cantab") and the honours of a bachelor
+        # ("BA (Hons)"): part of the degree as awarded, which a foreign degree is carried in
+        *("Oxon", "Oxon.", "Cantab", "Cantab.", "Hons", "Hons."),
     }
 )
 
