@@ -369,5 +369,87 @@ def test_no_profile_matches(tmp_path):
 
 def test_list_profiles():
     assert list_profiles() == [
-        "canonical", "dach_excel", "dynamics365", "hubspot", "salesforce", "salesforce_report", "suitecrm",
+        "canonical", "dach_excel", "dynamics365", "hubspot", "pipedrive", "salesforce", "salesforce_report",
+        "suitecrm", "zoho",
     ]  # fmt: skip
+
+
+def test_zoho_contacts_export(tmp_path):
+    """Zoho's labels overlap HubSpot's ("Record Id") and a Salesforce report's ("Mailing Street",
+    "Contact Owner"); its own columns decide. Title is the job; "Dr." in Salutation is a title."""
+    path = write(
+        tmp_path,
+        "Contacts_2026_11_27.csv",
+        "Record Id,Contact Owner.id,Contact Owner,Lead Source,First Name,Last Name,Account Name.id,"
+        "Account Name,Email,Title,Department,Email Opt Out,Modified Time,Mailing Street,Mailing City,"
+        "Mailing State,Mailing Zip,Mailing Country,Salutation\n"
+        "zcrm_4876,zcrm_11,Anna Maier,Messe,Hans,Huber,zcrm_901,ACME GmbH,h@acme.at,Geschäftsführer,,"
+        "false,2026-11-26 17:02:11,Ring 1,Wien,,1010,Austria,Dr.\n"
+        "zcrm_4877,zcrm_11,Anna Maier,,Eva,Gruber,,,e@x.at,,,true,2026-11-26 17:03:00,,,,,,Mrs.\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 2)
+    assert ex.profile == "zoho"
+    a = row(ex, "zcrm_4876")
+    assert (a["title"], a["salutation"], a["position"]) == ("Dr.", "", "Geschäftsführer")
+    assert (a["company"], a["account_id"], a["owner"]) == ("ACME GmbH", "zcrm_901", "Anna Maier")
+    assert (a["street"], a["postal_code"], a["city"], a["country"]) == ("Ring 1", "1010", "Wien", "Austria")
+    assert a["email_opt_out"] == "false" and a["modified_at"] == "2026-11-26 17:02:11"
+    b = row(ex, "zcrm_4877")
+    assert b["salutation"] == "Mrs." and b["email_opt_out"] == "true"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Person - ID,Person - Name,Person - First name,Person - Last name,Person - Organization,"
+        "Person - Email - Work,Person - Job title,Person - Owner,Person - Marketing status,"
+        "Person - Street/road name of Postal address,Person - House number of Postal address,"
+        "Person - ZIP/Postal code of Postal address,Person - City/town/village/locality of Postal address,"
+        "Person - Country of Postal address,Person - Update time,Person - Titel",
+        # the German interface
+        "Person - ID,Person - Name,Person - Vorname,Person - Nachname,Person - Organisation,"
+        "Person - E-Mail-Adresse - Büro,Person - Jobtitel,Person - Besitzer,Person - Marketing status,"
+        "Person - Street/road name of Postal address,Person - House number of Postal address,"
+        "Person - ZIP/Postal code of Postal address,Person - City/town/village/locality of Postal address,"
+        "Person - Country of Postal address,Person - Aktualisierungszeit,Person - Titel",
+    ],
+)
+def test_pipedrive_people_export(tmp_path, header):
+    path = write(
+        tmp_path,
+        "people-1234-56.csv",
+        header + "\n"
+        "17,Hans Huber,Hans,Huber,ACME GmbH,h@acme.at,Prokurist,Anna Maier,Subscribed,"
+        "Hauptstraße,12a,4020,Linz,Austria,2026-11-26 08:00:00,Mag.\n"
+        "18,Eva Gruber,Eva,Gruber,,e@x.at,,Anna Maier,No consent,,,,,,2026-11-26 08:01:00,\n"
+        "19,Kim Berger,Kim,Berger,,k@x.at,,Anna Maier,Pending,,,,,,2026-11-26 08:02:00,\n",
+    )
+    ex = read_csv_extract(path)
+    check_shape(ex, 3)
+    assert ex.profile == "pipedrive"
+    a = row(ex, "17")
+    assert (a["first_name"], a["last_name"], a["title"], a["position"]) == (
+        "Hans",
+        "Huber",
+        "Mag.",
+        "Prokurist",
+    )
+    assert (a["street"], a["postal_code"], a["city"]) == ("Hauptstraße 12a", "4020", "Linz")
+    assert (a["company"], a["owner"], a["email"]) == ("ACME GmbH", "Anna Maier", "h@acme.at")
+    assert a["email_opt_out"] == "false"
+    assert row(ex, "18")["email_opt_out"] == "true"
+    # a status the profile does not know may not mean consent: opted out, with a warning naming the line
+    assert row(ex, "19")["email_opt_out"] == "true"
+    assert any("'Pending'" in w and "line 4" in w for w in ex.warnings)
+
+
+def test_a_pipedrive_export_without_its_id_column_names_it(tmp_path):
+    path = write(
+        tmp_path,
+        "people.csv",
+        "Person - Name,Person - First name,Person - Last name,Person - Organization,Person - Email - Work\n"
+        "Hans Huber,Hans,Huber,ACME,h@acme.at\n",
+    )
+    with pytest.raises(ExtractError, match="Person - ID"):
+        read_csv_extract(path)
