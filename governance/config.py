@@ -209,6 +209,10 @@ class AlertsConfig(_Strict):
     smtp: SmtpConfig = SmtpConfig()
     # Where records without a reachable owner go; None: they are reported in the run, not mailed.
     fallback_recipient: str | None = None
+    # The owners' addresses, by the owner as the extract names them (a name, or a CRM user id): for
+    # exports that carry no owner e-mail (Zoho, Pipedrive, a HubSpot or Salesforce export without it).
+    # Fills in only where a record has none.
+    owners: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("smtp")
     @classmethod
@@ -224,9 +228,23 @@ class AlertsConfig(_Strict):
     @field_validator("fallback_recipient")
     @classmethod
     def _an_address(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", value):
+        if value is not None and not _is_address(value):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
+
+    @field_validator("owners")
+    @classmethod
+    def _owner_addresses(cls, value: dict[str, str]) -> dict[str, str]:
+        for owner, address in value.items():
+            if not str(owner).strip():
+                raise ValueError("an owner's name is empty")
+            if not isinstance(address, str) or not _is_address(address):
+                raise ValueError(f"owner {owner!r}: not an e-mail address: {address!r}")
+        return value
+
+
+def _is_address(value: str) -> bool:
+    return bool(re.fullmatch(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+", value))
 
 
 class GovernanceConfig(_Strict):

@@ -1129,7 +1129,12 @@ def send_owner_alerts(
     fixes = fix_list(warehouse, partition_date)
     verdict, failed = night_verdict(warehouse, partition_date)
     digests = build_digests(
-        fixes, partition_date, verdict, failed, fallback_recipient=cfg.alerts.fallback_recipient
+        fixes,
+        partition_date,
+        verdict,
+        failed,
+        fallback_recipient=cfg.alerts.fallback_recipient,
+        owner_emails=cfg.alerts.owners,
     )
     if cfg.alerts.channel == "none":
         return AlertOutcome(sent=0, skipped=[d.owner for d in digests], failures=[], delivered=[])

@@ -373,3 +373,24 @@ def test_an_owners_records_without_an_address_join_the_owners_only_address():
     )
     [digest] = build_digests(fixes, NIGHT, "ACCEPTED", [])
     assert (digest.recipient, digest.contact_ids) == ("u.huber@crm.example.at", ("K-1", "K-2"))
+
+
+def test_the_owner_directory_gives_an_address_to_owners_the_extract_names_only():
+    """Zoho and Pipedrive exports name the owner, not their address: the directory in governance.yaml
+    (alerts.owners) fills it in; an address the record carries wins."""
+    fixes = pd.DataFrame(
+        [
+            _row("C1", "Anna Maier", "", "Huber"),
+            _row("C2", "Anna Maier", "", "Gruber", line=2),
+            _row("C3", "Sepp Owner", "sepp@crm.example.at", "Berger", line=3),
+            _row("C4", "Nobody Known", "", "Wolf", line=4),
+        ]
+    )
+    # compared without case and extra spaces
+    directory = {"anna  maier": "anna@crm.example.at", "Sepp Owner": "other@crm.example.at"}
+    digests = build_digests(fixes, NIGHT, "ACCEPTED", [], owner_emails=directory)
+    by_address = {d.recipient: d for d in digests}
+    assert set(by_address) == {"anna@crm.example.at", "sepp@crm.example.at", None}
+    assert by_address["anna@crm.example.at"].contact_ids == ("C1", "C2")
+    assert by_address[None].contact_ids == ("C4",)
+    assert by_address[None].owner == UNASSIGNED_OWNER

@@ -89,3 +89,41 @@ def test_unreachable_smtp_server_fails_the_alert_step(tmp_path):
     night = run_night(cfg, tmp_path, FIRST, generate_contacts(400, seed=54, defects=defects))
     assert "owner_alerts" not in night.materialized
     assert "no owner digest could be delivered" in night.step_failure_message()
+
+
+def test_owners_named_only_by_the_extract_get_their_records_through_the_directory(tmp_path, smtp):
+    """An export without owner e-mails (Zoho, Pipedrive) and alerts.owners in the configuration: every
+    owner still gets their own records, at the address the directory gives."""
+    port, handler = smtp
+    contacts = generate_contacts(800, seed=54)
+    directory = {
+        name: f"owner{i}@crm.example.at" for i, name in enumerate(sorted(set(contacts["owner"]) - {""}))
+    }
+    contacts["owner_email"] = ""
+    cfg = night_config(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'wh.sqlite'}",
+        alerts={
+            "channel": "smtp",
+            "smtp": {"host": "127.0.0.1", "port": port, "sender": "gov@test"},
+            "owners": directory,
+        },
+    )
+    night = run_night(cfg, tmp_path, FIRST, contacts)
+    assert "owner_alerts" in night.materialized
+    flagged = night.warehouse().query(
+        "SELECT contact_id, owner FROM crm_contacts_staged WHERE partition_date = :p AND quality_flags <> '' "
+        "AND owner <> ''",
+        {"p": night.partition},
+    )
+    received = {
+        rcpt: email.message_from_bytes(env.original_content, policy=email.policy.default)
+        .get_body(("plain",))
+        .get_content()
+        for env in handler.envelopes
+        for rcpt in env.rcpt_tos
+    }
+    assert len(received) >= 3
+    for owner, group in flagged.groupby("owner"):
+        body = received[directory[owner]]
+        assert all(cid in body for cid in group["contact_id"]), owner

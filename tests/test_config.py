@@ -84,6 +84,15 @@ def test_file_pattern_with_another_placeholder_is_named(tmp_path):
     assert cfg.extract.file_pattern.format(date="2026-11-26") == "contacts_2026-11-26_{v2}.csv"
 
 
+def test_owner_addresses_are_checked_at_start_up(tmp_path):
+    with pytest.raises(
+        ConfigError, match=r"alerts\.owners: .*owner 'Anna Maier': not an e-mail address: 'anna'"
+    ):
+        load_config(write(tmp_path, "alerts:\n  owners:\n    Anna Maier: anna\n"))
+    cfg = load_config(write(tmp_path, "alerts:\n  owners:\n    Anna Maier: anna@example.at\n"))
+    assert cfg.alerts.owners == {"Anna Maier": "anna@example.at"}
+
+
 def test_fallback_recipient_must_be_an_address(tmp_path):
     with pytest.raises(ConfigError, match=r"alerts\.fallback_recipient: .*not an e-mail address"):
         load_config(write(tmp_path, "alerts:\n  fallback_recipient: not an email\n"))

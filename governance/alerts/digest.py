@@ -14,7 +14,7 @@ Plain Python, no Dagster import.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -137,6 +137,10 @@ def _clean(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
+
+
+def _owner_key(owner: str) -> str:
+    return " ".join(str(owner).split()).casefold()
 
 
 def _join(*parts: str, sep: str = " ") -> str:
@@ -406,6 +410,7 @@ def build_digests(
     failed_gates: Sequence[str],
     *,
     fallback_recipient: str | None = None,
+    owner_emails: Mapping[str, str] | None = None,
     max_records: int = MAX_RECORDS_PER_DIGEST,
 ) -> list[OwnerDigest]:
     """One digest per owner and address (sorted by owner), plus one "unassigned" digest last when needed.
@@ -415,12 +420,19 @@ def build_digests(
     records without an address join the owner's digest when the owner has exactly one address. Records
     with no owner, of an owner without any address, or without an address under an owner name that has
     several, go to the unassigned digest, addressed to ``fallback_recipient`` (``None``: the caller must
-    report it). Every input row is in exactly one digest."""
+    report it). ``owner_emails``: addresses by owner (name or CRM user id, compared without case and
+    extra spaces), for the records that carry none. Every input row is in exactly one digest."""
     if max_records < 1:
         raise ValueError("max_records must be at least 1")
     if fixes is None or len(fixes) == 0:
         return []
     frame = pd.DataFrame({c: _clean(fixes, c) for c in _COLUMNS}, index=fixes.index)
+    if owner_emails:
+        directory = {_owner_key(owner): address for owner, address in owner_emails.items()}
+        missing = frame["owner_email"] == ""
+        frame.loc[missing, "owner_email"] = frame.loc[missing, "owner"].map(
+            lambda owner: directory.get(_owner_key(owner), "")
+        )
     # Stable order within a digest: by source file and line, then contact id.
     line_num = pd.to_numeric(frame["source_line"], errors="coerce")
     frame = (
