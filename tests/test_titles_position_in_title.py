@@ -137,6 +137,27 @@ CASES = [
             "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
         },
     ),
+    (  # only departments run on: a town or a surname after an office stays for a person to read
+        ("Herr", "Bürgermeister Graz", "Hans", "Muster", "", "Stadt Graz"),
+        {
+            "titles_prenominal": "Graz",
+            "position_canonical": "Bürgermeister",
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (
+        ("Herr", "Direktor Muster", "Hans", "Muster", "", "ACME GmbH"),
+        {"titles_prenominal": "Muster", "position_canonical": "Direktor", "position_kind": "function"},
+    ),
+    (  # the same position in both fields: the title field's copy goes
+        ("Herr", "Mag. Geschäftsführer Technik", "Hans", "Muster", "Geschäftsführer Technik", "ACME GmbH"),
+        {
+            "titles_prenominal": "Mag.",
+            "position_canonical": "Geschäftsführer Technik",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
     (  # a short writing does not run on: "GF" may be something else
         ("Herr", "GF Technik", "Hans", "Muster", "", "ACME GmbH"),
         {"titles_prenominal": "GF Technik", "position_canonical": "", "issues": "TITLE_UNKNOWN"},

@@ -335,13 +335,39 @@ def _position_kind(vocab: Vocabulary, text: str) -> str:
     )
 
 
-def _department_word(surface: str) -> bool:
-    """A word that may run on after a position ("Vertrieb", "F&E", "IT/Organisation"): letters first,
-    no brackets, no digits."""
-    return bool(_DEPARTMENT_WORD.fullmatch(surface))
+# Words that run on after a position in the title field ("Direktor Vertrieb", "CEO & Founder"): the
+# departments and functions of a company, a closed list. Any other word (a surname, a town: "Bürgermeister
+# Graz", "Direktor Huber") ends no run: the position moves alone and the word stays for a person to read.
+_DEPARTMENTS = frozenset(
+    {
+        *("vertrieb", "verkauf", "einkauf", "technik", "finanzen", "finanz", "controlling", "marketing"),
+        *("it", "edv", "personal", "hr", "produktion", "logistik", "forschung", "entwicklung", "f&e"),
+        *("r&d", "qualität", "qualitätsmanagement", "qm", "recht", "legal", "kommunikation", "presse"),
+        *("pr", "buchhaltung", "rechnungswesen", "export", "import", "service", "kundendienst"),
+        *("kundenservice", "organisation", "verwaltung", "administration", "operations", "sales"),
+        *("finance", "procurement", "purchasing", "engineering", "technology", "development", "research"),
+        *("produktmanagement", "innovation", "strategie", "strategy", "business", "support"),
+        *("digitalisierung", "digital", "compliance", "treasury", "steuern", "tax", "audit", "revision"),
+        *("international", "key", "account", "accounts", "großkunden", "geschäftskunden", "privatkunden"),
+        *("firmenkunden", "nord", "süd", "ost", "west", "mitte", "dach", "founder", "co-founder"),
+        *("gründer", "mitgründer", "inhaber", "gesellschafter", "partner", "owner", "kaufmännisch"),
+        *("technisch", "human", "resources", "customer", "success", "product", "sales", "ausbildung"),
+    }
+)
+_RUN_CONNECTORS = frozenset({"und", "and", "für", "for", "of", "&", "u."})
 
 
-_DEPARTMENT_WORD = re.compile(r"[^\W\d_][^\W\d_&/-]*(?:[&/-][^\W\d_]+)*")
+def _departments(text: str) -> bool:
+    """``text`` (what follows a position) names departments or functions only ("Vertrieb & Marketing",
+    "F&E", "IT/Organisation", "Einkauf und Logistik")."""
+    for piece in re.split(r"[\s,;|+]+", text.casefold()):
+        piece = piece.strip(".")
+        if not piece or piece in _DEPARTMENTS or piece in _RUN_CONNECTORS:
+            continue
+        parts = [part for part in re.split(r"[&/-]", piece) if part]
+        if not parts or not all(part in _DEPARTMENTS for part in parts):
+            return False
+    return True
 
 
 def _as_written(text: str, run: Sequence[TitleToken]) -> str:
@@ -366,9 +392,9 @@ def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tup
     with more than two letters ("Rechtsanwalt Dr.", "CEO", not "RA"), and only when every other token
     of the field is a known title. A short writing still counts as a second position ("Dr. StB WP").
 
-    ``run_on``: words that follow a position written with more than two letters, up to the next known
-    title, belong to it ("Direktor Vertrieb", "Mag. Abteilungsleiter Einkauf"): the whole run moves when
-    every other token is a known title. Off for a salutation field, where the surname may follow."""
+    ``run_on``: departments that follow a position written with more than two letters, up to the next
+    known title, belong to it ("Direktor Vertrieb", "Mag. Abteilungsleiter Einkauf"): the whole run
+    moves when every other token is a known title (see `_DEPARTMENTS`). Off for a salutation field."""
     if not title:
         return None
     tokens = scan_title(title, vocab)
@@ -378,15 +404,14 @@ def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tup
         return None
     if run_on and len(found) == 1 and not is_short(tokens[found[0]].surface):
         start = end = found[0]
-        while (
-            end + 1 < len(tokens)
-            and tokens[end + 1].status == "unknown"
-            and not kinds[end + 1]
-            and _department_word(tokens[end + 1].surface)
-        ):
+        while end + 1 < len(tokens) and tokens[end + 1].status == "unknown" and not kinds[end + 1]:
             end += 1
         others = [tok for i, tok in enumerate(tokens) if not start <= i <= end]
-        if end > start and all(tok.status != "unknown" for tok in others):
+        if (
+            end > start
+            and all(tok.status != "unknown" for tok in others)
+            and _departments(_as_written(title, tokens[start + 1 : end + 1]))
+        ):
             return " ".join(tok.surface for tok in others), _as_written(title, tokens[start : end + 1])
     if kinds[found[0]] == "plain" and (
         all(is_short(tokens[i].surface) for i in found)
@@ -411,7 +436,8 @@ def move_position_out_of_title(
     if not position.strip():
         return OfficeMove(title=rest, position=token)
     moved = parse_position(token, vocab).entry
-    if moved is not None and parse_position(position, vocab).entry == moved:
+    same_text = " ".join(token.split()).casefold() == " ".join(position.split()).casefold()
+    if same_text or (moved is not None and parse_position(position, vocab).entry == moved):
         return OfficeMove(title=rest, position=position)
     return move_position_out_of_title(title, position, vocab, run_on=False) if run_on else None
 
