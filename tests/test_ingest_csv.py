@@ -444,6 +444,39 @@ def test_pipedrive_people_export(tmp_path, header):
     assert any("'Pending'" in w and "line 4" in w for w in ex.warnings)
 
 
+def test_pipedrive_takes_each_contacts_first_address(tmp_path):
+    """Per contact the work e-mail, else the home one: one column for the whole file lost the home-only
+    contacts' addresses."""
+    path = write(
+        tmp_path,
+        "people.csv",
+        "Person - ID,Person - First name,Person - Last name,Person - Email - Work,Person - Email - Home\n"
+        "1,Hans,Huber,h@acme.at,hans@gmx.at\n"
+        "2,Eva,Gruber,,eva.gruber@gmx.at\n"
+        "3,Kim,Berger, ,\n",
+    )
+    ex = read_csv_extract(path)
+    assert ex.profile == "pipedrive"
+    assert [row(ex, i)["email"] for i in "123"] == ["h@acme.at", "eva.gruber@gmx.at", ""]
+    assert not any("not mapped" in w for w in ex.warnings)
+
+
+def test_a_header_name_spelled_as_a_profile_spells_it_decides_a_tie():
+    """Names are compared without case, so "Record ID" (HubSpot) and "Record Id" (Zoho) are one name:
+    the exact spelling tells the two apart where the columns alone cannot."""
+    hubspot = [
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone Number",
+        "Contact owner",
+        "Lead Status",
+    ]
+    zoho = ["Record Id", "First Name", "Last Name", "Email", "Contact Owner"]
+    assert detect_profile(hubspot) == "hubspot" and detect_profile(zoho) == "zoho"
+
+
 def test_a_pipedrive_export_without_its_id_column_names_it(tmp_path):
     path = write(
         tmp_path,

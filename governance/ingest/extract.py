@@ -122,6 +122,13 @@ def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
     return pd.Series(out, index=parts[0].index, dtype="str")
 
 
+def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.where(out.str.strip() != "", p)
+    return out
+
+
 def _combine_text(parts: list[pd.Series]) -> pd.Series:
     out = parts[0]
     for p in parts[1:]:
@@ -201,8 +208,11 @@ def to_canonical(
                 for p, i in zip(parts, idx, strict=True)
             ]
             out[col] = parts[0] if len(parts) == 1 else _combine_booleans(parts)
+        elif len(parts) == 1:
+            out[col] = parts[0]
         else:
-            out[col] = parts[0] if len(parts) == 1 else _combine_text(parts)
+            spec = profile.columns[col]
+            out[col] = _first_non_empty(parts) if spec is not None and spec.first_of else _combine_text(parts)
         mapping = profile.value_maps.get(col)
         if mapping:
             stripped = out[col].str.strip()

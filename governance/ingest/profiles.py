@@ -6,7 +6,9 @@ A profile maps every canonical column to the source column(s) that carry it:
 * ``"Name"``: one source column;
 * ``[A, B]``: alternatives, the first one present in the header is used;
 * ``{combine: [A, B]}``: all present columns are combined (text: joined with a space; boolean columns:
-  true when any of them is true).
+  true when any of them is true);
+* ``{first_of: [A, B]}``: per row, the first of the present columns that is not empty (a contact's work
+  e-mail, else their home e-mail).
 
 Other keys: ``delimiter`` / ``encoding`` (expected values; a file that differs gets a warning),
 ``true_values`` / ``false_values`` (boolean vocabulary, matched case-insensitively), ``boolean_columns``,
@@ -47,15 +49,21 @@ _ALLOWED_SQL_KEYS = {"table"}
 _DEFAULT_BOOLEAN_COLUMNS = ("email_opt_out", "do_not_contact")
 
 
+def _spaced(name: str) -> str:
+    """A header name as written, without a byte order mark and extra whitespace (case kept)."""
+    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip()
+
+
 def normalize_header(name: str) -> str:
     """How header names are compared: case-insensitive, surrounding/repeated whitespace ignored."""
-    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip().casefold()
+    return _spaced(name).casefold()
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
     sources: tuple[str, ...]  # source column names, in order of preference
     combine: bool = False  # True: all present sources are combined; False: first present wins
+    first_of: bool = False  # True: per row, the first present source that is not empty
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ class Profile:
                     i = index.get(normalize_header(src))
                     if i is not None:
                         found.append(i)
-                        if not spec.combine:
+                        if not (spec.combine or spec.first_of):
                             break
             out[col] = found
         return out
@@ -140,9 +148,14 @@ def _parse_profile(data: Any, source: str) -> Profile:
         if spec is None:
             columns[key] = None
         elif isinstance(spec, dict):
-            if set(spec) != {"combine"}:
-                raise ProfileError(f"{where}: a mapping must have exactly the key 'combine'")
-            columns[key] = ColumnSpec(_str_list(spec["combine"], where, allow_scalar=False), combine=True)
+            if set(spec) not in ({"combine"}, {"first_of"}):
+                raise ProfileError(f"{where}: a mapping must have exactly one key, 'combine' or 'first_of'")
+            ((mode, sources),) = spec.items()
+            columns[key] = ColumnSpec(
+                _str_list(sources, where, allow_scalar=False),
+                combine=mode == "combine",
+                first_of=mode == "first_of",
+            )
         else:
             columns[key] = ColumnSpec(_str_list(spec, where))
     missing = [c for c in CANONICAL_COLUMNS if c not in columns]
@@ -254,7 +267,9 @@ def load_profile(name_or_path: str | Path | Profile) -> Profile:
     raise ProfileError(f"unknown profile {text!r}; known profiles: {', '.join(list_profiles())}")
 
 
-def _score(profile: Profile, header_norm: set[str]) -> tuple[bool, int, float] | None:
+def _score(
+    profile: Profile, header_norm: set[str], header_exact: set[str]
+) -> tuple[bool, int, float, int] | None:
     def present(spec) -> bool:
         return spec is not None and any(normalize_header(s) in header_norm for s in spec.sources)
 
@@ -265,9 +280,13 @@ def _score(profile: Profile, header_norm: set[str]) -> tuple[bool, int, float] |
     known = profile.source_columns()
     matched = len(known & header_norm)
     # Primary: all required columns present; then canonical columns the profile can fill; then the
-    # share of the header it explains. A header that lost a required column still finds its profile,
-    # so the error names the missing column instead of "no profile matches".
-    return complete, resolved, matched / max(len(header_norm), 1)
+    # share of the header it explains; last, the header names spelled exactly as the profile spells
+    # them ("Record ID" is HubSpot's, "Record Id" Zoho's). A header that lost a required column still
+    # finds its profile, so the error names the missing column instead of "no profile matches".
+    spelled = sum(
+        1 for spec in profile.columns.values() if spec for s in spec.sources if _spaced(s) in header_exact
+    )
+    return complete, resolved, matched / max(len(header_norm), 1), spelled
 
 
 _MIN_RESOLVED = 3
@@ -288,7 +307,8 @@ def best_profiles(header_columns: list[str] | tuple[str, ...]) -> list[str]:
     than one when the header cannot tell them apart (a few common columns such as "Contact ID", "First
     Name", "Last Name" fit a Salesforce report and a HubSpot export alike)."""
     header_norm = {normalize_header(h) for h in header_columns if str(h).strip()}
-    scores = {name: _score(_load_builtin(name), header_norm) for name in list_profiles()}
+    header_exact = {_spaced(h) for h in header_columns if str(h).strip()}
+    scores = {name: _score(_load_builtin(name), header_norm, header_exact) for name in list_profiles()}
     matching = {name: score for name, score in scores.items() if score is not None}
     if not matching:
         shown = ", ".join(repr(str(h)) for h in list(header_columns)[:12])
