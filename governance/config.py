@@ -232,15 +232,27 @@ class AlertsConfig(_Strict):
             raise ValueError(f"not an e-mail address: {value!r}")
         return value
 
-    @field_validator("owners")
+    @field_validator("owners", mode="before")
     @classmethod
-    def _owner_addresses(cls, value: dict[str, str]) -> dict[str, str]:
+    def _owner_addresses(cls, value: object) -> object:
+        """A CRM user id written unquoted (YAML reads 12345 as a number) is that id; two spellings of one
+        owner with two addresses are refused (the digests group owners without case and extra spaces)."""
+        if not isinstance(value, dict):
+            return value
+        owners: dict[str, str] = {}
+        seen: dict[str, str] = {}
         for owner, address in value.items():
-            if not str(owner).strip():
+            name = str(owner).strip()
+            if not name:
                 raise ValueError("an owner's name is empty")
             if not isinstance(address, str) or not _is_address(address):
-                raise ValueError(f"owner {owner!r}: not an e-mail address: {address!r}")
-        return value
+                raise ValueError(f"owner {name!r}: not an e-mail address: {address!r}")
+            key = " ".join(name.split()).casefold()
+            if key in seen and owners[seen[key]] != address:
+                raise ValueError(f"owner {name!r} and {seen[key]!r} are one owner with two addresses")
+            seen.setdefault(key, name)
+            owners[name] = address
+        return owners
 
 
 def _is_address(value: str) -> bool:

@@ -89,8 +89,18 @@ def test_owner_addresses_are_checked_at_start_up(tmp_path):
         ConfigError, match=r"alerts\.owners: .*owner 'Anna Maier': not an e-mail address: 'anna'"
     ):
         load_config(write(tmp_path, "alerts:\n  owners:\n    Anna Maier: anna\n"))
-    cfg = load_config(write(tmp_path, "alerts:\n  owners:\n    Anna Maier: anna@example.at\n"))
-    assert cfg.alerts.owners == {"Anna Maier": "anna@example.at"}
+    cfg = load_config(
+        write(tmp_path, "alerts:\n  owners:\n    Anna Maier: anna@example.at\n    12345: sepp@example.at\n")
+    )
+    assert cfg.alerts.owners == {"Anna Maier": "anna@example.at", "12345": "sepp@example.at"}
+    with pytest.raises(
+        ConfigError, match=r"owner 'anna maier' and 'Anna Maier' are one owner with two addresses"
+    ):
+        load_config(
+            write(
+                tmp_path, "alerts:\n  owners:\n    Anna Maier: a@example.at\n    anna maier: b@example.at\n"
+            )
+        )
 
 
 def test_fallback_recipient_must_be_an_address(tmp_path):

@@ -447,7 +447,10 @@ def build_digests(
     owners_without_email: list[str] = []
     has_owner = frame["owner"] != ""
     unassigned_parts.append(frame[~has_owner])
-    for owner, group in frame[has_owner].groupby("owner", sort=True):
+    # One owner however the extract spells them ("Anna Maier", "anna  maier"): one digest, not two.
+    owner_keys = frame["owner"].map(_owner_key)
+    for _key, group in frame[has_owner].groupby(owner_keys[has_owner], sort=True):
+        owner = group["owner"].iloc[0]
         addresses = sorted(set(group["owner_email"]) - {""})
         if not addresses:
             owners_without_email.append(str(owner))
