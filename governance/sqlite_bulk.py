@@ -128,14 +128,18 @@ _SCRATCH_PREFIX = ".bulk-"
 _STALE_SECONDS = 6 * 3600
 
 
+def stale(path: Path) -> bool:
+    """Left by a process that was killed: untouched for six hours (no night takes that long)."""
+    return time.time() - path.stat().st_mtime > _STALE_SECONDS
+
+
 @contextmanager
 def scratch_dir(database: Path) -> Iterator[Path]:
     """A temporary folder next to the database (same disk; /tmp may be memory). Folders a killed
     process left behind (older than six hours) are removed on the way."""
-    now = time.time()
     for old in database.parent.glob(f"{_SCRATCH_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if old.is_dir() and now - old.stat().st_mtime > _STALE_SECONDS:
+            if old.is_dir() and stale(old):
                 shutil.rmtree(old, ignore_errors=True)
     path = Path(tempfile.mkdtemp(prefix=_SCRATCH_PREFIX, dir=database.parent))
     try:

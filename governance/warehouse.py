@@ -156,17 +156,13 @@ class _PartitionStream:
         self.schema = _spool_schema(warehouse._stored_arrow(sample, self.columns))
         self.token = uuid.uuid4().hex if handoff else None
         self._scratch = ExitStack()
-        if self.token is not None:
-            self.spool_path = warehouse._handoff_spool_path(table, partition_date, self.token)
-        else:
-            self.spool_path = self._scratch.enter_context(sqlite_bulk.scratch_dir(warehouse.sqlite_file))
-            self.spool_path /= "rows.arrow"
+        self.spool_path: Path | None = None
         self.rows = 0
         self._late: list = []  # chunks after a failure, as stored: the spool's types may not fit them
-        before, after = _partition_statements(table, partition_date, has_handoff_table, self.token)
         spool: _ArrowSpool | None = None
         try:
-            self._spool = spool = _ArrowSpool(self.spool_path, self.schema, self.token)
+            self._spool = spool = self._open_spool()
+            before, after = _partition_statements(table, partition_date, has_handoff_table, self.token)
             self._stream: sqlite_bulk.StreamWriter | None = sqlite_bulk.StreamWriter(
                 warehouse.sqlite_file,
                 table,
@@ -181,6 +177,24 @@ class _PartitionStream:
                 spool.close()
             self._drop_spool()
             raise
+
+    def _open_spool(self) -> _ArrowSpool:
+        """The hand-off file's spool; a scratch file next to the database without one, or when the
+        hand-off folder cannot be written (then the partition has no hand-off file, as a failed hand-off
+        write always meant: its readers use the database)."""
+        from governance import sqlite_bulk
+
+        if self.token is not None:
+            self.spool_path = self.warehouse._handoff_spool_path(self.table, self.partition_date, self.token)
+            try:
+                return _ArrowSpool(self.spool_path, self.schema, self.token)
+            except OSError as exc:
+                _log.warning("hand-off file of %s left out: %s", self.table, exc)
+                self.token = None
+        assert self.warehouse.sqlite_file is not None
+        self.spool_path = self._scratch.enter_context(sqlite_bulk.scratch_dir(self.warehouse.sqlite_file))
+        self.spool_path /= "rows.arrow"
+        return _ArrowSpool(self.spool_path, self.schema, None)
 
     def write(self, chunk: pd.DataFrame) -> None:
         stored = self.warehouse._stored_arrow(chunk, self.columns)
@@ -208,7 +222,10 @@ class _PartitionStream:
         self._spool.close()
         if self._stream is not None:
             if self.token is not None:
-                self.warehouse._install_handoff_file(self.table, self.partition_date, self.spool_path)
+                try:
+                    self.warehouse._install_handoff_file(self.table, self.partition_date, self.spool_path)
+                except OSError as exc:  # its token commits without a file: the readers use the database
+                    _log.warning("hand-off file of %s left out: %s", self.table, exc)
             try:
                 written = self._stream.finish()
             except _stream_errors() as exc:
@@ -230,6 +247,7 @@ class _PartitionStream:
         import pyarrow.ipc as ipc
 
         path = self.spool_path
+        assert path is not None
         if not path.exists() and self.token is not None:
             path = self.warehouse._handoff_path(self.table, self.partition_date)
         with pa.memory_map(str(path)) as source:
@@ -248,8 +266,9 @@ class _PartitionStream:
             self.warehouse._drop_handoff_file(self.table, self.partition_date, self.token)
 
     def _drop_spool(self) -> None:
-        with suppress(OSError):
-            self.spool_path.unlink(missing_ok=True)
+        if self.spool_path is not None:
+            with suppress(OSError):
+                self.spool_path.unlink(missing_ok=True)
         self._scratch.close()
 
 
@@ -537,6 +556,10 @@ class Warehouse:
                         spool.write(self._stored_arrow(chunk, columns))
                 installed = spool is not None and spool.install(self, table, partition_date)
                 self._replace_handoff_token(conn, table, partition_date, token if installed else None)
+        except BaseException:
+            if spool is not None:  # installed, perhaps, but its token never committed
+                self._drop_handoff_file(table, partition_date, token)
+            raise
         finally:
             if spool is not None:
                 spool.discard()
@@ -732,10 +755,16 @@ class Warehouse:
     def _install_handoff_file(self, table: str, partition_date: str, written: Path) -> None:
         """Put a written hand-off file in place. Only the latest written partition keeps its file; the
         others are read from the database."""
+        from governance.sqlite_bulk import stale
+
         path = self._handoff_path(table, partition_date)
         for other in path.parent.iterdir():
             if other != path and other.suffix in (HANDOFF_SUFFIX, ".parquet"):
                 other.unlink(missing_ok=True)
+            elif other != written and other.suffix == ".tmp":  # a killed night's spool, if stale
+                with suppress(OSError):
+                    if stale(other):
+                        other.unlink()
         written.replace(path)
 
     def _drop_handoff_file(self, table: str, partition_date: str, token: str) -> None:

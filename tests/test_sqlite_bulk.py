@@ -646,3 +646,38 @@ def test_a_chunk_arrow_cannot_cast_to_the_first_ones_types_is_written_with_the_r
     assert written == len(stored) == 200
     assert stored["line"].astype(str).tolist()[-2:] == ["L98", "L99"]
     wh.dispose()
+
+
+def test_a_handoff_folder_that_cannot_be_written_leaves_the_file_out_not_the_stream(
+    tmp_path, bulk_writes, caplog
+):
+    (tmp_path / "not_a_folder").write_text("a file where the hand-off folder should be")
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", handoff_dir=tmp_path / "not_a_folder")
+    df = tricky_frame(300)
+    assert wh.replace_partition_chunks("t", "2026-11-02", _chunks(df, 100), rows=300, handoff=True) == 300
+    assert "hand-off file of t left out" in caplog.text
+    assert "could not start" not in caplog.text and bulk_writes == []  # still streamed, by the worker
+    assert wh.read_handoff("t", "2026-11-02") is None
+    assert wh.read_partition("t", "2026-11-02")["contact_id"].tolist() == df["contact_id"].tolist()
+    assert list(tmp_path.glob(".bulk-*")) == []
+    wh.dispose()
+
+
+def test_a_killed_nights_spool_is_removed_once_stale(tmp_path, bulk_writes):
+    """A night killed while staging (the memory peak) leaves its spool; the next night's hand-off
+    removes it once no night can still be writing it."""
+    import os
+    import time
+
+    folder = tmp_path / "handoff" / "t"
+    folder.mkdir(parents=True)
+    old = folder / "2026-11-01.arrow.deadbeef.tmp"
+    fresh = folder / "2026-11-01.arrow.cafe.tmp"  # perhaps another partition's night, still running
+    for path in (old, fresh):
+        path.write_bytes(b"partial")
+    long_ago = time.time() - 7 * 3600
+    os.utime(old, (long_ago, long_ago))
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.db'}", handoff_dir=tmp_path / "handoff")
+    wh.replace_partition_chunks("t", "2026-11-02", _chunks(tricky_frame(200), 100), rows=200, handoff=True)
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-11-01.arrow.cafe.tmp", "2026-11-02.arrow"]
+    wh.dispose()

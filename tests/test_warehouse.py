@@ -144,3 +144,26 @@ def test_a_chunked_write_that_fails_keeps_the_old_partition_and_a_lost_handoff_k
     assert len(blocked.read_partition("contacts", "2026-11-01")) == 6
     wh.dispose()
     blocked.dispose()
+
+
+def test_a_serial_write_that_fails_at_commit_leaves_no_file_of_its_own(warehouse_url, tmp_path, monkeypatch):
+    """The hand-off file is put in place inside the transaction; when the transaction then fails, the
+    file (whose token never committed) is removed and the old rows stay."""
+    wh = Warehouse(warehouse_url, handoff_dir=tmp_path / "handoff")
+    wh.replace_partition("contacts", "2026-11-01", frame(3, "old"), handoff=True)
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("connection lost before the commit")
+
+    monkeypatch.setattr(Warehouse, "_replace_handoff_token", failing)
+    with pytest.raises(RuntimeError, match="before the commit"):
+        wh.replace_partition_chunks(
+            "contacts", "2026-11-01", _chunks(frame(6, "new"), 4), rows=6, handoff=True
+        )
+    monkeypatch.undo()
+    assert sorted(wh.read_partition("contacts", "2026-11-01")["name"].str.split().str[0]) == ["old"] * 3
+    assert (
+        list((tmp_path / "handoff" / "contacts").iterdir()) == []
+    )  # the old file was replaced, then dropped
+    assert wh.read_handoff("contacts", "2026-11-01") is None
+    wh.dispose()
