@@ -494,10 +494,27 @@ CASES = [
             "salutation_line": "Sehr geehrte Frau Huber,",
         },
     ),
-    (  # a UK degree as awarded: its honours and its university stay with it
+    (  # a UK degree as awarded: its honours and its university stay with it, in brackets
         ("Herr", "BA (Hons), MA (Oxon)", "John", "Smith", "", "AT", ""),
         {"titles_postnominal": "BA (Hons), MA (Oxon)", "issues": ""},
     ),
+    (  # ... bare, "Hons" is a surname (Czech), not the honours of the MBA before it
+        ("Herr", "", "Jan", "MBA Hons", "", "AT", ""),
+        {
+            "last_name_clean": "Hons",
+            "titles_postnominal": "MBA",
+            "salutation_line": "Sehr geehrter Herr Hons,",
+        },
+    ),
+    (  # three doctorates are a doctorate in a German letter
+        ("Herr", "DDDr.", "Hans", "Huber", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,"},
+    ),
+    (  # Meister without its dot is not the Oxford MSt; in capitals it could be either
+        ("Herr", "Mst", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Mst.", "titles_postnominal": "", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (("Herr", "MST", "Hans", "Huber", "", "AT", ""), {"issues": "TITLE_AMBIGUOUS"}),
     (
         ("Herr", "doc. Ing.", "Peter", "Kováč", "", "AT", ""),
         {"titles_prenominal": "doc. Ing.", "salutation_line": "Sehr geehrter Herr Ing. Kováč,"},

@@ -113,6 +113,10 @@ CASES = [
         ("Frau", "Dr.in med. et phil.", "Eva", "Huber", "", "DE", ""),
         {"titles_prenominal": "Dr.in med. Dr.in phil.", "salutation_line": "Sehr geehrte Frau Dr. Huber,"},
     ),
+    (  # one doctorate twice is no pair: left for a person to read
+        ("Herr", "Dr. et Dr.", "Hans", "Huber", "", "AT", ""),
+        {"issues": "TITLE_UNKNOWN"},
+    ),
     (  # "et" before anything else stays for a person to read
         ("Herr", "Dr. med. et al.", "Hans", "Huber", "", "AT", ""),
         {"titles_prenominal": "Dr.med. et al.", "issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL"},

@@ -529,10 +529,12 @@ def build_vocabulary_regex(
 
 
 def school_qualifiers() -> list[str]:
-    """The writings of a known school after a degree, bare and in brackets ("ETH", "(ETH)")."""
-    from governance.titles.vocabulary import SCHOOL_QUALIFIERS
+    """The writings of a known school after a degree, bare and in brackets ("ETH", "(ETH)"), and the
+    qualifiers read only in brackets ("(Hons)")."""
+    from governance.titles.vocabulary import BRACKETED_QUALIFIERS, SCHOOL_QUALIFIERS
 
-    return sorted({*SCHOOL_QUALIFIERS, *(f"({school})" for school in SCHOOL_QUALIFIERS)})
+    bracketed = {*SCHOOL_QUALIFIERS, *BRACKETED_QUALIFIERS}
+    return sorted({*SCHOOL_QUALIFIERS, *(f"({school})" for school in bracketed)})
 
 
 def vocabulary_tokens_from_titles_csv(path: str | Path) -> tuple[set[str], set[str]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from governance.titles.vocabulary import (
+    BRACKETED_QUALIFIERS,
     NAME_LIKE_POSTNOMINALS,
     SCHOOL_QUALIFIERS,
     Candidate,
@@ -246,8 +247,12 @@ def qualifier_key(tok: TitleToken) -> str:
 
 
 def is_known_school(tok: TitleToken) -> bool:
-    """A qualifier naming a school of SCHOOL_QUALIFIERS, bare or in brackets: no unknown title."""
-    return is_qualifier(tok) and qualifier_key(tok) in SCHOOL_QUALIFIERS
+    """A qualifier naming a school of SCHOOL_QUALIFIERS, bare or in brackets, or one of
+    BRACKETED_QUALIFIERS in brackets: no unknown title."""
+    if not is_qualifier(tok):
+        return False
+    key = qualifier_key(tok)
+    return key in SCHOOL_QUALIFIERS or (key in BRACKETED_QUALIFIERS and tok.surface.startswith("("))
 
 
 def _is_post_token(vocab: Vocabulary, tok: TitleToken) -> bool:
@@ -358,8 +363,8 @@ def _joined_doctorates(vocab: Vocabulary, tokens: list[TitleToken]) -> list[Titl
                     out.append(replace(second, surface=f"{tok.surface} {written}"))
                     i = j
                     continue
-            elif j < len(tokens) and _doctorate(vocab, tokens[j]):
-                i = j  # a connector only
+            elif j < len(tokens) and _doctorate(vocab, tokens[j]) and tokens[j].entry != out[-1].entry:
+                i = j  # a connector only ("Dr. et Dr." names one doctorate twice: left for a person)
                 continue
         out.append(tok)
         i += 1

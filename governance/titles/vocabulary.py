@@ -90,7 +90,7 @@ class Entry:
 
     @property
     def is_doctorate(self) -> bool:
-        return self.short in ("Dr.", "DDr.") or self.cls == "invalid"
+        return self.short in ("Dr.", "DDr.", "DDDr.") or self.cls == "invalid"
 
     @property
     def is_honorary(self) -> bool:
@@ -267,11 +267,11 @@ SCHOOL_QUALIFIERS = frozenset(
         "Univ.",
         # AT and DE, also written in brackets
         *("WU", "TU", "JKU", "BOKU", "TUM", "LMU", "RWTH", "KIT"),
-        # UK: the university of an Oxbridge MA ("MA (Oxon)", "MA Cantab") and the honours of a bachelor
-        # ("BA (Hons)"): part of the degree as awarded, which a foreign degree is carried in
-        *("Oxon", "Oxon.", "Cantab", "Cantab.", "Hons", "Hons."),
     }
 )
+# UK: the university of an Oxbridge MA ("MA (Oxon)") and the honours of a bachelor ("BA (Hons)"), part of
+# a foreign degree as awarded. Only in brackets: bare, "Hons" and "Oxon" are also surnames ("MBA Hons").
+BRACKETED_QUALIFIERS = frozenset({"Oxon", "Oxon.", "Cantab", "Cantab.", "Hons", "Hons."})
 
 
 # Entries whose last word reads like a name's initial ("E.h." like "E. H.", "I" like "I."): not read in
