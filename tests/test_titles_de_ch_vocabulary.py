@@ -127,6 +127,20 @@ PARSES = [
     ("DPhil", "DPhil", "post", "post", ""),
     ("D.Phil.", "DPhil", "post", "post", "TITLE_NONCANONICAL"),
     ("MRes", "MRes", "post", "post", ""),
+    ("MPA", "MPA", "post", "post", ""),
+    ("MBL", "MBL", "post", "post", ""),
+    ("MIM", "MIM", "post", "post", ""),
+    ("EdD", "EdD", "post", "post", ""),
+    ("DDS", "DDS", "post", "post", ""),
+    ("Dr. rer. cult.", "Dr.rer.cult.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dipl.-HTL-Ing.", "Dipl.-HTL-Ing.", "degree", "pre", ""),
+    # certifications written after the name in business letters
+    ("CMC", "CMC", "post", "post", ""),
+    ("CFA", "CFA", "post", "post", ""),
+    ("CPA", "CPA", "post", "post", ""),
+    ("CIA", "CIA", "post", "post", ""),
+    ("FRM", "FRM", "post", "post", ""),
+    ("PMP", "PMP", "post", "post", ""),
     ("MSt", "MSt", "post", "post", ""),
     ("MLaw", "MLaw", "post", "post", ""),
     ("BLaw", "BLaw", "post", "post", ""),
@@ -504,6 +518,21 @@ CASES = [
             "last_name_clean": "Hons",
             "titles_postnominal": "MBA",
             "salutation_line": "Sehr geehrter Herr Hons,",
+        },
+    ),
+    (  # the HTL engineer's Standesbezeichnung is said as Ing.
+        ("Herr", "Dipl.-HTL-Ing.", "Hans", "Huber", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Ing. Huber,",
+            "address_block": "Herrn\nDipl.-HTL-Ing. Hans Huber",
+        },
+    ),
+    (
+        ("Herr", "Mag., CMC", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Mag.",
+            "titles_postnominal": "CMC",
+            "salutation_line": "Sehr geehrter Herr Mag. Huber,",
         },
     ),
     (  # three doctorates are a doctorate in a German letter
