@@ -70,12 +70,13 @@ def _vocab() -> tuple[set[str], set[str]]:
 
 
 def _decomposes(text: str, vocabulary: set[str]) -> bool:
-    """``text`` is a sequence of vocabulary entries (longest match first; spaces optional between)."""
+    """``text`` is a sequence of vocabulary entries (longest match first, ending where a word ends:
+    "Dr.in PhD" is Dr.in and PhD, not "Dr.in PH" and "D")."""
     entries = sorted(vocabulary, key=len, reverse=True)
     rest = text.casefold().strip()
     while rest:
         for entry in entries:
-            if rest.startswith(entry):
+            if rest.startswith(entry) and rest[len(entry) : len(entry) + 1] in ("", " ", ","):
                 rest = rest[len(entry) :].lstrip(" ,")
                 break
         else:

@@ -134,6 +134,24 @@ PARSES = [
     ("DDS", "DDS", "post", "post", ""),
     ("Dr. rer. cult.", "Dr.rer.cult.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dipl.-HTL-Ing.", "Dipl.-HTL-Ing.", "degree", "pre", ""),
+    # German Diplom degrees, doctorates and Amtsbezeichnungen
+    ("Dipl.-Übers.", "Dipl.-Übers.", "degree", "pre", ""),
+    ("Dipl.-Dolm.", "Dipl.-Dolm.", "degree", "pre", ""),
+    ("Dipl.-Verw.-Wiss.", "Dipl.-Verw.-Wiss.", "degree", "pre", ""),
+    ("Dipl.-Pol.", "Dipl.-Pol.", "degree", "pre", ""),
+    ("Dipl.-Sportl.", "Dipl.-Sportl.", "degree", "pre", ""),
+    ("Dipl.-Wirt.-Inf.", "Dipl.-Wirt.-Inf.", "degree", "pre", ""),
+    ("Dr. des.", "Dr. des.", "degree", "pre", ""),
+    ("Dr. rer. medic.", "Dr.rer.medic.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. PH", "Dr.PH", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. paed.", "Dr.paed.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. agr.", "Dr.agr.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. forest.", "Dr.forest.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. theol. habil.", "Dr.theol.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("BBA", "BBA", "post", "post", ""),
+    ("Regierungsdirektor", "Regierungsdirektor", "berufstitel", "pre", ""),
+    ("StD", "Studiendirektor", "berufstitel", "pre", "TITLE_NONCANONICAL"),
+    ("Konrektor", "Konrektor", "berufstitel", "pre", ""),
     # certifications written after the name in business letters
     ("CMC", "CMC", "post", "post", ""),
     ("CFA", "CFA", "post", "post", ""),
@@ -534,6 +552,18 @@ CASES = [
             "titles_postnominal": "CMC",
             "salutation_line": "Sehr geehrter Herr Mag. Huber,",
         },
+    ),
+    (  # a Member of the European Parliament; a Land minister
+        ("Herr", "MdEP", "Hans", "Huber", "", "DE", ""),
+        {"position_canonical": "Abgeordneter", "salutation_line": "Sehr geehrter Herr Abgeordneter,"},
+    ),
+    (
+        ("Frau", "", "Eva", "Huber", "Staatsministerin", "DE", "Bayerische Staatskanzlei"),
+        {"position_kind": "office", "salutation_line": "Sehr geehrte Frau Staatsministerin,"},
+    ),
+    (  # a doctor designatus is addressed as Dr.
+        ("Herr", "Dr. des.", "Hans", "Huber", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,", "address_block": "Herrn\nDr. des. Hans Huber"},
     ),
     (  # three doctorates are a doctorate in a German letter
         ("Herr", "DDDr.", "Hans", "Huber", "", "DE", ""),
