@@ -235,8 +235,8 @@ class AlertsConfig(_Strict):
     @field_validator("owners", mode="before")
     @classmethod
     def _owner_addresses(cls, value: object) -> object:
-        """A CRM user id written unquoted (YAML reads 12345 as a number) is that id; two spellings of one
-        owner with two addresses are refused (the digests group owners without case and extra spaces)."""
+        """Two spellings of one owner with two addresses are refused (the digests group owners without
+        case and extra spaces). Keys from the file are the text as written (`_UniqueKeyLoader`)."""
         if not isinstance(value, dict):
             return value
         owners: dict[str, str] = {}
@@ -313,22 +313,28 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, but a key given twice in one mapping is an error: silently taking the last
-    of two ``gates:`` blocks is not what the person who wrote the first one meant."""
+    """YAML's safe loader with two changes for a configuration file. A key given twice in one mapping
+    is an error: silently taking the last of two ``gates:`` blocks is not what the person who wrote the
+    first one meant. A key is the text as written: every key of the configuration is a name, and YAML
+    would read the CRM user ids ``000123`` as the number 83 and ``yes`` as True."""
 
     def construct_mapping(self, node, deep=False):
-        seen: set = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
+        self.flatten_mapping(node)
+        mapping: dict = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+            else:
+                key = self.construct_object(key_node, deep=deep)
+            if key in mapping:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping",
                     node.start_mark,
                     f"key {key!r} given twice",
                     key_node.start_mark,
                 )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 def load_config(path: str | Path | None = None) -> GovernanceConfig:

@@ -103,6 +103,16 @@ def test_owner_addresses_are_checked_at_start_up(tmp_path):
         )
 
 
+def test_owner_ids_keep_the_text_as_written(tmp_path):
+    """Unquoted, YAML 1.1 would read 000123 as the octal number 83, yes as True and 1e3 as a float: the
+    digest for CRM user 000123 would then never find its address."""
+    text = "alerts:\n  owners:\n    000123: a@example.at\n    yes: b@example.at\n    1e3: c@example.at\n"
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.alerts.owners == {"000123": "a@example.at", "yes": "b@example.at", "1e3": "c@example.at"}
+    with pytest.raises(ConfigError, match=r"key '0123' given twice"):
+        load_config(write(tmp_path, "alerts:\n  owners:\n    0123: a@example.at\n    0123: b@example.at\n"))
+
+
 def test_fallback_recipient_must_be_an_address(tmp_path):
     with pytest.raises(ConfigError, match=r"alerts\.fallback_recipient: .*not an e-mail address"):
         load_config(write(tmp_path, "alerts:\n  fallback_recipient: not an email\n"))
