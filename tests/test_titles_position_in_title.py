@@ -170,6 +170,68 @@ CASES = [
         ("Herr", "Prok.", "Hans", "Müller", "Vertrieb", "ACME GmbH"),
         {"titles_prenominal": "Prok.", "position_canonical": "Vertrieb", "issues": "TITLE_UNKNOWN"},
     ),
+    (  # "HR" after a plain position is the department, not Hofrat for the salutation
+        ("Herr", "Geschäftsführer HR", "Hans", "Muster", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Geschäftsführer HR",
+            "salutation_line": "Sehr geehrter Herr Muster,",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (
+        ("Herr", "CEO HR & IT", "John", "Smith", "", "ACME GmbH"),
+        {"titles_prenominal": "", "position_canonical": "CEO HR & IT", "issues": "POSITION_IN_TITLE_FIELD"},
+    ),
+    (  # after an office it stays Hofrat: the school principal "Dir. HR Mag."
+        ("Herr", "Direktor HR Mag.", "Hans", "Muster", "", "BG Graz"),
+        {"titles_prenominal": "HR Mag.", "position_canonical": "Direktor", "position_kind": "function"},
+    ),
+    (  # markets and regions run on too
+        ("Herr", "Geschäftsführer CEE", "Hans", "Muster", "", "ACME GmbH"),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Geschäftsführer CEE",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (
+        ("Herr", "Direktor Vertrieb u. Marketing", "Hans", "Muster", "", "ACME GmbH"),
+        {"titles_prenominal": "", "position_canonical": "Direktor Vertrieb u. Marketing"},
+    ),
+    (  # a connector alone names no department: the office keeps its salutation, "und" is flagged
+        ("Herr", "Bürgermeister und", "Hans", "Muster", "", "Stadt Graz"),
+        {
+            "titles_prenominal": "und",
+            "position_canonical": "Bürgermeister",
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # the whole title field copies the position field: nothing is left to flag
+        ("Herr", "Bürgermeister Graz", "Hans", "Muster", "Bürgermeister Graz", "Stadt Graz"),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Bürgermeister Graz",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # a function glued to a title: Magistratsdirektor, not Mag. and a Direktor
+        ("Herr", "MagDir Dr.", "Hans", "Muster", "", "Magistrat Linz"),
+        {
+            "titles_prenominal": "Dr.",
+            "position_canonical": "Magistratsdirektor",
+            "salutation_line": "Sehr geehrter Herr Magistratsdirektor Dr. Muster,",
+        },
+    ),
+    (
+        ("Herr", "Mag.-Dir.", "Hans", "Muster", "", "Magistrat Linz"),
+        {"titles_prenominal": "", "position_canonical": "Magistratsdirektor"},
+    ),
+    (  # written apart they are two: a Magister who is a Direktor
+        ("Herr", "Mag. Dir.", "Hans", "Muster", "", "BG Graz"),
+        {"titles_prenominal": "Mag.", "position_canonical": "Direktor"},
+    ),
     (  # an ordinary title field is untouched
         ("Herr", "Dipl.-Ing. Dr.", "Karl", "Gruber", "", ""),
         {"salutation_line": "Sehr geehrter Herr Dr. Gruber,", "position_canonical": "", "issues": ""},

@@ -352,22 +352,28 @@ _DEPARTMENTS = frozenset(
         *("firmenkunden", "nord", "süd", "ost", "west", "mitte", "dach", "founder", "co-founder"),
         *("gründer", "mitgründer", "inhaber", "gesellschafter", "partner", "owner", "kaufmännisch"),
         *("technisch", "human", "resources", "customer", "success", "product", "sales", "ausbildung"),
+        # Markets and regions a position is responsible for ("Geschäftsführer CEE", "Vertrieb Region Süd").
+        *("region", "österreich", "deutschland", "schweiz", "austria", "germany", "switzerland", "europa"),
+        *("europe", "cee", "see", "emea", "apac", "global", "national", "amerika", "americas", "asien"),
+        *("asia", "osteuropa", "westeuropa", "zentraleuropa", "nordamerika", "lateinamerika", "latam"),
     }
 )
-_RUN_CONNECTORS = frozenset({"und", "and", "für", "for", "of", "&", "u."})
+_RUN_CONNECTORS = frozenset({"und", "and", "für", "for", "of", "&", "u"})
 
 
 def _departments(text: str) -> bool:
     """``text`` (what follows a position) names departments or functions only ("Vertrieb & Marketing",
-    "F&E", "IT/Organisation", "Einkauf und Logistik")."""
+    "F&E", "IT/Organisation", "Einkauf und Logistik"); connectors alone ("und") name none."""
+    named = False
     for piece in re.split(r"[\s,;|+]+", text.casefold()):
         piece = piece.strip(".")
-        if not piece or piece in _DEPARTMENTS or piece in _RUN_CONNECTORS:
+        if not piece or piece in _RUN_CONNECTORS:
             continue
-        parts = [part for part in re.split(r"[&/-]", piece) if part]
+        parts = [piece] if piece in _DEPARTMENTS else [part for part in re.split(r"[&/-]", piece) if part]
         if not parts or not all(part in _DEPARTMENTS for part in parts):
             return False
-    return True
+        named = True
+    return named
 
 
 def _as_written(text: str, run: Sequence[TitleToken]) -> str:
@@ -378,6 +384,30 @@ def _as_written(text: str, run: Sequence[TitleToken]) -> str:
     if first < 0 or last < 0:
         return " ".join(tok.surface for tok in run)
     return " ".join(text[first : last + len(run[-1].surface)].split())
+
+
+def _departments_to_the_end(tokens: Sequence[TitleToken]) -> bool:
+    """A known title that is also a department ("HR": Hofrat or Human Resources) runs on after a plain
+    position when it and everything after it name departments ("Geschäftsführer HR", "CEO HR & IT").
+    After an office or function it stays a title: "Direktor HR Mag." is a school principal and Hofrat."""
+    return all(tok.status == "unknown" or tok.surface.casefold() in _DEPARTMENTS for tok in tokens) and (
+        _departments(" ".join(tok.surface for tok in tokens))
+    )
+
+
+def _glued_positions(title: str, tokens: tuple[TitleToken, ...], vocab: Vocabulary) -> tuple[TitleToken, ...]:
+    """A title and the unknown text glued to it that together write one office or function ("MagDir",
+    "Mag.-Dir.": Magistratsdirektor, not Mag. and a Direktor) become that one unknown token."""
+    out: list[TitleToken] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        if prev is not None and prev.status != "unknown" and tok.status == "unknown":
+            written = prev.surface + tok.surface
+            if written in title and _position_kind(vocab, written) in ("office", "function"):
+                out[-1] = TitleToken(written, written, None, "", "unknown", "title")
+                continue
+        out.append(tok)
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
@@ -397,14 +427,21 @@ def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tup
     moves when every other token is a known title (see `_DEPARTMENTS`). Off for a salutation field."""
     if not title:
         return None
-    tokens = scan_title(title, vocab)
+    tokens = _glued_positions(title, scan_title(title, vocab), vocab)
     kinds = [_position_kind(vocab, tok.surface) if tok.status == "unknown" else "" for tok in tokens]
     found = [i for i, kind in enumerate(kinds) if kind]
     if not found or len({parse_position(tokens[i].surface, vocab).entry for i in found}) != 1:
         return None
     if run_on and len(found) == 1 and not is_short(tokens[found[0]].surface):
         start = end = found[0]
-        while end + 1 < len(tokens) and tokens[end + 1].status == "unknown" and not kinds[end + 1]:
+        while (
+            end + 1 < len(tokens)
+            and not kinds[end + 1]
+            and (
+                tokens[end + 1].status == "unknown"
+                or (kinds[start] == "plain" and _departments_to_the_end(tokens[end + 1 :]))
+            )
+        ):
             end += 1
         others = [tok for i, tok in enumerate(tokens) if not start <= i <= end]
         if (
@@ -436,7 +473,14 @@ def move_position_out_of_title(
     if not position.strip():
         return OfficeMove(title=rest, position=token)
     moved = parse_position(token, vocab).entry
-    same_text = " ".join(token.split()).casefold() == " ".join(position.split()).casefold()
+    written = " ".join(position.split()).casefold()
+    if written == " ".join(title.split()).casefold() and all(
+        tok.status == "unknown" for tok in scan_title(rest, vocab)
+    ):
+        # The whole title field copies the position field: one position, with what the run did not
+        # take ("Bürgermeister Graz" in both: "Graz" is no department, and no title either).
+        return OfficeMove(title="", position=position)
+    same_text = " ".join(token.split()).casefold() == written
     if same_text or (moved is not None and parse_position(position, vocab).entry == moved):
         return OfficeMove(title=rest, position=position)
     return move_position_out_of_title(title, position, vocab, run_on=False) if run_on else None
