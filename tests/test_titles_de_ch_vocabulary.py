@@ -147,6 +147,8 @@ PARSES = [
     ("Dr. paed.", "Dr.paed.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. agr.", "Dr.agr.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. forest.", "Dr.forest.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. sc. agr.", "Dr.sc.agr.", "degree", "pre", "TITLE_NONCANONICAL"),
+    ("Dr. rer. silv.", "Dr.rer.silv.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("Dr. theol. habil.", "Dr.theol.habil.", "degree", "pre", "TITLE_NONCANONICAL"),
     ("BBA", "BBA", "post", "post", ""),
     ("Regierungsdirektor", "Regierungsdirektor", "berufstitel", "pre", ""),
