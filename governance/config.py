@@ -16,6 +16,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from governance.contact_model import owner_key
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "governance.yaml"
 CONFIG_ENV = "GOVERNANCE_CONFIG"
@@ -247,7 +249,7 @@ class AlertsConfig(_Strict):
                 raise ValueError("an owner's name is empty")
             if not isinstance(address, str) or not _is_address(address):
                 raise ValueError(f"owner {name!r}: not an e-mail address: {address!r}")
-            key = " ".join(name.split()).casefold()
+            key = owner_key(name)
             if key in seen and owners[seen[key]] != address:
                 raise ValueError(f"owner {name!r} and {seen[key]!r} are one owner with two addresses")
             seen.setdefault(key, name)

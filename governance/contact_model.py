@@ -68,3 +68,13 @@ FIX_LIST_COLUMNS: tuple[str, ...] = (
     "quarantine_reasons",
     "raw_text",  # the row as delivered, for rows that never became a record
 )
+
+
+def owner_key(owner: object) -> str:
+    """How two spellings of one CRM owner compare: without extra spaces, and without case for a name or
+    an address ("Anna Maier", "anna  maier"). A user id (one word with a digit) compares as written:
+    Salesforce's 15-character ids are case-sensitive, "005Ab" and "005aB" are two users."""
+    text = " ".join(str(owner).split())
+    if " " not in text and "@" not in text and any(ch.isdigit() for ch in text):
+        return text
+    return text.casefold()

@@ -394,3 +394,25 @@ def test_the_owner_directory_gives_an_address_to_owners_the_extract_names_only()
     assert len(digests) == 3 and by_address["anna@crm.example.at"].contact_ids == ("C1", "C2")
     assert by_address[None].contact_ids == ("C4",)
     assert by_address[None].owner == UNASSIGNED_OWNER
+
+
+def test_a_digest_greets_its_owner_as_most_records_spell_them_and_user_ids_keep_their_case():
+    fixes = pd.DataFrame(
+        [
+            _row("C1", "anna maier", "anna@crm.example.at", "Huber"),
+            _row("C2", "Anna Maier", "anna@crm.example.at", "Gruber", line=2),
+            _row("C3", "Anna  Maier", "anna@crm.example.at", "Wolf", line=3),
+            _row("C4", "Anna Maier", "anna@crm.example.at", "Berger", line=4),
+            # Salesforce user ids are case-sensitive: two users, two digests
+            _row("C5", "005Ab0000012345", "", "Koch", line=5),
+            _row("C6", "005aB0000012345", "", "Bauer", line=6),
+        ]
+    )
+    directory = {"005Ab0000012345": "first@crm.example.at", "005aB0000012345": "second@crm.example.at"}
+    digests = build_digests(fixes, NIGHT, "ACCEPTED", [], owner_emails=directory)
+    by_address = {d.recipient: d for d in digests}
+    assert by_address["anna@crm.example.at"].owner == "Anna Maier"
+    assert by_address["anna@crm.example.at"].contact_ids == ("C1", "C2", "C3", "C4")
+    assert by_address["first@crm.example.at"].contact_ids == ("C5",)
+    assert by_address["second@crm.example.at"].contact_ids == ("C6",)
+    assert len(digests) == 3

@@ -117,3 +117,10 @@ def test_fallback_recipient_must_be_an_address(tmp_path):
     with pytest.raises(ConfigError, match=r"alerts\.fallback_recipient: .*not an e-mail address"):
         load_config(write(tmp_path, "alerts:\n  fallback_recipient: not an email\n"))
     assert load_config(write(tmp_path, "alerts:\n  fallback_recipient: crm-team@example.at\n"))
+
+
+def test_owner_ids_with_other_case_are_other_owners(tmp_path):
+    cfg = load_config(
+        write(tmp_path, "alerts:\n  owners:\n    005Ab00000X: a@example.at\n    005aB00000X: b@example.at\n")
+    )
+    assert cfg.alerts.owners == {"005Ab00000X": "a@example.at", "005aB00000X": "b@example.at"}

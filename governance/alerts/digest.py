@@ -14,12 +14,13 @@ Plain Python, no Dagster import.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from governance.contact_model import FIX_LIST_COLUMNS
+from governance.contact_model import FIX_LIST_COLUMNS, owner_key
 from governance.quality.rules import FLAG_SEPARATOR, MALFORMED_CODE, RULES
 
 UNASSIGNED_OWNER = "unassigned"
@@ -139,8 +140,10 @@ def _clean(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
 
 
-def _owner_key(owner: str) -> str:
-    return " ".join(str(owner).split()).casefold()
+def _usual_spelling(owners: pd.Series) -> str:
+    """The spelling of an owner most records use (the first of equals), for the digest's greeting."""
+    counts = Counter(owners)
+    return max(counts, key=lambda owner: counts[owner])
 
 
 def _join(*parts: str, sep: str = " ") -> str:
@@ -413,25 +416,27 @@ def build_digests(
     owner_emails: Mapping[str, str] | None = None,
     max_records: int = MAX_RECORDS_PER_DIGEST,
 ) -> list[OwnerDigest]:
-    """One digest per owner and address (sorted by owner), plus one "unassigned" digest last when needed.
+    """One digest per owner and address (sorted by owner, without case), plus one "unassigned" digest
+    last when needed.
 
     A digest goes to the ``owner_email`` of its records. Two addresses under one owner name are two
     people (or one person twice): each gets only the records that carry their address. An owner's
     records without an address join the owner's digest when the owner has exactly one address. Records
     with no owner, of an owner without any address, or without an address under an owner name that has
     several, go to the unassigned digest, addressed to ``fallback_recipient`` (``None``: the caller must
-    report it). ``owner_emails``: addresses by owner (name or CRM user id, compared without case and
-    extra spaces), for the records that carry none. Every input row is in exactly one digest."""
+    report it). ``owner_emails``: addresses by owner (name or CRM user id, compared as `owner_key`
+    does), for the records that carry none. A digest greets its owner as most of its records spell
+    them. Every input row is in exactly one digest."""
     if max_records < 1:
         raise ValueError("max_records must be at least 1")
     if fixes is None or len(fixes) == 0:
         return []
     frame = pd.DataFrame({c: _clean(fixes, c) for c in _COLUMNS}, index=fixes.index)
     if owner_emails:
-        directory = {_owner_key(owner): address for owner, address in owner_emails.items()}
+        directory = {owner_key(owner): address for owner, address in owner_emails.items()}
         missing = frame["owner_email"] == ""
         frame.loc[missing, "owner_email"] = frame.loc[missing, "owner"].map(
-            lambda owner: directory.get(_owner_key(owner), "")
+            lambda owner: directory.get(owner_key(owner), "")
         )
     # Stable order within a digest: by source file and line, then contact id.
     line_num = pd.to_numeric(frame["source_line"], errors="coerce")
@@ -448,12 +453,11 @@ def build_digests(
     has_owner = frame["owner"] != ""
     unassigned_parts.append(frame[~has_owner])
     # One owner however the extract spells them ("Anna Maier", "anna  maier"): one digest, not two.
-    owner_keys = frame["owner"].map(_owner_key)
+    owner_keys = frame["owner"].map(owner_key)
     for _key, group in frame[has_owner].groupby(owner_keys[has_owner], sort=True):
-        owner = group["owner"].iloc[0]
         addresses = sorted(set(group["owner_email"]) - {""})
         if not addresses:
-            owners_without_email.append(str(owner))
+            owners_without_email.append(_usual_spelling(group["owner"]))
             unassigned_parts.append(group)
             continue
         if len(addresses) > 1:  # whose are the records without an address? nobody can tell
@@ -462,7 +466,14 @@ def build_digests(
             own = group if len(addresses) == 1 else group[group["owner_email"] == address]
             digests.append(
                 _make_digest(
-                    str(owner), address, own, partition_date, verdict, failed_gates, max_records, False
+                    _usual_spelling(own["owner"]),
+                    address,
+                    own,
+                    partition_date,
+                    verdict,
+                    failed_gates,
+                    max_records,
+                    False,
                 )
             )
     unassigned = pd.concat(unassigned_parts)
