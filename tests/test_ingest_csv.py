@@ -453,11 +453,13 @@ def test_pipedrive_takes_each_contacts_first_address(tmp_path):
         "Person - ID,Person - First name,Person - Last name,Person - Email - Work,Person - Email - Home\n"
         "1,Hans,Huber,h@acme.at,hans@gmx.at\n"
         "2,Eva,Gruber,,eva.gruber@gmx.at\n"
-        "3,Kim,Berger, ,\n",
+        "3,Kim,Berger, ,\n"
+        "4,Ida,Wolf,, \n"
+        "5,Max,Koch,  , max@gmx.at \n",
     )
     ex = read_csv_extract(path)
     assert ex.profile == "pipedrive"
-    assert [row(ex, i)["email"] for i in "123"] == ["h@acme.at", "eva.gruber@gmx.at", ""]
+    assert [row(ex, i)["email"] for i in "12345"] == ["h@acme.at", "eva.gruber@gmx.at", "", "", "max@gmx.at"]
     assert not any("not mapped" in w for w in ex.warnings)
 
 

@@ -64,6 +64,10 @@ def test_custom_profile_file(tmp_path):
         (_profile_yaml("value_maps: {anrede: {a: b}}\n"), "value_maps.anrede"),
         (_profile_yaml("required: [nachname]\n"), "required"),
         (_profile_yaml(columns={"email": "{join: [a]}"}), "columns.email"),
+        (  # an opt-out is never read from the first column alone
+            _profile_yaml(columns={"do_not_contact": "{first_of: [a, b]}"}),
+            "columns.do_not_contact: first_of on a yes/no column",
+        ),
         ("name: custom\ncolumns:\n  contact_id: id\n", "not listed"),
         ("name: [unclosed\n", "invalid YAML"),
     ],

@@ -123,9 +123,10 @@ def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
 
 
 def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
-    out = parts[0]
+    """Per row, the first value that is not blank, trimmed; "" when all are blank."""
+    out = parts[0].str.strip()
     for p in parts[1:]:
-        out = out.where(out.str.strip() != "", p)
+        out = out.where(out != "", p.str.strip())
     return out
 
 

@@ -8,7 +8,7 @@ A profile maps every canonical column to the source column(s) that carry it:
 * ``{combine: [A, B]}``: all present columns are combined (text: joined with a space; boolean columns:
   true when any of them is true);
 * ``{first_of: [A, B]}``: per row, the first of the present columns that is not empty (a contact's work
-  e-mail, else their home e-mail).
+  e-mail, else their home e-mail); text columns only.
 
 Other keys: ``delimiter`` / ``encoding`` (expected values; a file that differs gets a warning),
 ``true_values`` / ``false_values`` (boolean vocabulary, matched case-insensitively), ``boolean_columns``,
@@ -179,6 +179,14 @@ def _parse_profile(data: Any, source: str) -> Profile:
         if columns[col] is None:
             raise ProfileError(f"{source}: required: column {col!r} is required but mapped to null")
     boolean_columns = canonical_list("boolean_columns", _DEFAULT_BOOLEAN_COLUMNS)
+    for col in boolean_columns:
+        spec = columns[col]
+        if spec is not None and spec.first_of:
+            # An opt-out flag is never taken from the first column alone: "no" in one column and "yes"
+            # in the other is an opt-out.
+            raise ProfileError(
+                f"{source}: columns.{col}: first_of on a yes/no column; write combine (true when any is true)"
+            )
 
     value_maps: dict[str, dict[str, str]] = {}
     vm_raw = data.get("value_maps") or {}
@@ -296,8 +304,9 @@ def detect_profile(header_columns: list[str] | tuple[str, ...]) -> str:
     """The built-in profile whose source columns best match ``header_columns``.
 
     Profiles with all their required columns present win over those without; then the one filling the
-    most canonical columns (ties: the one explaining the larger share of the header). A profile that
-    lacks a required column and fills fewer than three canonical columns does not match at all.
+    most canonical columns; ties: the one explaining the larger share of the header, then the one that
+    spells more header names exactly as written ("Record ID" is HubSpot's, "Record Id" Zoho's). A
+    profile that lacks a required column and fills fewer than three canonical columns does not match.
     """
     return best_profiles(header_columns)[0]
 
