@@ -118,6 +118,7 @@ PARSES = [
     ("CSc.", "CSc.", "post", "post", ""),
     # Austrian qualifications and professor titles, UK and Swiss degrees
     ("DSA", "DSA", "degree", "pre", ""),
+    ("DGKP", "DGKP", "degree", "pre", ""),
     ("tit. Univ.-Prof.", "tit. Univ.-Prof.", "professor", "pre", ""),
     ("tit. ao. Univ.-Prof.", "tit. ao. Univ.-Prof.", "professor", "pre", ""),
     ("tit. Prof.", "Prof.", "professor", "pre", "TITLE_NONCANONICAL"),
@@ -499,6 +500,18 @@ CASES = [
     (  # a qualification written before the name but never said (titles.csv sal_AT "no")
         ("Frau", "DSAin", "Eva", "Huber", "", "AT", ""),
         {"salutation_line": "Sehr geehrte Frau Huber,", "address_block": "Frau\nDSAin Eva Huber"},
+    ),
+    (  # the registered nurse's Berufsbezeichnung: in the address, not in the salutation
+        ("Frau", "DGKP", "Eva", "Huber", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Huber,",
+            "address_block": "Frau\nDGKP Eva Huber",
+            "issues": "",
+        },
+    ),
+    (  # DGKS, the older Krankenschwester, is a woman's: today's writing is DGKP for both
+        ("Herr", "DGKS", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "DGKP", "issues": "TITLE_NONCANONICAL;TITLE_GENDER_CONFLICT"},
     ),
     (
         ("Herr", "Bc.", "Jan", "Novák", "", "AT", ""),
