@@ -488,3 +488,32 @@ def test_a_pipedrive_export_without_its_id_column_names_it(tmp_path):
     )
     with pytest.raises(ExtractError, match="Person - ID"):
         read_csv_extract(path)
+
+
+def test_values_that_stand_for_no_value_are_read_as_empty(tmp_path):
+    """SQL's NULL, Excel's #NV and a typed "-" or "keine" are no title, no position and no account: left as
+    written they counted as present in the completeness gates and came back as TITLE_UNKNOWN."""
+    path = write(
+        tmp_path,
+        "kunden.csv",
+        "Kundennummer;Anrede;Titel;Titel nachgestellt;Vorname;Nachname;Funktion;Firma;Betreuer\n"
+        "K1;Herr;Dr.;-;Hans;Huber;NULL;ACME GmbH;Ölz\n"
+        "K2;Frau;keine;#NV;Eva;Null;k.A.;ACME GmbH;Ölz\n"
+        "K3;Herr;-;MSc;Karl;Na;Geschäftsführer;-;Ölz\n"
+        "K4;Herr; NULL ;;Max;Koch;0;ACME GmbH;-\n"
+        "K5;Frau;Ohne Titel;;Ida;Wolf;Prokuristin;ACME GmbH;Ölz\n",
+    )
+    ex = read_csv_extract(path, profile="dach_excel")
+    check_shape(ex, 5)
+    k1, k2, k3, k4, k5 = (row(ex, f"K{i}") for i in range(1, 6))
+    assert (k1["title"], k1["position"]) == ("Dr.", "")
+    assert (k2["title"], k2["position"], k2["last_name"]) == ("", "", "Null")  # a surname, as written
+    assert (k3["title"], k3["company"], k3["last_name"]) == ("MSc", "", "Na")
+    assert (k4["title"], k4["position"], k4["owner"]) == ("", "", "")
+    assert (k5["title"], k5["position"]) == ("", "Prokuristin")
+    said = "\n".join(ex.warnings)
+    assert "column 'Funktion' (position), line 2: 'NULL' stands for no value, read as empty" in said
+    assert "column 'Titel' (title), line 4: '-' stands for no value, read as empty" in said
+    assert "column 'Titel nachgestellt' (title), line 3: '#NV' stands for no value" in said
+    assert "'keine'" in said and "'Ohne Titel'" in said and "'k.A.'" in said
+    assert "'Null'" not in said and "'Na'" not in said

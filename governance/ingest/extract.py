@@ -122,6 +122,48 @@ def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
     return pd.Series(out, index=parts[0].index, dtype="str")
 
 
+# What an export or a CRM user writes for "no value": SQL's NULL and MySQL's \N, Excel's #N/A (#NV in a
+# German Excel), a dash. Read as empty, with a warning, so that a "-" is no title, no position and no
+# account: it neither counts as present in the completeness gates nor hides a title lost since last
+# night. Compared as written after trimming ("Null" and "Na" are surnames).
+NO_VALUE_MARKS = frozenset(
+    {"NULL", "null", "\\N", "None", "none", "#N/A", "#NV", "N/A", "n/a", "n.a.", "N.A.", "-", "--", "---"}
+    | {"–", "—", "?", "??", "(leer)", "(none)", "(blank)", "<null>", "<NULL>"}
+)
+# In the title and position fields also the words for "none" (compared in lower case): no title is
+# spelled like them, and every other unknown word stays TITLE_UNKNOWN.
+NO_VALUE_WORDS = frozenset(
+    {"keine", "kein", "keiner", "kein titel", "ohne", "ohne titel", "k.a.", "k. a.", "keine angabe"}
+    | {"keine angaben", "nicht bekannt", "unbekannt", "n.v.", "x", "0", "no title", "n.a"}
+)
+_NO_VALUE_WORD_COLUMNS = ("title", "position")
+
+
+def _no_value_read_as_empty(
+    values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
+) -> pd.Series:
+    stripped = values.str.strip()
+    marks = stripped.isin(NO_VALUE_MARKS)
+    if col in _NO_VALUE_WORD_COLUMNS:
+        marks |= stripped.str.lower().isin(NO_VALUE_WORDS)
+    if not marks.any():
+        return values
+    mask = marks.to_numpy(dtype=bool)
+    found = pd.DataFrame({"value": stripped.to_numpy()[mask], "line": lines[mask]})
+    groups = found.groupby("value", sort=False)["line"].agg(["first", "count"])
+    for i, (value, row) in enumerate(groups.iterrows()):
+        if i == _MAX_VALUE_WARNINGS:
+            warnings.append(
+                f"column {src!r} ({col}): {len(groups) - i} more values for no value read as empty"
+            )
+            break
+        more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
+        warnings.append(
+            f"column {src!r} ({col}), line {row['first']}{more}: {value!r} stands for no value, read as empty"
+        )
+    return values.where(~marks, "")
+
+
 def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
     """Per row, the first value that is not blank, trimmed; "" when all are blank."""
     out = parts[0].str.strip()
@@ -203,6 +245,11 @@ def to_canonical(
             out[col] = empty
             continue
         parts = [_as_str(raw[f"c{i}"]) for i in idx]
+        if col not in profile.boolean_columns:
+            parts = [
+                _no_value_read_as_empty(p, lines, col, str(header[i]), warnings)
+                for p, i in zip(parts, idx, strict=True)
+            ]
         if col in profile.boolean_columns:
             parts = [
                 _map_boolean(p, profile, lines, col, str(header[i]), warnings)
