@@ -29,6 +29,31 @@ CASES = [
         "Sehr geehrte Frau Bürgermeisterin,",
         "Stadt Graz\nFrau Bürgermeisterin der Stadt Graz\nEva Huber",
     ),
+    (  # the place written without "der" or "von": still the office, not a plain position
+        ("Frau", "", "Eva", "Huber", "Bürgermeisterin Wiener Neustadt", "AT", "Stadt Wiener Neustadt"),
+        "Sehr geehrte Frau Bürgermeisterin,",
+        "Stadt Wiener Neustadt\nFrau Bürgermeisterin Wiener Neustadt\nEva Huber",
+    ),
+    (  # a portfolio written without "für"
+        ("Herr", "Mag.", "Hans", "Huber", "Landesrat Finanzen", "AT", ""),
+        "Sehr geehrter Herr Landesrat,",
+        "Herrn Landesrat Finanzen\nMag. Hans Huber",
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Botschafter Schweiz", "AT", ""),
+        "Sehr geehrter Herr Botschafter,",
+        "Herrn Botschafter Schweiz\nHans Huber",
+    ),
+    (  # the deputy is no mayor: a plain position, under the name
+        ("Herr", "Dr.", "Hans", "Huber", "Bürgermeister Stv.", "AT", ""),
+        "Sehr geehrter Herr Dr. Huber,",
+        "Herrn\nDr. Hans Huber\nBürgermeister Stv.",
+    ),
+    (  # a function with a department is a plain position, as before
+        ("Herr", "Dr.", "Hans", "Huber", "Direktor Vertrieb", "AT", ""),
+        "Sehr geehrter Herr Dr. Huber,",
+        "Herrn\nDr. Hans Huber\nDirektor Vertrieb",
+    ),
     (  # without a qualifier nothing changes
         ("Herr", "Dr.", "Franz", "Müller", "Generaldirektor", "AT", ""),
         "Sehr geehrter Herr Generaldirektor Dr. Müller,",

@@ -129,13 +129,49 @@ CASES = [
         ("Herr", "CEO & Founder", "John", "Smith", "", "ACME GmbH"),
         {"position_canonical": "CEO & Founder", "issues": "POSITION_IN_TITLE_FIELD"},
     ),
-    (  # the position field names the office already: only the office goes, the department stays flagged
+    (  # the position field names the same office: it wins, and the run goes with the office (the raw
+        # title keeps "Vertrieb" for the owner, who is told of POSITION_IN_TITLE_FIELD)
         ("Herr", "Direktor Vertrieb", "Hans", "Muster", "Direktor", "ACME GmbH"),
         {
-            "titles_prenominal": "Vertrieb",
+            "titles_prenominal": "",
             "position_canonical": "Direktor",
+            "salutation_line": "Sehr geehrter Herr Direktor Muster,",
+            "issues": "POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # so "HR" reads the same with or without the position field
+        ("Herr", "Geschäftsführer HR", "Hans", "Muster", "Geschäftsführer", "ACME GmbH"),
+        {"titles_prenominal": "", "salutation_line": "Sehr geehrter Herr Muster,"},
+    ),
+    (  # beside another title "HR" stays Hofrat: an Abteilungsleiter in a Landesregierung
+        ("Herr", "Dr. Abteilungsleiter HR", "Hans", "Muster", "", "Amt der Stmk. Landesregierung"),
+        {
+            "titles_prenominal": "HR Dr.",
+            "position_canonical": "Abteilungsleiter",
+            "salutation_line": "Sehr geehrter Herr Hofrat Dr. Muster,",
+        },
+    ),
+    (  # a country after a public office is its place, no region of a company: the office keeps its salutation
+        ("Herr", "Botschafter Schweiz", "Hans", "Muster", "", "Botschaft"),
+        {
+            "titles_prenominal": "Schweiz",
+            "position_canonical": "Botschafter",
+            "salutation_line": "Sehr geehrter Herr Botschafter,",
             "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
         },
+    ),
+    (  # a portfolio runs on after an office, and the office keeps its salutation
+        ("Herr", "Landesrat Finanzen", "Hans", "Muster", "", "Land Steiermark"),
+        {
+            "titles_prenominal": "",
+            "position_canonical": "Landesrat Finanzen",
+            "position_kind": "office",
+            "salutation_line": "Sehr geehrter Herr Landesrat,",
+        },
+    ),
+    (  # a refused move keeps a glued function whole, no fragment "Dir" in the address
+        ("Herr", "MagDir Dr.", "Hans", "Muster", "Direktor", "Magistrat Linz"),
+        {"titles_prenominal": "Dr. MagDir", "position_canonical": "Direktor", "issues": "TITLE_UNKNOWN"},
     ),
     (  # only departments run on: a town or a surname after an office stays for a person to read
         ("Herr", "Bürgermeister Graz", "Hans", "Muster", "", "Stadt Graz"),
@@ -208,13 +244,19 @@ CASES = [
             "issues": "TITLE_UNKNOWN;POSITION_IN_TITLE_FIELD",
         },
     ),
-    (  # the whole title field copies the position field: nothing is left to flag
+    (  # the whole title field copies the position field: one office, with its place
         ("Herr", "Bürgermeister Graz", "Hans", "Muster", "Bürgermeister Graz", "Stadt Graz"),
         {
             "titles_prenominal": "",
             "position_canonical": "Bürgermeister Graz",
+            "position_kind": "office",
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
             "issues": "POSITION_IN_TITLE_FIELD",
         },
+    ),
+    (  # a plain position beside an unknown word does not move, copied or not: a person reads it
+        ("Herr", "Geschäftsführer Muster", "Hans", "Muster", "Geschäftsführer Muster", "ACME GmbH"),
+        {"titles_prenominal": "Geschäftsführer Muster", "issues": "TITLE_UNKNOWN"},
     ),
     (  # a function glued to a title: Magistratsdirektor, not Mag. and a Direktor
         ("Herr", "MagDir Dr.", "Hans", "Muster", "", "Magistrat Linz"),

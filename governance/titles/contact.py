@@ -18,9 +18,10 @@ from governance.titles.parser import (
     parse_position,
     parse_salutation_field,
     resolve_gender,
+    scan_title_field,
 )
 from governance.titles.salutation import SalutationConfig, compose, fill
-from governance.titles.tokenizer import TitleToken, scan_name, scan_title, strip_invisible
+from governance.titles.tokenizer import TitleToken, scan_name, strip_invisible
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -108,7 +109,7 @@ def parse_contact(
     title_move = move_title_out_of_position(title_text, position_text, vocab)
     if title_move is not None:
         title_text, position_text = title_move.title, title_move.position
-    tp = build_title_parse(scan_title(title_text, vocab), first, last, vocab, sp.tokens)
+    tp = build_title_parse(scan_title_field(title_text, vocab), first, last, vocab, sp.tokens)
     pp = parse_position(position_text, vocab)
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
     if move is not None or sal_move is not None:

@@ -34,6 +34,7 @@ from governance.titles.parser import (
     parse_salutation_field,
     position_in_salutation,
     position_in_title,
+    scan_title_field,
     title_in_position,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
@@ -42,7 +43,6 @@ from governance.titles.tokenizer import (
     clean_name,
     clean_person_name,
     scan_name,
-    scan_title,
     strip_invisible,
 )
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
@@ -250,7 +250,7 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
     country_codes, country_values = enc["country"]
     country_style = np.array([STYLES.index(parse_country(v)[1]) for v in country_values], dtype=np.int64)
     title_codes, title_values = enc["title"]
-    title_tokens = [scan_title(v, vocab) for v in title_values]
+    title_tokens = [scan_title_field(v, vocab) for v in title_values]
     first_codes, first_values = enc["first_name"]
     last_codes, last_values = enc["last_name"]
     first_clean, first_ext, first_extracts = _names(first_values, "first_name", vocab)

@@ -262,6 +262,27 @@ def _kind_of(vocab: Vocabulary, abbr: str) -> str:
     return cls if cls in ("office", "function") else "plain"
 
 
+# Words after an office that make it another position: its deputy, its office staff, a candidate.
+_NOT_A_PLACE = frozenset(
+    {"stv.", "stv", "stellv.", "stellvertreter", "stellvertreterin", "stellvertretung", "büro", "vize"}
+    | {"sekretariat", "assistenz", "assistent", "assistentin", "referent", "referentin", "kandidat"}
+    | {"kandidatin", "designiert", "designierter", "designierte", "ehem.", "ehemaliger", "ehemalige"}
+)
+
+
+def _names_a_place(text: str, vocab: Vocabulary) -> bool:
+    """``text`` (after an office) can be its place or portfolio: one to three capitalised words ("Graz",
+    "St. Pölten", "Wiener Neustadt", "Finanzen"), no digits, no title and no word that makes the office
+    another position ("Bürgermeister Stv.")."""
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and all(word[0].isupper() and not any(ch.isdigit() for ch in word) for word in words)
+        and not any(word.casefold() in _NOT_A_PLACE for word in words)
+        and all(tok.status == "unknown" for tok in scan_title(text, vocab))
+    )
+
+
 @lru_cache(maxsize=65536)
 def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
     """Recognise an office or address function; anything else is a plain position kept as written."""
@@ -279,6 +300,14 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
             rest = tail
             if status != "ok":
                 return PositionParse(text, None, "", "plain", "", 0)
+        elif tail and _names_a_place(tail, vocab):
+            # A public office with its place or portfolio ("Bürgermeister Graz", "Landesrat Finanzen"), as
+            # with "der" or "für"; a function with a department stays a plain position ("Direktor
+            # Vertrieb").
+            found = _lookup_position(vocab, head)
+            if found[0] == "ok" and _kind_of(vocab, next(iter(found[1]))) == "office":
+                status, abbrs, gender = found
+                rest = tail
     if status == "none":
         return PositionParse(text, None, "", "plain", "", 0)
     if status == "ambiguous":
@@ -352,7 +381,12 @@ _DEPARTMENTS = frozenset(
         *("firmenkunden", "nord", "süd", "ost", "west", "mitte", "dach", "founder", "co-founder"),
         *("gründer", "mitgründer", "inhaber", "gesellschafter", "partner", "owner", "kaufmännisch"),
         *("technisch", "human", "resources", "customer", "success", "product", "sales", "ausbildung"),
-        # Markets and regions a position is responsible for ("Geschäftsführer CEE", "Vertrieb Region Süd").
+    }
+)
+# Markets and regions a company position is responsible for ("Geschäftsführer CEE", "Direktor Region
+# Süd"). After a public office they name its place ("Botschafter Schweiz", "Bürgermeister See"): no run.
+_REGIONS = frozenset(
+    {
         *("region", "österreich", "deutschland", "schweiz", "austria", "germany", "switzerland", "europa"),
         *("europe", "cee", "see", "emea", "apac", "global", "national", "amerika", "americas", "asien"),
         *("asia", "osteuropa", "westeuropa", "zentraleuropa", "nordamerika", "lateinamerika", "latam"),
@@ -361,16 +395,18 @@ _DEPARTMENTS = frozenset(
 _RUN_CONNECTORS = frozenset({"und", "and", "für", "for", "of", "&", "u"})
 
 
-def _departments(text: str) -> bool:
+def _departments(text: str, regions: bool = True) -> bool:
     """``text`` (what follows a position) names departments or functions only ("Vertrieb & Marketing",
-    "F&E", "IT/Organisation", "Einkauf und Logistik"); connectors alone ("und") name none."""
+    "F&E", "IT/Organisation", "Einkauf und Logistik"), and regions when ``regions``; connectors alone
+    ("und") name none."""
+    words = _DEPARTMENTS | _REGIONS if regions else _DEPARTMENTS
     named = False
     for piece in re.split(r"[\s,;|+]+", text.casefold()):
         piece = piece.strip(".")
         if not piece or piece in _RUN_CONNECTORS:
             continue
-        parts = [piece] if piece in _DEPARTMENTS else [part for part in re.split(r"[&/-]", piece) if part]
-        if not parts or not all(part in _DEPARTMENTS for part in parts):
+        parts = [piece] if piece in words else [part for part in re.split(r"[&/-]", piece) if part]
+        if not parts or not all(part in words for part in parts):
             return False
         named = True
     return named
@@ -386,12 +422,15 @@ def _as_written(text: str, run: Sequence[TitleToken]) -> str:
     return " ".join(text[first : last + len(run[-1].surface)].split())
 
 
-def _departments_to_the_end(tokens: Sequence[TitleToken]) -> bool:
-    """A known title that is also a department ("HR": Hofrat or Human Resources) runs on after a plain
-    position when it and everything after it name departments ("Geschäftsführer HR", "CEO HR & IT").
-    After an office or function it stays a title: "Direktor HR Mag." is a school principal and Hofrat."""
-    return all(tok.status == "unknown" or tok.surface.casefold() in _DEPARTMENTS for tok in tokens) and (
-        _departments(" ".join(tok.surface for tok in tokens))
+def _departments_to_the_end(tokens: Sequence[TitleToken], start: int, at: int) -> bool:
+    """A known title that is also a department ("HR": Hofrat or Human Resources) at ``at`` runs on after
+    the plain position at ``start`` when the position and its run are the whole field ("Geschäftsführer
+    HR", "CEO HR & IT"). Beside another title it stays a title ("Dr. Abteilungsleiter HR": a Hofrat in a
+    Landesregierung), and after an office or function too ("Direktor HR Mag.": a school principal)."""
+    return (
+        all(tok.status == "unknown" for tok in tokens[:start])
+        and all(tok.status == "unknown" or tok.surface.casefold() in _DEPARTMENTS for tok in tokens[at:])
+        and _departments(" ".join(tok.surface for tok in tokens[at:]))
     )
 
 
@@ -408,6 +447,12 @@ def _glued_positions(title: str, tokens: tuple[TitleToken, ...], vocab: Vocabula
                 continue
         out.append(tok)
     return tuple(out)
+
+
+def scan_title_field(title: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
+    """The tokens of a title field (`scan_title`), a function glued to a title kept as one token
+    ("MagDir Dr.": "MagDir" and "Dr.", not "Mag.", "Dir" and "Dr.")."""
+    return _glued_positions(title, scan_title(title, vocab), vocab)
 
 
 @lru_cache(maxsize=65536)
@@ -427,7 +472,7 @@ def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tup
     moves when every other token is a known title (see `_DEPARTMENTS`). Off for a salutation field."""
     if not title:
         return None
-    tokens = _glued_positions(title, scan_title(title, vocab), vocab)
+    tokens = scan_title_field(title, vocab)
     kinds = [_position_kind(vocab, tok.surface) if tok.status == "unknown" else "" for tok in tokens]
     found = [i for i, kind in enumerate(kinds) if kind]
     if not found or len({parse_position(tokens[i].surface, vocab).entry for i in found}) != 1:
@@ -439,15 +484,16 @@ def position_in_title(title: str, vocab: Vocabulary, run_on: bool = True) -> tup
             and not kinds[end + 1]
             and (
                 tokens[end + 1].status == "unknown"
-                or (kinds[start] == "plain" and _departments_to_the_end(tokens[end + 1 :]))
+                or (kinds[start] == "plain" and _departments_to_the_end(tokens, start, end + 1))
             )
         ):
             end += 1
         others = [tok for i, tok in enumerate(tokens) if not start <= i <= end]
+        public_office = parse_position(tokens[start].surface, vocab).kind == "office"
         if (
             end > start
             and all(tok.status != "unknown" for tok in others)
-            and _departments(_as_written(title, tokens[start + 1 : end + 1]))
+            and _departments(_as_written(title, tokens[start + 1 : end + 1]), regions=not public_office)
         ):
             return " ".join(tok.surface for tok in others), _as_written(title, tokens[start : end + 1])
     if kinds[found[0]] == "plain" and (
@@ -472,16 +518,23 @@ def move_position_out_of_title(
     rest, token = found
     if not position.strip():
         return OfficeMove(title=rest, position=token)
-    moved = parse_position(token, vocab).entry
+    # The entry the title field names: that of the run's head ("Direktor" of "Direktor Vertrieb").
+    head = position_in_title(title, vocab, run_on=False) if run_on else found
+    moved = parse_position(head[1] if head else token, vocab).entry
+    in_position = parse_position(position, vocab).entry
     written = " ".join(position.split()).casefold()
-    if written == " ".join(title.split()).casefold() and all(
-        tok.status == "unknown" for tok in scan_title(rest, vocab)
+    if (
+        written == " ".join(title.split()).casefold()
+        and in_position is not None
+        and in_position == moved
+        and all(tok.status == "unknown" for tok in scan_title(rest, vocab))
     ):
         # The whole title field copies the position field: one position, with what the run did not
-        # take ("Bürgermeister Graz" in both: "Graz" is no department, and no title either).
+        # take ("Bürgermeister Graz" in both: "Graz" names the office's place, and is no title).
         return OfficeMove(title="", position=position)
-    same_text = " ".join(token.split()).casefold() == written
-    if same_text or (moved is not None and parse_position(position, vocab).entry == moved):
+    # The position field names the same entry: it wins, with the run the title field wrote after it
+    # ("Direktor Vertrieb" beside "Direktor"; the raw title keeps "Vertrieb" for the owner to read).
+    if " ".join(token.split()).casefold() == written or (moved is not None and in_position == moved):
         return OfficeMove(title=rest, position=position)
     return move_position_out_of_title(title, position, vocab, run_on=False) if run_on else None
 
