@@ -7,6 +7,8 @@ read when a column is renamed.
 
 from __future__ import annotations
 
+import re
+
 # Columns of one contact as delivered by a CRM, after the source profile's mapping.
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "contact_id",  # the CRM's id of the contact; unique within one extract
@@ -71,10 +73,13 @@ FIX_LIST_COLUMNS: tuple[str, ...] = (
 
 
 def owner_key(owner: object) -> str:
-    """How two spellings of one CRM owner compare: without extra spaces, and without case for a name or
-    an address ("Anna Maier", "anna  maier"). A user id (one word with a digit) compares as written:
-    Salesforce's 15-character ids are case-sensitive, "005Ab" and "005aB" are two users."""
+    """How two spellings of one CRM owner compare: without extra spaces and without case ("Anna Maier",
+    "anna  maier", "AMaier1"), except a Salesforce 15-character id, which is case-sensitive: "005Ab..."
+    and "005aB..." are two users (the 18-character form is built to compare without case)."""
     text = " ".join(str(owner).split())
-    if " " not in text and "@" not in text and any(ch.isdigit() for ch in text):
-        return text
-    return text.casefold()
+    return text if _SALESFORCE_ID_15.fullmatch(text) else text.casefold()
+
+
+# A Salesforce record id in its 15-character, case-sensitive form: a three-character key prefix that
+# starts with a digit (005 a user, 00G a queue), then 12 letters and digits.
+_SALESFORCE_ID_15 = re.compile(r"[0-9][0-9A-Za-z]{14}")

@@ -416,3 +416,21 @@ def test_a_digest_greets_its_owner_as_most_records_spell_them_and_user_ids_keep_
     assert by_address["first@crm.example.at"].contact_ids == ("C5",)
     assert by_address["second@crm.example.at"].contact_ids == ("C6",)
     assert len(digests) == 3
+
+
+def test_logins_with_digits_compare_without_case_and_digests_sort_without_case():
+    fixes = pd.DataFrame(
+        [
+            _row("C1", "AMaier1", "", "Huber"),
+            _row("C2", "amaier1", "", "Gruber", line=2),
+            _row("C3", "Zoe9", "zoe@crm.example.at", "Wolf", line=3),
+            _row("C4", "bert", "bert@crm.example.at", "Koch", line=4),
+        ]
+    )
+    digests = build_digests(fixes, NIGHT, "ACCEPTED", [], owner_emails={"amaier1": "anna@crm.example.at"})
+    assert [d.recipient for d in digests] == [
+        "anna@crm.example.at",
+        "bert@crm.example.at",
+        "zoe@crm.example.at",
+    ]
+    assert digests[0].contact_ids == ("C1", "C2")

@@ -121,6 +121,13 @@ def test_fallback_recipient_must_be_an_address(tmp_path):
 
 def test_owner_ids_with_other_case_are_other_owners(tmp_path):
     cfg = load_config(
-        write(tmp_path, "alerts:\n  owners:\n    005Ab00000X: a@example.at\n    005aB00000X: b@example.at\n")
+        write(
+            tmp_path,
+            "alerts:\n  owners:\n    005Ab0000012345: a@example.at\n    005aB0000012345: b@example.at\n",
+        )
     )
-    assert cfg.alerts.owners == {"005Ab00000X": "a@example.at", "005aB00000X": "b@example.at"}
+    assert cfg.alerts.owners == {"005Ab0000012345": "a@example.at", "005aB0000012345": "b@example.at"}
+    with pytest.raises(ConfigError, match="one owner with two addresses"):  # a login is no such id
+        load_config(
+            write(tmp_path, "alerts:\n  owners:\n    AMaier1: a@example.at\n    amaier1: b@example.at\n")
+        )

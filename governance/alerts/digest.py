@@ -454,7 +454,8 @@ def build_digests(
     unassigned_parts.append(frame[~has_owner])
     # One owner however the extract spells them ("Anna Maier", "anna  maier"): one digest, not two.
     owner_keys = frame["owner"].map(owner_key)
-    for _key, group in frame[has_owner].groupby(owner_keys[has_owner], sort=True):
+    groups = frame[has_owner].groupby(owner_keys[has_owner], sort=False)
+    for _key, group in sorted(groups, key=lambda item: (item[0].casefold(), item[0])):
         addresses = sorted(set(group["owner_email"]) - {""})
         if not addresses:
             owners_without_email.append(_usual_spelling(group["owner"]))
