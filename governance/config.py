@@ -317,25 +317,38 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
 class _UniqueKeyLoader(yaml.SafeLoader):
     """YAML's safe loader with two changes for a configuration file. A key given twice in one mapping
     is an error: silently taking the last of two ``gates:`` blocks is not what the person who wrote the
-    first one meant. A key is the text as written: every key of the configuration is a name, and YAML
-    would read the CRM user ids ``000123`` as the number 83 and ``yes`` as True."""
+    first one meant (a key merged in with ``<<:`` may be overridden, as YAML intends). A key is the text
+    as written: every key of the configuration is a name, and YAML would read the CRM user ids
+    ``000123`` as the number 83 and ``yes`` as True."""
+
+    def _key(self, key_node: yaml.Node, mapping_node: yaml.Node) -> str:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                "while reading a mapping",
+                mapping_node.start_mark,
+                "a key must be a name",
+                key_node.start_mark,
+            )
+        return key_node.value
 
     def construct_mapping(self, node, deep=False):
-        self.flatten_mapping(node)
-        mapping: dict = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-            else:
-                key = self.construct_object(key_node, deep=deep)
-            if key in mapping:
+        seen: set[str] = set()
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self._key(key_node, node)
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping",
                     node.start_mark,
                     f"key {key!r} given twice",
                     key_node.start_mark,
                 )
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            seen.add(key)
+        self.flatten_mapping(node)  # merged keys first, then the explicit ones: the explicit ones win
+        mapping: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            mapping[self._key(key_node, node)] = self.construct_object(value_node, deep=deep)
         return mapping
 
 

@@ -131,3 +131,18 @@ def test_owner_ids_with_other_case_are_other_owners(tmp_path):
         load_config(
             write(tmp_path, "alerts:\n  owners:\n    AMaier1: a@example.at\n    amaier1: b@example.at\n")
         )
+
+
+def test_a_merged_key_may_be_overridden_and_a_key_must_be_a_name(tmp_path):
+    text = (
+        "campaigns:\n"
+        "  newsletter_at: &base {description: AT newsletter}\n"
+        "  newsletter_de:\n"
+        "    <<: *base\n"
+        "    description: DE newsletter\n"
+    )
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.campaigns["newsletter_at"].description == "AT newsletter"
+    assert cfg.campaigns["newsletter_de"].description == "DE newsletter"
+    with pytest.raises(ConfigError, match="a key must be a name"):
+        load_config(write(tmp_path, "alerts:\n  owners: {? [a, b] : a@example.at}\n"))
