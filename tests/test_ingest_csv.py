@@ -512,8 +512,8 @@ def test_values_that_stand_for_no_value_are_read_as_empty(tmp_path):
     assert (k4["title"], k4["position"], k4["owner"]) == ("", "", "")
     assert (k5["title"], k5["position"]) == ("", "Prokuristin")
     said = "\n".join(ex.warnings)
-    assert "column 'Funktion' (position), line 2: 'NULL' stands for no value, read as empty" in said
-    assert "column 'Titel' (title), line 4: '-' stands for no value, read as empty" in said
-    assert "column 'Titel nachgestellt' (title), line 3: '#NV' stands for no value" in said
+    assert "column 'Funktion' (position), line 2: no-value mark 'NULL' read as empty" in said
+    assert "column 'Titel' (title), line 4: no-value mark '-' read as empty" in said
+    assert "column 'Titel nachgestellt' (title), line 3: no-value mark '#NV' read as empty" in said
     assert "'keine'" in said and "'Ohne Titel'" in said and "'k.A.'" in said
     assert "'Null'" not in said and "'Na'" not in said

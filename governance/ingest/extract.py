@@ -96,18 +96,26 @@ def _map_boolean(
     out = np.where(is_true, "true", np.where(is_false, "false", np.where(is_empty, "", unknown_as)))
     treated = "counted as opted out" if closed else "kept"
     if unknown.any():
-        bad = pd.DataFrame({"value": raw.to_numpy()[unknown], "line": lines[unknown]})
-        groups = bad.groupby("value", sort=False)["line"].agg(["first", "count"])
-        for i, (value, row) in enumerate(groups.iterrows()):
-            if i == _MAX_VALUE_WARNINGS:
-                warnings.append(
-                    f"column {src!r} ({col}): {len(groups) - i} more unknown boolean values {treated}"
-                )
-                break
-            more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
-            where = f"column {src!r} ({col}), line {row['first']}{more}"
-            warnings.append(f"{where}: unknown boolean value {value!r} {treated}")
+        values = raw.to_numpy()[unknown]
+        _warn_values(
+            values, lines[unknown], f"column {src!r} ({col})", warnings, "unknown boolean value", treated
+        )
     return pd.Series(out, index=raw.index, dtype="str")
+
+
+def _warn_values(
+    values: np.ndarray, lines: np.ndarray, where: str, warnings: list[str], what: str, treated: str
+) -> None:
+    """One warning per distinct value, naming its first line and how many more (at most
+    ``_MAX_VALUE_WARNINGS``, then one line for the rest)."""
+    groups = pd.DataFrame({"value": values, "line": lines}).groupby("value", sort=False)["line"]
+    firsts = groups.agg(["first", "count"])
+    for i, (value, row) in enumerate(firsts.iterrows()):
+        if i == _MAX_VALUE_WARNINGS:
+            warnings.append(f"{where}: {len(firsts) - i} more {what}s {treated}")
+            break
+        more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
+        warnings.append(f"{where}, line {row['first']}{more}: {what} {value!r} {treated}")
 
 
 def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
@@ -149,18 +157,8 @@ def _no_value_read_as_empty(
     if not marks.any():
         return values
     mask = marks.to_numpy(dtype=bool)
-    found = pd.DataFrame({"value": stripped.to_numpy()[mask], "line": lines[mask]})
-    groups = found.groupby("value", sort=False)["line"].agg(["first", "count"])
-    for i, (value, row) in enumerate(groups.iterrows()):
-        if i == _MAX_VALUE_WARNINGS:
-            warnings.append(
-                f"column {src!r} ({col}): {len(groups) - i} more values for no value read as empty"
-            )
-            break
-        more = f" and {row['count'] - 1} more line(s)" if row["count"] > 1 else ""
-        warnings.append(
-            f"column {src!r} ({col}), line {row['first']}{more}: {value!r} stands for no value, read as empty"
-        )
+    where = f"column {src!r} ({col})"
+    _warn_values(stripped.to_numpy()[mask], lines[mask], where, warnings, "no-value mark", "read as empty")
     return values.where(~marks, "")
 
 
