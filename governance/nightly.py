@@ -268,11 +268,11 @@ def stage_frame(
     ).to_numpy(dtype=bool)
     if moved.any():
         frame["position"] = frame["position"].mask(moved, parsed["position_canonical"])
-    # ... and an Amts- or Berufstitel typed into the position field became a title: the record has no
-    # position (a company contact then needs one, as any other).
+    # ... and titles typed into the position field became titles: the record keeps the job written beside
+    # them, if any ("Dr. Geschäftsführer"); with none, a company contact needs one, as any other.
     to_titles = parsed["issues"].str.contains("TITLE_IN_POSITION_FIELD", regex=False).to_numpy(dtype=bool)
     if to_titles.any():
-        frame["position"] = frame["position"].mask(to_titles, "")
+        frame["position"] = frame["position"].mask(to_titles, parsed["position_canonical"])
     staged = pd.concat([frame, parsed], axis=1)
     return apply_record_rules(
         staged,

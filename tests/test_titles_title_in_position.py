@@ -44,7 +44,7 @@ CASES = [
             "issues": "",
         },
     ),
-    (  # a position, an office and a degree are no Amts- or Berufstitel: untouched
+    (  # a position and an office are no titles: untouched
         ("Herr", "Dr.", "Hans", "Huber", "Geschäftsführer", "AT"),
         {"position_canonical": "Geschäftsführer", "issues": ""},
     ),
@@ -52,9 +52,49 @@ CASES = [
         ("Herr", "", "Hans", "Huber", "Bürgermeister", "AT"),
         {"salutation_line": "Sehr geehrter Herr Bürgermeister,", "position_canonical": "Bürgermeister"},
     ),
-    (
+    (  # a degree is no job either: the Salesforce "Title" field holding "Dr." (it was printed as one)
         ("Herr", "", "Hans", "Huber", "Dr.", "AT"),
-        {"titles_prenominal": "", "position_canonical": "Dr.", "issues": ""},
+        {
+            "titles_prenominal": "Dr.",
+            "position_canonical": "",
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+            "issues": "TITLE_IN_POSITION_FIELD",
+        },
+    ),
+    (
+        ("Frau", "", "Eva", "Huber", "Prof. Dr.", "AT"),
+        {
+            "salutation_line": "Sehr geehrte Frau Professorin Huber,",
+            "address_block": "Frau Professorin\nDr. Eva Huber",
+        },
+    ),
+    (  # already in the title field: not twice
+        ("Frau", "Mag.a", "Eva", "Huber", "Mag.a", "AT"),
+        {"titles_prenominal": "Mag.a", "position_canonical": "", "issues": "TITLE_IN_POSITION_FIELD"},
+    ),
+    (  # titles before the job: the job stays the position
+        ("Herr", "", "Hans", "Huber", "Dr. Geschäftsführer", "AT"),
+        {
+            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
+            "address_block": "Herrn\nDr. Hans Huber\nGeschäftsführer",
+            "position_canonical": "Geschäftsführer",
+        },
+    ),
+    (  # ... and after it: an address function keeps its place in the salutation
+        ("Herr", "", "Hans", "Huber", "Primar Dr.", "AT"),
+        {"salutation_line": "Sehr geehrter Herr Primar Dr. Huber,", "position_canonical": "Primar"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Geschäftsführer, MBA", "AT"),
+        {"titles_postnominal": "MBA", "position_canonical": "Geschäftsführer"},
+    ),
+    (  # two letters of a post-nominal stay: MA is also the Mitarbeiter
+        ("Herr", "", "Hans", "Huber", "MA", "AT"),
+        {"titles_postnominal": "", "position_canonical": "MA", "issues": ""},
+    ),
+    (  # a professorship with its subject is a position, not a title plus a job
+        ("Herr", "", "Hans", "Huber", "Prof. für Informatik", "AT"),
+        {"titles_prenominal": "", "position_canonical": "Prof. für Informatik", "issues": ""},
     ),
     (  # abbreviations stay positions: HR is Human Resources, AR the supervisory board
         ("Herr", "Dr.", "Hans", "Huber", "HR", "AT"),
@@ -120,6 +160,25 @@ def test_staging_leaves_a_company_contact_without_the_title_as_position():
     )
     assert not bool(company["is_ready"])
     assert "POSITION_MISSING" not in private["quality_flags"] and bool(private["is_ready"])
+
+
+def test_staging_keeps_the_job_written_beside_a_title_in_the_position_field():
+    import pandas as pd
+
+    from governance.config import GovernanceConfig
+    from governance.nightly import stage_frame
+
+    row = {
+        "contact_id": "C1", "salutation": "Herr", "title": "", "first_name": "Hans", "last_name": "Huber",
+        "position": "Dr. Geschäftsführer", "company": "ACME GmbH", "account_id": "A1",
+        "email": "h.huber@example.at", "street": "Gasse 1", "postal_code": "1010", "city": "Wien",
+        "country": "AT", "owner": "u.mayr", "owner_email": "u.mayr@example.at", "email_opt_out": "0",
+        "do_not_contact": "0", "modified_at": "", "source_file": "x.csv", "source_line": 2,
+    }  # fmt: skip
+    staged = stage_frame(pd.DataFrame([row]), GovernanceConfig.model_validate({}), None).iloc[0]
+    assert staged["position"] == "Geschäftsführer"
+    assert staged["salutation_line"] == "Sehr geehrter Herr Dr. Huber,"
+    assert "POSITION_MISSING" not in staged["quality_flags"] and bool(staged["is_ready"])
 
 
 @pytest.mark.parametrize(

@@ -41,8 +41,8 @@ _GERMAN: dict[str, str] = {
         "übernommen"
     ),
     "TITLE_IN_POSITION_FIELD": (
-        "Amts- oder Berufstitel (z. B. Hofrat) steht im Positionsfeld; wurde automatisch zu den Titeln "
-        "verschoben, bitte die tatsächliche Position erfassen"
+        "Titel (z. B. Hofrat, Dr.) steht im Positionsfeld; wurde automatisch zu den Titeln verschoben, "
+        "bitte im Titelfeld erfassen und die tatsächliche Position eintragen"
     ),
     "TITLE_INVALID": "diese Titelform ist in Österreich nicht zulässig (z. B. Dr. mult.)",
     "NAME_MISSING": "kein Nachname: der Kontakt kann nicht persönlich angeschrieben werden",

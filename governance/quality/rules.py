@@ -74,7 +74,7 @@ _RULE_LIST: tuple[Rule, ...] = (
     ),
     Rule(
         "TITLE_IN_POSITION_FIELD",
-        "Amts- or Berufstitel written in the position field (e.g. Hofrat); moved to the titles",
+        "title written in the position field (e.g. Hofrat, Dr., Dr. Geschäftsführer); moved to the titles",
         WARN,
         "engine",
     ),

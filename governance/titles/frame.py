@@ -35,7 +35,7 @@ from governance.titles.parser import (
     position_in_salutation,
     position_in_title,
     scan_title_field,
-    title_in_position,
+    titles_in_position,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
 from governance.titles.tokenizer import (
@@ -180,7 +180,7 @@ def _move_misfiled(
     title, position, position_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[title[0]]), move_position_out_of_title, vocab
     )
-    holds = np.array([title_in_position(v, vocab) is not None for v in position[1]], dtype=bool)
+    holds = np.array([titles_in_position(v, vocab) is not None for v in position[1]], dtype=bool)
     title, position, title_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[position[0]]), move_title_out_of_position, vocab
     )

@@ -569,36 +569,78 @@ def move_position_out_of_salutation(salutation: str, position: str, vocab: Vocab
     return OfficeMove(title=f"{head} {move.title}".strip(), position=move.position)
 
 
+# The classes a position field may hold by mistake and that then join the titles: Amts- and Berufstitel,
+# degrees, professor and lecturer titles, post-nominal degrees.
+_TITLE_CLASSES = frozenset({"berufstitel", "degree", "professor", "lecturer", "post"})
+
+
+def _title_not_position(tok: TitleToken, vocab: Vocabulary) -> bool:
+    """A title token of a position field that is no job. Two-letter writings of an Amts- or Berufstitel
+    or a post-nominal stay: in a position field "HR" is Human Resources, "AR" the supervisory board, "KR"
+    may be a Swiss Kantonsrat and "MA" a Mitarbeiter. A degree or professor title is no job in any
+    writing ("Dr", "DI", "Prof.")."""
+    if tok.status != "ok" or tok.entry is None:
+        return False
+    entry = vocab.entries[tok.entry]
+    if entry.cls not in _TITLE_CLASSES:
+        return False
+    if entry.cls not in ("berufstitel", "post"):
+        return True
+    written = " ".join(tok.surface.split())
+    written_out = {entry.long_m.casefold(), entry.long_f.casefold()} - {""}
+    return written.casefold() in written_out or not is_short(fold_key(written))
+
+
+@dataclass(frozen=True)
+class PositionTitles:
+    """Titles typed into the position field: the whole field ("Hofrat", "Mag.a", "Prof. Dr."), before the
+    job ("Dr. Geschäftsführer") or after it ("Primar Dr.", "Geschäftsführer, MBA")."""
+
+    tokens: tuple[TitleToken, ...]
+    rest: str  # the job that follows them, as written; "" when the field held titles only
+
+
 @lru_cache(maxsize=65536)
-def title_in_position(position: str, vocab: Vocabulary) -> TitleToken | None:
-    """The token when the position field holds nothing but one Amts- or Berufstitel, written out
-    ("Hofrat", "Kommerzialrätin") or abbreviated with three letters or more ("KommR", "OStR"), which is
-    no position of the vocabulary; else None. Two-letter abbreviations stay: in a position field "HR" is
-    Human Resources, "AR" the supervisory board and "KR" may be a Swiss Kantonsrat. Anything more
-    ("Hofrat i.R.") stays the position as written."""
+def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | None:
+    """The titles at the start of the position field, when they are titles and no job (see
+    `_title_not_position`) and what follows them, if anything, starts a job with a capital ("Dr.
+    Geschäftsführer"; not "Prof. für Informatik"); else the titles at its end ("Primar Dr."); else None.
+    A position of the vocabulary ("Primar", "Direktor") and a title followed by more than a job
+    ("Hofrat i.R.") stay as written."""
     text = clean_name(position)
     if not text or parse_position(text, vocab).entry is not None:
         return None
     tokens = scan_title(text, vocab)
-    if len(tokens) != 1 or tokens[0].status != "ok" or tokens[0].entry is None:
-        return None
-    entry = vocab.entries[tokens[0].entry]
-    written_out = {entry.long_m.casefold(), entry.long_f.casefold()} - {""}
-    if entry.cls != "berufstitel":
-        return None
-    return tokens[0] if text.casefold() in written_out or not is_short(fold_key(text)) else None
+    lead: list[TitleToken] = []
+    rest = text
+    for tok in tokens:
+        if not _title_not_position(tok, vocab) or not rest.startswith(tok.surface):
+            break
+        lead.append(tok)
+        rest = rest[len(tok.surface) :].lstrip(" ,")
+    if lead:
+        if rest and not (rest[0].isupper() and rest.split()[0].casefold() not in _CONNECTORS):
+            return None
+        return PositionTitles(tuple(lead), rest)
+    trail: list[TitleToken] = []
+    for tok in reversed(tokens):
+        if not _title_not_position(tok, vocab) or not rest.endswith(tok.surface):
+            break
+        trail.insert(0, tok)
+        rest = rest[: len(rest) - len(tok.surface)].rstrip(" ,")
+    return PositionTitles(tuple(trail), rest) if trail and rest else None
 
 
 def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:
-    """An Amts- or Berufstitel typed into the position field goes to the titles (in its canonical
-    writing), unless the title field already holds it; the engine's position is then empty. Left where
-    it was, the salutation would drop the title (§3 rule 3) and the address would print it as a job."""
-    token = title_in_position(position, vocab)
-    if token is None:
+    """Titles typed into the position field go to the titles (in their canonical writing), unless the
+    title field already holds them; the engine's position is what followed them, if anything. Left
+    where they were, the salutation would drop them (§3) and the address print them as a job."""
+    found = titles_in_position(position, vocab)
+    if found is None:
         return None
-    if any(t.entry == token.entry for t in scan_title(title, vocab)):
-        return OfficeMove(title=title, position="")
-    return OfficeMove(title=" ".join(f"{title} {token.canonical}".split()), position="")
+    held = {t.entry for t in scan_title(title, vocab)}
+    added = " ".join(t.canonical for t in found.tokens if t.entry not in held)
+    return OfficeMove(title=" ".join(f"{title} {added}".split()), position=found.rest)
 
 
 # Order of groups in the address: address function, Amts-/Berufstitel, professor, degrees, unknown.
