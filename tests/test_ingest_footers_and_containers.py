@@ -206,3 +206,25 @@ def test_a_dach_list_names_its_owner_address_either_way_round(tmp_path):
     extract = read_csv_extract(write(tmp_path, "liste.csv", text.encode("cp1252")))
     assert extract.profile == "dach_excel"
     assert extract.contacts["owner_email"].tolist() == ["a.maier@firma.at"]
+
+
+def test_a_dynamics365_custom_title_column_is_read_before_the_suffix(tmp_path):
+    """Dynamics has no academic-title field: a custom "Titel" column was left unmapped, and the letter to
+    Dr. Bauer dropped his doctorate."""
+    header = (
+        "(Nicht ändern) Kontakt;(Nicht ändern) Prüfsumme der Zeile;(Nicht ändern) Geändert am;Anrede;Titel;"
+        "Vorname;Nachname;Suffix;Position;Firmenname;E-Mail;Besitzer"
+    )
+    row = "5f1c2b7e-0000-0000-0000-000000000001;x==;2026-01-02;Herr;Dr.;Karl;Bauer;MBA;Direktor;ACME;k@a.at;E"
+    path = write(tmp_path, "dyn.csv", f"{header}\n{row}\n".encode("cp1252"))
+    extract = read_csv_extract(path)
+    assert extract.profile == "dynamics365"
+    assert extract.contacts.iloc[0]["title"] == "Dr. MBA"
+    assert not any("'Titel'" in w for w in extract.warnings)
+
+
+def test_an_invisible_character_in_a_header_name_is_ignored(tmp_path):
+    """A zero-width space after "Nachname" (pasted from a web form) made the required column 'missing'."""
+    path = write(tmp_path, "z.csv", "Kontakt-Nr;Anrede;Vorname;Nachname\u200b\n1;Herr;Hans;Huber\n".encode())
+    extract = read_csv_extract(path)
+    assert extract.contacts.iloc[0]["last_name"] == "Huber"

@@ -20,6 +20,7 @@ the salutation, e.g. "Dr." or "Herr Dr.", to ``title``), ``required`` (default R
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,8 +51,11 @@ _DEFAULT_BOOLEAN_COLUMNS = ("email_opt_out", "do_not_contact")
 
 
 def _spaced(name: str) -> str:
-    """A header name as written, without a byte order mark and extra whitespace (case kept)."""
-    return re.sub(r"\s+", " ", str(name).replace("\ufeff", "")).strip()
+    """A header name as written, without invisible format characters (a byte order mark, a zero-width
+    space a web form left behind: Unicode category Cf) and extra whitespace (case kept)."""
+    text = unicodedata.normalize("NFC", str(name))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def normalize_header(name: str) -> str:
@@ -98,7 +102,7 @@ class Profile:
             if spec is not None:
                 for src in spec.sources:
                     i = index.get(normalize_header(src))
-                    if i is not None:
+                    if i is not None and i not in found:  # "suffix" and "Suffix" name one column
                         found.append(i)
                         if not (spec.combine or spec.first_of):
                             break
