@@ -358,6 +358,17 @@ def _html_body(c: _DigestContent) -> str:
     return "\n".join(parts)
 
 
+def _record_names(records: pd.DataFrame) -> list[str]:
+    """Each record's contact id, or where it has none (a malformed row) its file and line."""
+    ids = records["contact_id"].astype("str").str.strip()
+    lines = (
+        records["source_line"].astype("str").str.strip() if "source_line" in records else ids.where(False, "")
+    )
+    files = records["source_file"].astype("str") if "source_file" in records else ids.where(False, "")
+    where = files.str.rsplit("/", n=1).str[-1] + ":" + lines
+    return ids.where(ids != "", where).tolist()
+
+
 def _make_digest(
     owner: str,
     recipient: str | None,
@@ -395,7 +406,7 @@ def _make_digest(
         text_body=_text_body(content),
         html_body=_html_body(content),
         record_count=total,
-        contact_ids=tuple(ordered["contact_id"].tolist()),
+        contact_ids=tuple(_record_names(ordered)),
         partition_date=partition_date,
         error_count=n_err,
         warning_count=total - n_err,
