@@ -54,6 +54,46 @@ CASES = [
         "Sehr geehrter Herr Dr. Huber,",
         "Herrn\nDr. Hans Huber\nDirektor Vertrieb",
     ),
+    (  # a place name with its lower-case particles
+        ("Herr", "", "Hans", "Huber", "Bürgermeister Bruck an der Mur", "AT", ""),
+        "Sehr geehrter Herr Bürgermeister,",
+        "Herrn Bürgermeister Bruck an der Mur\nHans Huber",
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister St. Johann im Pongau", "AT", ""),
+        "Sehr geehrter Herr Bürgermeister,",
+        "Herrn Bürgermeister St. Johann im Pongau\nHans Huber",
+    ),
+    (  # the office's staff are not addressed as its holder
+        ("Frau", "", "Eva", "Huber", "Bürgermeister Sekretärin", "AT", ""),
+        "Sehr geehrte Frau Huber,",
+        "Frau\nEva Huber\nBürgermeister Sekretärin",
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Landesrat Pressesprecher", "AT", ""),
+        "Sehr geehrter Herr Huber,",
+        "Herrn\nHans Huber\nLandesrat Pressesprecher",
+    ),
+    (  # another position after the office is no place either
+        ("Herr", "", "Hans", "Huber", "Präsident Geschäftsführer", "AT", ""),
+        "Sehr geehrter Herr Huber,",
+        "Herrn\nHans Huber\nPräsident Geschäftsführer",
+    ),
+    (  # a company's president with a department or region is the company's rank
+        ("Herr", "", "Hans", "Huber", "Präsident Vertrieb", "AT", "ACME AG"),
+        "Sehr geehrter Herr Huber,",
+        "ACME AG\nHerrn\nHans Huber\nPräsident Vertrieb",
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Präsident Region Süd", "AT", ""),
+        "Sehr geehrter Herr Huber,",
+        "Herrn\nHans Huber\nPräsident Region Süd",
+    ),
+    (  # ... an association's president with its name stays the office
+        ("Frau", "", "Eva", "Huber", "Präsidentin Rotes Kreuz", "AT", ""),
+        "Sehr geehrte Frau Präsidentin,",
+        "Frau Präsidentin Rotes Kreuz\nEva Huber",
+    ),
     (  # without a qualifier nothing changes
         ("Herr", "Dr.", "Franz", "Müller", "Generaldirektor", "AT", ""),
         "Sehr geehrter Herr Generaldirektor Dr. Müller,",
@@ -73,3 +113,12 @@ def test_frame_path_agrees():
         [f for f, _, _ in CASES],
         [{"salutation_line": line, "address_block": block} for _, line, block in CASES],
     )
+
+
+@pytest.mark.parametrize("position", ["BM Finanzen", "BM der Stadt Graz"])
+def test_an_ambiguous_abbreviation_before_a_place_or_portfolio_keeps_its_flag(position):
+    """BM alone is TITLE_AMBIGUOUS (Bundesminister or Bürgermeister); with "Finanzen" after it the flag was
+    lost and the minister was addressed by name without anybody being told."""
+    parsed = parse_contact("Herr", "", "Hans", "Huber", position, "AT", "")
+    assert "TITLE_AMBIGUOUS" in parsed.issues
+    assert_frame_path_agrees([("Herr", "", "Hans", "Huber", position, "AT", "")])

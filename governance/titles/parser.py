@@ -270,17 +270,54 @@ _NOT_A_PLACE = frozenset(
 )
 
 
-def _names_a_place(text: str, vocab: Vocabulary) -> bool:
-    """``text`` (after an office) can be its place or portfolio: one to three capitalised words ("Graz",
-    "St. Pölten", "Wiener Neustadt", "Finanzen"), no digits, no title and no word that makes the office
-    another position ("Bürgermeister Stv.")."""
+# Words of a place name that are written in lower case ("Zell am See", "Bruck an der Mur", "St. Johann im
+# Pongau").
+_PLACE_PARTICLES = frozenset(
+    {"am", "an", "der", "die", "im", "in", "bei", "ob", "auf", "unter", "vor", "zum"}
+)
+# Endings of the words for an office's staff ("Sekretärin", "Büroleiter", "Pressesprecherin"): with one, the
+# office's name says whose staff, not where.
+_STAFF_ENDINGS = (
+    "sekretär", "sekretärin", "leiter", "leiterin", "mitarbeiter", "mitarbeiterin", "sprecher", "sprecherin",
+    "referent", "referentin", "assistent", "assistentin", "chef", "chefin", "direktor", "direktorin",
+    "fahrer", "fahrerin", "berater", "beraterin", "manager", "managerin", "koordinator", "koordinatorin",
+    "präsident", "präsidentin", "obmann", "obfrau", "vorsitzender", "vorsitzende", "vorstand",
+)  # fmt: skip
+_STAFF_STARTS = ("kabinett", "sekretariat", "büro", "stellv", "assistenz", "presse")
+# Company legal forms: "Präsident GmbH" is somebody's rank in a company.
+_LEGAL_FORMS = frozenset({"gmbh", "ag", "kg", "og", "e.u.", "se", "ges.m.b.h.", "gesmbh", "e.v.", "verein"})
+# Offices that are also a company's or an association's rank: with a department or region after them
+# ("Präsident Vertrieb", "Präsident Region Süd") they are that rank, not the public office.
+_RANKS_TOO = frozenset({"präsident", "präsidentin", "vizepräsident", "vizepräsidentin"})
+
+
+def _names_a_place(text: str, vocab: Vocabulary, office: str) -> bool:
+    """``text`` (after the office ``office`` as written) can be its place or portfolio: one to three
+    capitalised words, with the lower-case particles of place names between them ("Graz", "St. Pölten",
+    "Zell am See", "Finanzen"), no digits, no title, no position of the vocabulary and no word for its
+    staff or deputy ("Bürgermeister Stv.", "Landesrat Pressesprecher"). After a rank that companies
+    have too, a department or region is the company's ("Präsident Vertrieb")."""
     words = text.split()
+    capitalised = [word for word in words if word.casefold() not in _PLACE_PARTICLES]
+    folded = [word.casefold() for word in words]
     return (
-        0 < len(words) <= 3
-        and all(word[0].isupper() and not any(ch.isdigit() for ch in word) for word in words)
-        and not any(word.casefold() in _NOT_A_PLACE for word in words)
+        0 < len(capitalised) <= 3
+        and words[0] in capitalised
+        and words[-1] in capitalised
+        and all(word[0].isupper() and not any(ch.isdigit() for ch in word) for word in capitalised)
+        and not any(word in _NOT_A_PLACE or word in _LEGAL_FORMS for word in folded)
+        and not any(word.endswith(_STAFF_ENDINGS) or word.startswith(_STAFF_STARTS) for word in folded)
+        and not any(_lookup_position(vocab, word)[0] != "none" for word in capitalised)
+        and not (office.casefold() in _RANKS_TOO and _departments(text))
         and all(tok.status == "unknown" for tok in scan_title(text, vocab))
     )
+
+
+def _ambiguous_office(vocab: Vocabulary, status: str, abbrs: set[str]) -> int:
+    """TITLE_AMBIGUOUS when an abbreviation before a place or connector may be an office or function."""
+    if status != "ambiguous" or {_kind_of(vocab, a) for a in abbrs} == {"plain"}:
+        return 0
+    return ISSUE_BIT["TITLE_AMBIGUOUS"]
 
 
 @lru_cache(maxsize=65536)
@@ -299,8 +336,8 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
             status, abbrs, gender = _lookup_position(vocab, head)
             rest = tail
             if status != "ok":
-                return PositionParse(text, None, "", "plain", "", 0)
-        elif tail and _names_a_place(tail, vocab):
+                return PositionParse(text, None, "", "plain", "", _ambiguous_office(vocab, status, abbrs))
+        elif tail and _names_a_place(tail, vocab, head):
             # A public office with its place or portfolio ("Bürgermeister Graz", "Landesrat Finanzen"), as
             # with "der" or "für"; a function with a department stays a plain position ("Direktor
             # Vertrieb").
@@ -308,6 +345,8 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
             if found[0] == "ok" and _kind_of(vocab, next(iter(found[1]))) == "office":
                 status, abbrs, gender = found
                 rest = tail
+            elif found[0] == "ambiguous":  # "BM Finanzen": a Bundesminister not addressed as one
+                return PositionParse(text, None, "", "plain", "", _ambiguous_office(vocab, *found[:2]))
     if status == "none":
         return PositionParse(text, None, "", "plain", "", 0)
     if status == "ambiguous":
