@@ -215,11 +215,18 @@ def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> Previo
     previous = last_accepted_partition(warehouse, partition_date)
     if previous is None or not warehouse.has_table(STAGED_TABLE):
         return None
-    columns = ["contact_id", "has_title", "position"]
+    from governance.ingest.extract import no_value_marks
+
+    columns = ["contact_id", "has_title", "position", "title"]
     frame = warehouse.read_handoff(STAGED_TABLE, previous, columns=columns)
     if frame is None:
         frame = warehouse.read_partition(STAGED_TABLE, previous, columns=columns)
-    frame["has_title"] = to_bool(frame["has_title"])
+    # A night staged before placeholders were read as empty holds "-" or "NULL" as written: read alike,
+    # so that tonight's empty field is no title or position lost since then.
+    for col in ("title", "position"):
+        frame[col] = frame[col].fillna("").astype("str")
+    frame["has_title"] = to_bool(frame["has_title"]) & ~no_value_marks(frame["title"], "title").to_numpy(bool)
+    frame["position"] = frame["position"].mask(no_value_marks(frame["position"], "position"), "")
     return PreviousNight(partition_date=previous, lookup=PreviousContacts.from_frame(frame))
 
 

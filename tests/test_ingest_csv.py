@@ -501,19 +501,22 @@ def test_values_that_stand_for_no_value_are_read_as_empty(tmp_path):
         "K2;Frau;keine;#NV;Eva;Null;k.A.;ACME GmbH;Ölz\n"
         "K3;Herr;-;MSc;Karl;Na;Geschäftsführer;-;Ölz\n"
         "K4;Herr; NULL ;;Max;Koch;0;ACME GmbH;-\n"
-        "K5;Frau;Ohne Titel;;Ida;Wolf;Prokuristin;ACME GmbH;Ölz\n",
+        "K5;Frau;Ohne Titel;;Ida;Wolf;Prokuristin;ACME GmbH;Ölz\n"
+        "K6;Herr;#WERT!;;Leo;Nan;Keine Funktion;nan;Ölz\n",  # Excel's error value, pandas' nan
     )
     ex = read_csv_extract(path, profile="dach_excel")
-    check_shape(ex, 5)
+    check_shape(ex, 6)
     k1, k2, k3, k4, k5 = (row(ex, f"K{i}") for i in range(1, 6))
+    k6 = row(ex, "K6")
+    assert (k6["title"], k6["position"], k6["company"], k6["last_name"]) == ("", "", "", "Nan")
     assert (k1["title"], k1["position"]) == ("Dr.", "")
     assert (k2["title"], k2["position"], k2["last_name"]) == ("", "", "Null")  # a surname, as written
     assert (k3["title"], k3["company"], k3["last_name"]) == ("MSc", "", "Na")
     assert (k4["title"], k4["position"], k4["owner"]) == ("", "", "")
     assert (k5["title"], k5["position"]) == ("", "Prokuristin")
     said = "\n".join(ex.warnings)
-    assert "column 'Funktion' (position), line 2: no-value mark 'NULL' read as empty" in said
-    assert "column 'Titel' (title), line 4: no-value mark '-' read as empty" in said
-    assert "column 'Titel nachgestellt' (title), line 3: no-value mark '#NV' read as empty" in said
+    assert "column 'Funktion' (position), line 2: placeholder 'NULL' for no value read as empty" in said
+    assert "column 'Titel' (title), line 4: placeholder '-' for no value read as empty" in said
+    assert "column 'Titel nachgestellt' (title), line 3: placeholder '#NV' for no value read as empty" in said
     assert "'keine'" in said and "'Ohne Titel'" in said and "'k.A.'" in said
     assert "'Null'" not in said and "'Na'" not in said

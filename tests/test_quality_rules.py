@@ -368,3 +368,27 @@ def test_the_previous_night_prepared_once_flags_as_the_frame_does():
         assert by_lookup["quality_flags"].tolist() == by_frame.loc[chunk.index, "quality_flags"].tolist()
     drops = [("TITLE_DROPPED" in f, "POSITION_DROPPED" in f) for f in by_frame["quality_flags"]]
     assert drops == [(True, True), (True, False), (False, True), (False, False), (False, False)]
+
+
+def test_the_previous_night_reads_its_placeholders_as_tonight_does(tmp_path):
+    """A night staged before placeholders were read as empty holds "-" and "NULL": read as written, tonight's
+    empty fields were titles and positions lost since then, and the first night after the upgrade was
+    blocked by title_loss."""
+    from governance import nightly
+    from governance.warehouse import Warehouse
+
+    wh = Warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    wh.replace_partition(nightly.HISTORY_TABLE, "2026-11-20", pd.DataFrame({"accepted_flag": [1]}))
+    staged = pd.DataFrame(
+        {
+            "contact_id": ["C1", "C2", "C3"],
+            "has_title": [True, True, False],
+            "title": ["-", "Dr.", ""],
+            "position": ["NULL", "CEO", "keine"],
+        }
+    )
+    wh.replace_partition(nightly.STAGED_TABLE, "2026-11-20", staged)
+    previous = nightly.previous_accepted_night(wh, "2026-11-21")
+    assert previous is not None and previous.partition_date == "2026-11-20"
+    assert previous.lookup.titled.to_pylist() == ["C2"]
+    assert previous.lookup.positioned.to_pylist() == ["C2"]

@@ -136,29 +136,39 @@ def _combine_booleans(parts: list[pd.Series]) -> pd.Series:
 # night. Compared as written after trimming ("Null" and "Na" are surnames).
 NO_VALUE_MARKS = frozenset(
     {"NULL", "null", "\\N", "None", "none", "#N/A", "#NV", "N/A", "n/a", "n.a.", "N.A.", "-", "--", "---"}
-    | {"–", "—", "?", "??", "(leer)", "(none)", "(blank)", "<null>", "<NULL>"}
+    | {"–", "—", "?", "??", "(leer)", "(none)", "(blank)", "<null>", "<NULL>", "nan", "NaN", "-/-", "/", "."}
+    # Excel's error values, in a German and an English Excel: a broken formula exported as text.
+    | {"#WERT!", "#NAME?", "#BEZUG!", "#DIV/0!", "#ZAHL!", "#NULL!", "#VALUE!", "#REF!", "#NUM!"}
 )
 # In the title and position fields also the words for "none" (compared in lower case): no title is
 # spelled like them, and every other unknown word stays TITLE_UNKNOWN.
 NO_VALUE_WORDS = frozenset(
     {"keine", "kein", "keiner", "kein titel", "ohne", "ohne titel", "k.a.", "k. a.", "keine angabe"}
-    | {"keine angaben", "nicht bekannt", "unbekannt", "n.v.", "x", "0", "no title", "n.a"}
+    | {"keine angaben", "nicht bekannt", "unbekannt", "n.v.", "x", "0", "no title", "n.a", "na", "n.b."}
+    | {"k.a", "ka", "o.t.", "ohne angabe", "keine funktion", "leer", "entfällt", "nicht vorhanden"}
 )
 _NO_VALUE_WORD_COLUMNS = ("title", "position")
+
+
+def no_value_marks(values: pd.Series, col: str) -> pd.Series:
+    """Where ``values`` (a str column of the canonical column ``col``) hold a mark for no value."""
+    stripped = values.str.strip()
+    marks = stripped.isin(NO_VALUE_MARKS)
+    if col in _NO_VALUE_WORD_COLUMNS:
+        marks |= stripped.str.lower().isin(NO_VALUE_WORDS)
+    return marks
 
 
 def _no_value_read_as_empty(
     values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
 ) -> pd.Series:
-    stripped = values.str.strip()
-    marks = stripped.isin(NO_VALUE_MARKS)
-    if col in _NO_VALUE_WORD_COLUMNS:
-        marks |= stripped.str.lower().isin(NO_VALUE_WORDS)
+    marks = no_value_marks(values, col)
     if not marks.any():
         return values
     mask = marks.to_numpy(dtype=bool)
+    written = values[marks].str.strip().to_numpy()
     where = f"column {src!r} ({col})"
-    _warn_values(stripped.to_numpy()[mask], lines[mask], where, warnings, "no-value mark", "read as empty")
+    _warn_values(written, lines[mask], where, warnings, "placeholder", "for no value read as empty")
     return values.where(~marks, "")
 
 
