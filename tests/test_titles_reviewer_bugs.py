@@ -140,6 +140,33 @@ CASES = [
         {"last_name_clean": "Huber", "titles_postnominal": "MBA", "issues": "TITLE_IN_NAME_FIELD"},
     ),
     (("Herr", "", "Hans", "HUBER PHD.", "", "AT"), {"last_name_clean": "HUBER", "titles_postnominal": "PhD"}),
+    # titles in brackets or after a dash: the letter said "Herr Müller (Dr.)" and dropped the doctorate
+    (
+        ("Herr", "", "Hans", "Müller (Dr.)", "", "AT"),
+        {
+            "last_name_clean": "Müller",
+            "titles_prenominal": "Dr.",
+            "salutation_line": "Sehr geehrter Herr Dr. Müller,",
+        },
+    ),
+    (
+        ("Herr", "", "Hans (Dr.)", "Müller", "", "AT"),
+        {"first_name_clean": "Hans", "titles_prenominal": "Dr.", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    (
+        ("Herr", "", "Hans", "Müller (MBA)", "", "AT"),
+        {"last_name_clean": "Müller", "titles_postnominal": "MBA", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    (
+        ("Herr", "", "Hans", "Müller – MSc", "", "AT"),
+        {
+            "last_name_clean": "Müller",
+            "titles_postnominal": "MSc",
+            "salutation_line": "Sehr geehrter Herr Müller,",
+        },
+    ),
+    # a nickname or birth name in brackets is no title
+    (("Herr", "", "Hans", "Müller (Hansi)", "", "AT"), {"last_name_clean": "Müller (Hansi)", "issues": ""}),
     # separators without a title are part of the name
     (("Herr", "", "Hans", "Huber/Maier", "", "AT"), {"last_name_clean": "Huber/Maier", "issues": ""}),
     (("Herr", "", "Hans", "Huber / Maier", "", "AT"), {"last_name_clean": "Huber / Maier", "issues": ""}),

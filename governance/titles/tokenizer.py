@@ -443,8 +443,27 @@ def _name_match(
 
 
 def _strip_breaks(name: str) -> str:
-    """The name without separators left at its ends by a moved-out title ("Huber /" of "Huber / MSc")."""
-    return " ".join(name.strip("".join(NAME_BREAKS) + " ").split())
+    """The name without separators left at its ends by a moved-out title ("Huber /" of "Huber / MSc",
+    "Huber -" of "Huber - MSc")."""
+    return " ".join(name.strip("".join(NAME_BREAKS) + " -–—").split())
+
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
+def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
+    """Titles in brackets in a name field ("Müller (Dr.)", "Hans (MSc)") are titles after the name, as
+    after a comma; a nickname, a birth name or a school in brackets ("(Hansi)", "(geb. Maier)", "MBA
+    (WU)") stays."""
+    if "(" not in text:
+        return text
+
+    def unwrap(match: re.Match[str]) -> str:
+        tokens = scan_title(match.group(1), vocab)
+        known = bool(tokens) and all(tok.status == "ok" and tok.entry for tok in tokens)
+        return f", {match.group(1)}" if known else match.group(0)
+
+    return _BRACKETED.sub(unwrap, text)
 
 
 @lru_cache(maxsize=65536)
@@ -452,6 +471,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
     if not vocab.name_prefilter.search(text):
         return NameParse(clean_person_name(text), (), False)
+    text = _unbracket_titles(text, vocab)
     letters = [c for c in text if c.isalpha()]
     all_upper = bool(letters) and all(c.isupper() for c in letters)
     words: list[str] = []
