@@ -210,3 +210,28 @@ def test_a_bad_code_unit_in_a_utf16_file_rejects_its_record_only(tmp_path):
     assert reject["source_line"] == 3
     assert reject["reason"] == "undecodable code unit (or a NUL) for encoding utf-16 (line 3, column 9)"
     assert any(w.startswith("undecodable code units for utf-16") for w in extract.warnings)
+
+
+def test_a_field_padded_with_nul_bytes_near_the_top_rejects_its_row_not_the_file(tmp_path):
+    """More than 16 NUL bytes in the first 4 KiB refused the whole night as "not a text file"; the same
+    padding further down rejected one row."""
+    rows = [b"Id,FirstName,LastName,Title,Email"] + [
+        b"%d,Eva,Huber%d,CTO,e%d@x.at" % (i, i, i) for i in range(1, 50)
+    ]
+    rows[3] = b"3,Max,Muster" + b"\x00" * 20 + b",CEO,m@x.at"
+    ex = read_csv_extract(write_bytes(tmp_path, b"\n".join(rows) + b"\n"), "salesforce")
+    check_counts(ex, 49)
+    assert ex.rejects["source_line"].tolist() == [4]
+    assert "NUL byte" in ex.rejects.iloc[0]["reason"] and "line 4, column 13" in ex.rejects.iloc[0]["reason"]
+
+
+def test_a_binary_file_is_still_refused_as_no_text(tmp_path):
+    import random
+
+    from governance.ingest.errors import ExtractError
+
+    # a binary record layout: NULs and other control bytes everywhere
+    rng = random.Random(7)
+    blob = bytes(rng.choice([0, 0, 1, 2, 7, 65, 200]) for _ in range(8192))
+    with pytest.raises(ExtractError, match="not a text file"):
+        read_csv_extract(write_bytes(tmp_path, b"Id,LastName\n" + blob), "salesforce")

@@ -55,7 +55,11 @@ def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = Fal
         utf16 = _utf16_without_bom(data[:4096])
         if utf16 is not None:
             return utf16
-        raise SniffError(f"{name}: not a text file (contains NUL bytes)")
+        if not _text_with_nul_padding(data[:4096]):
+            raise SniffError(f"{name}: not a text file (contains NUL bytes)")
+        # A field padded with NUL bytes (a fixed-width export, a database dump): the encoding is the
+        # text's; the reader rejects the rows that hold them, with their line and field.
+        data = data.replace(b"\x00", b"")
     if is_utf8(data):
         return "utf-8"
     if truncated:  # a sample: a character cut at its end is no error
@@ -95,6 +99,16 @@ _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def container_kind(data: bytes) -> str | None:
     """What a compressed file or a workbook is (for the error message), or None for anything else."""
     return next((kind for magic, kind in _CONTAINERS if data.startswith(magic)), None)
+
+
+def _text_with_nul_padding(head: bytes) -> bool:
+    """``head`` is text with some NUL bytes in it, not a binary file: at most a quarter NULs, and
+    without them hardly any other control character (a binary file is full of them)."""
+    text = head.replace(b"\x00", b"")
+    if len(head) - len(text) > len(head) // 4 or not text:
+        return False
+    controls = len(_CONTROL_CHAR.findall(text.decode("latin-1")))
+    return controls <= len(text) // 100
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
