@@ -520,3 +520,22 @@ def test_values_that_stand_for_no_value_are_read_as_empty(tmp_path):
     assert "column 'Titel nachgestellt' (title), line 3: placeholder '#NV' for no value read as empty" in said
     assert "'keine'" in said and "'Ohne Titel'" in said and "'k.A.'" in said
     assert "'Null'" not in said and "'Na'" not in said
+
+
+def test_utf8_read_as_cp1252_and_saved_again_is_repaired(tmp_path):
+    """An Excel round trip turns "Müller" into "MÃ¼ller": printed as such, the letter insults the customer.
+    A name with a real "Ã" ("SÃO PAULO") stays as written."""
+    path = write(
+        tmp_path,
+        "kunden.csv",
+        "Kundennummer;Anrede;Vorname;Nachname;Firma;Straße\n"
+        "K1;Herr;Hans;MÃ¼ller;BÃ¤ckerei GmbH;HauptstraÃŸe 1\n"
+        "K2;Herr;João;SÃO PAULO;ACME;Rua 1\n",
+    )
+    ex = read_csv_extract(path, profile="dach_excel")
+    check_shape(ex, 2)
+    k1, k2 = row(ex, "K1"), row(ex, "K2")
+    assert (k1["last_name"], k1["company"], k1["street"]) == ("Müller", "Bäckerei GmbH", "Hauptstraße 1")
+    assert k2["last_name"] == "SÃO PAULO"
+    said = "\n".join(ex.warnings)
+    assert "column 'Nachname' (last_name), line 2: garbled value 'MÃ¼ller' repaired" in said

@@ -172,6 +172,36 @@ def _no_value_read_as_empty(
     return values.where(~marks, "")
 
 
+# Columns people read in a letter: where UTF-8 read as cp1252 by an earlier tool ("MÃ¼ller", an Excel round
+# trip) is repaired before it is printed.
+_TEXT_COLUMNS = ("salutation", "title", "first_name", "last_name", "position", "company", "street", "city")
+
+
+def _repair_double_encoding(
+    values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
+) -> pd.Series:
+    """ "MÃ¼ller" is "Müller" whose UTF-8 bytes were read as cp1252 and saved again as UTF-8: repaired by
+    ftfy (only values with the telltale Ã or Â are looked at), with a warning."""
+    if col not in _TEXT_COLUMNS:
+        return values
+    suspect = values.str.contains("Ã", regex=False) | values.str.contains("Â", regex=False)
+    if not suspect.any():
+        return values
+    import ftfy
+
+    before = values[suspect]
+    fixed = before.map({v: ftfy.fix_encoding(v) for v in before.unique()})
+    changed = fixed != before
+    if not changed.any():
+        return values
+    mask = suspect.to_numpy(dtype=bool).copy()
+    mask[mask] = changed.to_numpy(dtype=bool)
+    where = f"column {src!r} ({col})"
+    treated = "repaired (UTF-8 read as cp1252 and saved again by an earlier tool)"
+    _warn_values(before[changed].to_numpy(), lines[mask], where, warnings, "garbled value", treated)
+    return values.where(~pd.Series(mask, index=values.index), fixed.reindex(values.index))
+
+
 def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
     """Per row, the first value that is not blank, trimmed; "" when all are blank."""
     out = parts[0].str.strip()
@@ -255,7 +285,13 @@ def to_canonical(
         parts = [_as_str(raw[f"c{i}"]) for i in idx]
         if col not in profile.boolean_columns:
             parts = [
-                _no_value_read_as_empty(p, lines, col, str(header[i]), warnings)
+                _repair_double_encoding(
+                    _no_value_read_as_empty(p, lines, col, str(header[i]), warnings),
+                    lines,
+                    col,
+                    str(header[i]),
+                    warnings,
+                )
                 for p, i in zip(parts, idx, strict=True)
             ]
         if col in profile.boolean_columns:
