@@ -77,9 +77,9 @@ def owner_key(owner: object) -> str:
     "anna  maier", "AMaier1"), except a Salesforce 15-character id, which is case-sensitive: "005Ab..."
     and "005aB..." are two users (the 18-character form is built to compare without case)."""
     text = " ".join(str(owner).split())
-    return text if _SALESFORCE_ID_15.fullmatch(text) else text.casefold()
+    return text if SALESFORCE_ID_15.fullmatch(text) else text.casefold()
 
 
 # A Salesforce record id in its 15-character, case-sensitive form: a three-character key prefix that
 # starts with a digit (005 a user, 00G a queue), then 12 letters and digits.
-_SALESFORCE_ID_15 = re.compile(r"[0-9][0-9A-Za-z]{14}")
+SALESFORCE_ID_15 = re.compile(r"[0-9][0-9A-Za-z]{14}")

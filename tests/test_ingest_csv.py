@@ -131,10 +131,10 @@ def test_salesforce_report_export_with_labels_and_footer(tmp_path):
     assert ex.profile == "salesforce_report"
     assert len(ex.contacts) == 2 and ex.rejects.empty
     assert any("2 report footer line(s) skipped (line 5, 6)" in w for w in ex.warnings)
-    a = row(ex, "0035g00000AbCdE")
+    a = row(ex, "0035g00000AbCdEAAV")  # the 15-character id in its 18-character form
     assert a["position"] == "Geschäftsführer" and a["title"] == "" and a["company"] == "ACME GmbH"
     assert a["city"] == "Wien" and a["owner"] == "Anna Maier" and a["email_opt_out"] == "false"
-    b = row(ex, "0035g00000AbCdF")
+    b = row(ex, "0035g00000AbCdFAAV")
     assert b["salutation"] == "" and b["title"] == "Dr." and b["email_opt_out"] == "true"
 
 
@@ -539,3 +539,25 @@ def test_utf8_read_as_cp1252_and_saved_again_is_repaired(tmp_path):
     assert k2["last_name"] == "SÃO PAULO"
     said = "\n".join(ex.warnings)
     assert "column 'Nachname' (last_name), line 2: garbled value 'MÃ¼ller' repaired" in said
+
+
+def test_a_salesforce_report_and_an_api_export_name_a_contact_alike(tmp_path):
+    """A report exports 15-character ids, the API 18-character ones: a switch between two nights made every
+    contact new, and titles lost that night went unseen by the loss gates."""
+    report = write(
+        tmp_path,
+        "report.csv",
+        '"Contact ID","Salutation","First Name","Last Name","Title"\n'
+        '"001A0000006Vm9r","Mr.","Hans","Huber","CEO"\n"003D000000QOsBu","Ms.","Eva","Maier","CFO"\n',
+    )
+    api = write(
+        tmp_path,
+        "api.csv",
+        "Id,Salutation,FirstName,LastName,Title\n001A0000006Vm9rIAC,Mr.,Hans,Huber,CEO\n"
+        "003D000000QOsBuIAL,Ms.,Eva,Maier,CFO\n",
+    )
+    from_report = read_csv_extract(report, profile="salesforce_report")
+    from_api = read_csv_extract(api, profile="salesforce")
+    assert from_report.contacts["contact_id"].tolist() == ["001A0000006Vm9rIAC", "003D000000QOsBuIAL"]
+    assert from_api.contacts["contact_id"].tolist() == from_report.contacts["contact_id"].tolist()
+    assert any("2 contact id(s) in Salesforce's 15-character form" in w for w in from_report.warnings)

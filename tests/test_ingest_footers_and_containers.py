@@ -51,7 +51,10 @@ def test_a_report_footer_is_skipped_with_its_lines_not_quarantined(tmp_path, new
     text = (SF_HEADER + SF_ROWS + SF_FOOTER).replace("\n", newline)
     extract = read_csv_extract(write(tmp_path, "report.csv", text.encode(encoding)))
     assert extract.profile == "salesforce_report"
-    assert extract.contacts["contact_id"].tolist() == ["0035g00000AbCdE", "0035g00000AbCdF"]
+    assert extract.contacts["contact_id"].tolist() == [
+        "0035g00000AbCdEAAV",
+        "0035g00000AbCdFAAV",
+    ]  # in the 18-character form
     assert extract.rejects.empty
     assert any(
         "6 report footer line(s) skipped (line 5, 7, 9, 10, 12, 13): below the blank line 4" in w

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
+from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS, SALESFORCE_ID_15
 from governance.ingest.errors import ExtractError
 from governance.ingest.profiles import Profile, normalize_header
 
@@ -202,6 +202,31 @@ def _repair_double_encoding(
     return values.where(~pd.Series(mask, index=values.index), fixed.reindex(values.index))
 
 
+_SALESFORCE_SUFFIX = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", dtype=np.uint8)
+
+
+def _salesforce_ids_18(ids: pd.Series, warnings: list[str]) -> pd.Series:
+    """Salesforce record ids in their 18-character form. A report exports the 15-character form, the API
+    and the Data Loader the 18-character one: the same contact under two ids, so a switch of export
+    between two nights made every contact new and the loss gates blind. The three added characters
+    encode which of the 15 are capitals (Salesforce's published checksum)."""
+    stripped = ids.str.strip()
+    short = stripped.str.fullmatch(SALESFORCE_ID_15.pattern).to_numpy(dtype=bool)
+    if not short.any():
+        return ids
+    chars = np.frombuffer("".join(stripped[short]).encode("ascii"), dtype=np.uint8).reshape(-1, 3, 5)
+    capitals = (chars >= ord("A")) & (chars <= ord("Z"))
+    codes = (capitals * (1 << np.arange(5))).sum(axis=2)
+    suffix = _SALESFORCE_SUFFIX[codes].view("S3").ravel().astype("U3")
+    out = stripped.copy()
+    out[short] = stripped[short] + suffix
+    warnings.append(
+        f"{int(short.sum())} contact id(s) in Salesforce's 15-character form read in the 18-character form "
+        "(as the API exports them), so that nights from a report and from the API match"
+    )
+    return out.astype("str")
+
+
 def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
     """Per row, the first value that is not blank, trimmed; "" when all are blank."""
     out = parts[0].str.strip()
@@ -314,6 +339,8 @@ def to_canonical(
     frame = pd.DataFrame(out)
     if profile.salutation_titles and n:
         _move_salutation_titles(frame)
+    if profile.salesforce_ids and n:
+        frame["contact_id"] = _salesforce_ids_18(frame["contact_id"], warnings)
     for col in CANONICAL_COLUMNS:
         frame[col] = frame[col].astype("str")
     frame[LINEAGE_COLUMNS[0]] = pd.Series([source_file] * n, index=frame.index, dtype="str")

@@ -43,6 +43,7 @@ _ALLOWED_KEYS = {
     "boolean_columns",
     "value_maps",
     "salutation_titles",
+    "salesforce_ids",
     "required",
     "sql",
 }
@@ -82,6 +83,7 @@ class Profile:
     boolean_columns: tuple[str, ...] = _DEFAULT_BOOLEAN_COLUMNS
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     salutation_titles: bool = False
+    salesforce_ids: bool = False  # contact ids are Salesforce record ids: 15 characters become 18
     required: tuple[str, ...] = REQUIRED_COLUMNS
     sql_table: str | None = None
     path: str = ""
@@ -215,6 +217,9 @@ def _parse_profile(data: Any, source: str) -> Profile:
     salutation_titles = data.get("salutation_titles", False)
     if not isinstance(salutation_titles, bool):
         raise ProfileError(f"{source}: salutation_titles: expected true or false")
+    salesforce_ids = data.get("salesforce_ids", False)
+    if not isinstance(salesforce_ids, bool):
+        raise ProfileError(f"{source}: salesforce_ids: expected true or false")
     true_values = _str_list(data.get("true_values", ["true", "1"]), f"{source}: true_values")
     false_values = _str_list(data.get("false_values", ["false", "0"]), f"{source}: false_values")
     overlap = {v.casefold() for v in true_values} & {v.casefold() for v in false_values}
@@ -239,6 +244,7 @@ def _parse_profile(data: Any, source: str) -> Profile:
         boolean_columns=boolean_columns,
         value_maps=value_maps,
         salutation_titles=salutation_titles,
+        salesforce_ids=salesforce_ids,
         required=required,
         sql_table=sql_raw.get("table"),
         path=source,
