@@ -13,7 +13,8 @@ A profile maps every canonical column to the source column(s) that carry it:
 Other keys: ``delimiter`` / ``encoding`` (expected values; a file that differs gets a warning),
 ``true_values`` / ``false_values`` (boolean vocabulary, matched case-insensitively), ``boolean_columns``,
 ``value_maps`` (exact value replacements per canonical column), ``salutation_titles`` (move titles found in
-the salutation, e.g. "Dr." or "Herr Dr.", to ``title``), ``required`` (default REQUIRED_COLUMNS) and
+the salutation, e.g. "Dr." or "Herr Dr.", to ``title``), ``salesforce_ids`` (contact ids are Salesforce
+record ids: a 15-character one is read in its 18-character form), ``required`` (default REQUIRED_COLUMNS) and
 ``sql`` (``table``: default table for :func:`read_sql_extract`).
 """
 
