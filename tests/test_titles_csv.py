@@ -43,7 +43,8 @@ def test_roundtrip_keeps_delimiter_and_extra_columns(tmp_path, delimiter):
     assert rows[2]["gender"] == "unknown"
 
 
-def test_cp1252_input_is_written_as_utf8(tmp_path):
+def test_cp1252_input_is_written_as_utf8_with_a_byte_order_mark(tmp_path):
+    """A German Excel opens UTF-8 without a BOM as cp1252: "MÃ¼ller" in the file its user gave it."""
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     _write(
         src,
@@ -52,7 +53,8 @@ def test_cp1252_input_is_written_as_utf8(tmp_path):
         encoding="cp1252",
     )
     assert salutations_csv(src, dst) == 1
-    assert "Sehr geehrte Frau Mag.a Müller," in dst.read_text(encoding="utf-8")
+    assert dst.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "Sehr geehrte Frau Mag.a Müller," in dst.read_text(encoding="utf-8-sig")
 
 
 def test_missing_column_names_file_and_columns(tmp_path):

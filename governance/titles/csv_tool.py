@@ -49,7 +49,8 @@ def salutations_csv(
     """Read contacts, write them back with the salutation columns added; returns the rows written.
 
     Extra input columns pass through unchanged and in order; the delimiter of the input is kept; the
-    output is UTF-8. An input column that has the name of an output column is replaced by it.
+    output is UTF-8, with a byte order mark when the input was cp1252 or had one (the mark is how Excel
+    knows the file is UTF-8). An input column that has the name of an output column is replaced by it.
     """
     src = Path(input_path)
     try:
@@ -92,7 +93,8 @@ def salutations_csv(
         out[col] = parsed[col]
     target = Path(output_path)
     try:
-        out.to_csv(target, sep=dialect.delimiter, index=False, encoding="utf-8", lineterminator="\n")
+        encoding = "utf-8" if dialect.encoding == "utf-8" else "utf-8-sig"
+        out.to_csv(target, sep=dialect.delimiter, index=False, encoding=encoding, lineterminator="\n")
     except OSError as exc:
         raise TitleInputError(f"{target}: cannot write the output: {exc.strerror or exc}") from exc
     return len(out)
