@@ -226,8 +226,22 @@ def previous_accepted_night(warehouse: Warehouse, partition_date: str) -> Previo
     for col in ("title", "position"):
         frame[col] = frame[col].fillna("").astype("str")
     frame["has_title"] = to_bool(frame["has_title"]) & ~no_value_marks(frame["title"], "title").to_numpy(bool)
-    frame["position"] = frame["position"].mask(no_value_marks(frame["position"], "position"), "")
+    frame["position"] = _position_as_staged_now(
+        frame["position"].mask(no_value_marks(frame["position"], "position"), "")
+    )
     return PreviousNight(partition_date=previous, lookup=PreviousContacts.from_frame(frame))
+
+
+def _position_as_staged_now(positions: pd.Series) -> pd.Series:
+    """Last night's positions as tonight's staging leaves them: titles typed there ("Dr.", "Dr.
+    Geschäftsführer") are titles now, so a night staged before they moved does not count "Dr." as a
+    position lost since then."""
+    from governance.titles.parser import titles_in_position
+    from governance.titles.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    moved = {p: found.rest for p in positions.unique() if (found := titles_in_position(p, vocab)) is not None}
+    return positions.replace(moved) if moved else positions
 
 
 # Rows staged per chunk: small enough that the first chunk is parsed quickly (the write waits for it),

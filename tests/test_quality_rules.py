@@ -387,8 +387,11 @@ def test_the_previous_night_reads_its_placeholders_as_tonight_does(tmp_path):
             "position": ["NULL", "CEO", "keine"],
         }
     )
+    # ... and a title typed into the position field, which tonight's staging moves to the titles
+    staged.loc[len(staged)] = ["C4", False, "", "Dr."]
+    staged.loc[len(staged)] = ["C5", False, "", "Dr. Geschäftsführer"]
     wh.replace_partition(nightly.STAGED_TABLE, "2026-11-20", staged)
     previous = nightly.previous_accepted_night(wh, "2026-11-21")
     assert previous is not None and previous.partition_date == "2026-11-20"
     assert previous.lookup.titled.to_pylist() == ["C2"]
-    assert previous.lookup.positioned.to_pylist() == ["C2"]
+    assert previous.lookup.positioned.to_pylist() == ["C2", "C5"]

@@ -89,6 +89,11 @@ CASES = [
         "Sehr geehrter Herr Huber,",
         "Herrn\nHans Huber\nPräsident Region Süd",
     ),
+    (  # a public body after the office is its place, though the body is an office too
+        ("Frau", "", "Eva", "Huber", "Präsidentin Nationalrat", "AT", ""),
+        "Sehr geehrte Frau Präsidentin,",
+        "Frau Präsidentin Nationalrat\nEva Huber",
+    ),
     (  # ... an association's president with its name stays the office
         ("Frau", "", "Eva", "Huber", "Präsidentin Rotes Kreuz", "AT", ""),
         "Sehr geehrte Frau Präsidentin,",

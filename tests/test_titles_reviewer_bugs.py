@@ -165,8 +165,16 @@ CASES = [
             "salutation_line": "Sehr geehrter Herr Müller,",
         },
     ),
-    # a nickname or birth name in brackets is no title
+    # a nickname or birth name in brackets is no title, nor a department's two letters ("HR" is no Hofrätin)
     (("Herr", "", "Hans", "Müller (Hansi)", "", "AT"), {"last_name_clean": "Müller (Hansi)", "issues": ""}),
+    (
+        ("Frau", "", "Anna", "Huber (HR)", "", "AT"),
+        {"last_name_clean": "Huber (HR)", "titles_prenominal": ""},
+    ),
+    (  # a title in brackets before a nickname stays for a person to read, not a school of the degree
+        ("Herr", "", "Hans", "Müller (Dr.) (Hansi)", "", "AT"),
+        {"last_name_clean": "Müller (Dr.) (Hansi)", "titles_prenominal": ""},
+    ),
     # separators without a title are part of the name
     (("Herr", "", "Hans", "Huber/Maier", "", "AT"), {"last_name_clean": "Huber/Maier", "issues": ""}),
     (("Herr", "", "Hans", "Huber / Maier", "", "AT"), {"last_name_clean": "Huber / Maier", "issues": ""}),

@@ -92,6 +92,20 @@ CASES = [
         ("Herr", "", "Hans", "Huber", "MA", "AT"),
         {"titles_postnominal": "", "position_canonical": "MA", "issues": ""},
     ),
+    (  # a separator between the job and its degree is not printed as part of the job
+        ("Herr", "", "Hans", "Huber", "Geschäftsführer / MBA", "AT"),
+        {"titles_postnominal": "MBA", "position_canonical": "Geschäftsführer"},
+    ),
+    # a degree beside a word that is no position of the vocabulary stays the position as written: a
+    # programme, whose assistant, a firm; and a written-out degree that is also a job or a rank
+    (("Herr", "", "Hans", "Huber", "MBA Student", "AT"), {"titles_postnominal": "", "issues": ""}),
+    (("Herr", "", "Hans", "Huber", "Leiter MBA", "AT"), {"titles_postnominal": "", "issues": ""}),
+    (("Herr", "", "Hans", "Huber", "Assistenz Dr.", "AT"), {"titles_prenominal": "", "issues": ""}),
+    (("Herr", "", "Hans", "Huber", "Ing. Büro Huber", "AT"), {"position_canonical": "Ing. Büro Huber"}),
+    (
+        ("Herr", "", "Hans", "Huber", "Meister", "AT"),
+        {"titles_prenominal": "", "position_canonical": "Meister"},
+    ),
     (  # a professorship with its subject is a position, not a title plus a job
         ("Herr", "", "Hans", "Huber", "Prof. für Informatik", "AT"),
         {"titles_prenominal": "", "position_canonical": "Prof. für Informatik", "issues": ""},

@@ -141,11 +141,12 @@ NO_VALUE_MARKS = frozenset(
     | {"#WERT!", "#NAME?", "#BEZUG!", "#DIV/0!", "#ZAHL!", "#NULL!", "#VALUE!", "#REF!", "#NUM!"}
 )
 # In the title and position fields also the words for "none" (compared in lower case): no title is
-# spelled like them, and every other unknown word stays TITLE_UNKNOWN.
+# spelled like them, and every other unknown word stays TITLE_UNKNOWN. Not "NA" or "KA": in a position
+# field they are North America and Key Account.
 NO_VALUE_WORDS = frozenset(
     {"keine", "kein", "keiner", "kein titel", "ohne", "ohne titel", "k.a.", "k. a.", "keine angabe"}
-    | {"keine angaben", "nicht bekannt", "unbekannt", "n.v.", "x", "0", "no title", "n.a", "na", "n.b."}
-    | {"k.a", "ka", "o.t.", "ohne angabe", "keine funktion", "leer", "entfällt", "nicht vorhanden"}
+    | {"keine angaben", "nicht bekannt", "unbekannt", "n.v.", "x", "0", "no title", "n.a", "n.b."}
+    | {"k.a", "o.t.", "ohne angabe", "keine funktion", "leer", "entfällt", "nicht vorhanden"}
 )
 _NO_VALUE_WORD_COLUMNS = ("title", "position")
 

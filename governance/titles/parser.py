@@ -291,6 +291,13 @@ _LEGAL_FORMS = frozenset({"gmbh", "ag", "kg", "og", "e.u.", "se", "ges.m.b.h.", 
 _RANKS_TOO = frozenset({"präsident", "präsidentin", "vizepräsident", "vizepräsidentin"})
 
 
+def _another_position(vocab: Vocabulary, word: str) -> bool:
+    """``word`` is a company position or function of the vocabulary ("Geschäftsführer", "GF"); a public
+    body named as an office ("Präsident Bundesrat", "Abgeordneter Nationalrat") is the office's place."""
+    status, abbrs, _gender = _lookup_position(vocab, word)
+    return status != "none" and any(_kind_of(vocab, a) != "office" for a in abbrs)
+
+
 def _names_a_place(text: str, vocab: Vocabulary, office: str) -> bool:
     """``text`` (after the office ``office`` as written) can be its place or portfolio: one to three
     capitalised words, with the lower-case particles of place names between them ("Graz", "St. Pölten",
@@ -307,7 +314,7 @@ def _names_a_place(text: str, vocab: Vocabulary, office: str) -> bool:
         and all(word[0].isupper() and not any(ch.isdigit() for ch in word) for word in capitalised)
         and not any(word in _NOT_A_PLACE or word in _LEGAL_FORMS for word in folded)
         and not any(word.endswith(_STAFF_ENDINGS) or word.startswith(_STAFF_STARTS) for word in folded)
-        and not any(_lookup_position(vocab, word)[0] != "none" for word in capitalised)
+        and not any(_another_position(vocab, word) for word in capitalised)
         and not (office.casefold() in _RANKS_TOO and _departments(text))
         and all(tok.status == "unknown" for tok in scan_title(text, vocab))
     )
@@ -614,38 +621,45 @@ _TITLE_CLASSES = frozenset({"berufstitel", "degree", "professor", "lecturer", "p
 
 
 def _title_not_position(tok: TitleToken, vocab: Vocabulary) -> bool:
-    """A title token of a position field that is no job. Two-letter writings of an Amts- or Berufstitel
-    or a post-nominal stay: in a position field "HR" is Human Resources, "AR" the supervisory board, "KR"
-    may be a Swiss Kantonsrat and "MA" a Mitarbeiter. A degree or professor title is no job in any
-    writing ("Dr", "DI", "Prof.")."""
+    """A title token of a position field that is no job. An Amts- or Berufstitel counts written out
+    ("Hofrat") or abbreviated with three letters or more ("KommR"): in a position field "HR" is Human
+    Resources, "AR" the supervisory board, "KR" may be a Swiss Kantonsrat. A degree, professor or
+    post-nominal counts only abbreviated ("Dr.", "Prof.", "MBA"), never as a word that is also a job
+    or a rank ("Meister", "Professor"), and a two-letter post-nominal never ("MA" is a Mitarbeiter)."""
     if tok.status != "ok" or tok.entry is None:
         return False
     entry = vocab.entries[tok.entry]
     if entry.cls not in _TITLE_CLASSES:
         return False
-    if entry.cls not in ("berufstitel", "post"):
-        return True
     written = " ".join(tok.surface.split())
     written_out = {entry.long_m.casefold(), entry.long_f.casefold()} - {""}
-    return written.casefold() in written_out or not is_short(fold_key(written))
+    if entry.cls == "berufstitel":
+        return written.casefold() in written_out or not is_short(fold_key(written))
+    if written.casefold() in written_out:
+        return False
+    return entry.cls != "post" or not is_short(fold_key(written))
 
 
 @dataclass(frozen=True)
 class PositionTitles:
-    """Titles typed into the position field: the whole field ("Hofrat", "Mag.a", "Prof. Dr."), before the
-    job ("Dr. Geschäftsführer") or after it ("Primar Dr.", "Geschäftsführer, MBA")."""
+    """Titles typed into the position field: the whole field ("Hofrat", "Mag.a", "Prof. Dr."), or beside a
+    position of the vocabulary ("Dr. Geschäftsführer", "Primar Dr.", "Geschäftsführer, MBA")."""
 
     tokens: tuple[TitleToken, ...]
-    rest: str  # the job that follows them, as written; "" when the field held titles only
+    rest: str  # the position beside them, as written; "" when the field held titles only
+
+
+# What may stand between a job and its titles in a position field ("Geschäftsführer / MBA").
+_POSITION_SEPARATORS = " ,;/|-–—"
 
 
 @lru_cache(maxsize=65536)
 def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | None:
-    """The titles at the start of the position field, when they are titles and no job (see
-    `_title_not_position`) and what follows them, if anything, starts a job with a capital ("Dr.
-    Geschäftsführer"; not "Prof. für Informatik"); else the titles at its end ("Primar Dr."); else None.
-    A position of the vocabulary ("Primar", "Direktor") and a title followed by more than a job
-    ("Hofrat i.R.") stay as written."""
+    """The titles of the position field, when it holds titles only (see `_title_not_position`), or titles
+    before or after a position of the vocabulary; else None. Anything else stays the position as written:
+    "MBA Student" and "Leiter MBA" name a programme, "Assistenz Dr." whose assistant, "Ing. Büro Huber" a
+    firm, "Hofrat i.R." more than the title. A post-nominal after the position counts only after a comma
+    or another separator ("Geschäftsführer, MBA")."""
     text = clean_name(position)
     if not text or parse_position(text, vocab).entry is not None:
         return None
@@ -656,18 +670,23 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
         if not _title_not_position(tok, vocab) or not rest.startswith(tok.surface):
             break
         lead.append(tok)
-        rest = rest[len(tok.surface) :].lstrip(" ,")
+        rest = rest[len(tok.surface) :].lstrip(_POSITION_SEPARATORS)
     if lead:
-        if rest and not (rest[0].isupper() and rest.split()[0].casefold() not in _CONNECTORS):
-            return None
-        return PositionTitles(tuple(lead), rest)
+        if not rest or parse_position(rest, vocab).entry is not None:
+            return PositionTitles(tuple(lead), rest)
+        return None
     trail: list[TitleToken] = []
     for tok in reversed(tokens):
         if not _title_not_position(tok, vocab) or not rest.endswith(tok.surface):
             break
+        before = rest[: len(rest) - len(tok.surface)]
+        if _is_post(vocab, tok) and not before.rstrip(" ").endswith(tuple(_POSITION_SEPARATORS.strip())):
+            break  # "Leiter MBA": the programme
         trail.insert(0, tok)
-        rest = rest[: len(rest) - len(tok.surface)].rstrip(" ,")
-    return PositionTitles(tuple(trail), rest) if trail and rest else None
+        rest = before.rstrip(_POSITION_SEPARATORS)
+    if trail and rest and parse_position(rest, vocab).entry is not None:
+        return PositionTitles(tuple(trail), rest)
+    return None
 
 
 def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:

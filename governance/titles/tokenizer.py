@@ -23,6 +23,7 @@ from governance.titles.vocabulary import (
     exact_key,
     fold_char,
     fold_key,
+    is_short,
 )
 
 TITLE_SEPARATORS = frozenset(",;/|+&")
@@ -452,18 +453,19 @@ _BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
 def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
-    """Titles in brackets in a name field ("Müller (Dr.)", "Hans (MSc)") are titles after the name, as
-    after a comma; a nickname, a birth name or a school in brackets ("(Hansi)", "(geb. Maier)", "MBA
-    (WU)") stays."""
-    if "(" not in text:
+    """Titles in brackets at the end of a name field ("Müller (Dr.)", "Hans (MSc)") are titles after the
+    name, as after a comma. A nickname, a birth name or a school in brackets ("(Hansi)", "(geb. Maier)",
+    "MBA (WU)") stays, and so does a two-letter abbreviation without a dot, which is as often a
+    department ("Huber (HR)", "(MA)") as a title."""
+    match = next(reversed(list(_BRACKETED.finditer(text))), None) if "(" in text else None
+    if match is None or text[match.end() :].strip():
         return text
-
-    def unwrap(match: re.Match[str]) -> str:
-        tokens = scan_title(match.group(1), vocab)
-        known = bool(tokens) and all(tok.status == "ok" and tok.entry for tok in tokens)
-        return f", {match.group(1)}" if known else match.group(0)
-
-    return _BRACKETED.sub(unwrap, text)
+    tokens = scan_title(match.group(1), vocab)
+    known = bool(tokens) and all(
+        tok.status == "ok" and tok.entry and ("." in tok.surface or not is_short(fold_key(tok.surface)))
+        for tok in tokens
+    )
+    return f"{text[: match.start()]}, {match.group(1)}" if known else text
 
 
 @lru_cache(maxsize=65536)
