@@ -361,10 +361,9 @@ def _html_body(c: _DigestContent) -> str:
 def _record_names(records: pd.DataFrame) -> list[str]:
     """Each record's contact id, or where it has none (a malformed row) its file and line."""
     ids = records["contact_id"].astype("str").str.strip()
-    lines = (
-        records["source_line"].astype("str").str.strip() if "source_line" in records else ids.where(False, "")
-    )
-    files = records["source_file"].astype("str") if "source_file" in records else ids.where(False, "")
+    none = pd.Series("", index=records.index, dtype="str")
+    lines = records["source_line"].astype("str").str.strip() if "source_line" in records else none
+    files = records["source_file"].astype("str") if "source_file" in records else none
     where = files.str.rsplit("/", n=1).str[-1] + ":" + lines
     return ids.where(ids != "", where).tolist()
 
