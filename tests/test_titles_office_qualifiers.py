@@ -89,6 +89,16 @@ CASES = [
         "Sehr geehrter Herr Huber,",
         "Herrn\nHans Huber\nPräsident Region Süd",
     ),
+    (  # a portfolio of two words
+        ("Frau", "", "Eva", "Huber", "Landesrätin Gesundheit und Pflege", "AT", ""),
+        "Sehr geehrte Frau Landesrätin,",
+        "Frau Landesrätin Gesundheit und Pflege\nEva Huber",
+    ),
+    (  # ... but an office and a company position joined by "und" stay as written
+        ("Herr", "", "Hans", "Huber", "Bürgermeister und Geschäftsführer", "AT", ""),
+        "Sehr geehrter Herr Huber,",
+        "Herrn\nHans Huber\nBürgermeister und Geschäftsführer",
+    ),
     (  # a public body after the office is its place, though the body is an office too
         ("Frau", "", "Eva", "Huber", "Präsidentin Nationalrat", "AT", ""),
         "Sehr geehrte Frau Präsidentin,",

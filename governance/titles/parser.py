@@ -270,10 +270,10 @@ _NOT_A_PLACE = frozenset(
 )
 
 
-# Words of a place name that are written in lower case ("Zell am See", "Bruck an der Mur", "St. Johann im
-# Pongau").
+# Words of a place name or portfolio that are written in lower case ("Zell am See", "Bruck an der Mur",
+# "St. Johann im Pongau", "Gesundheit und Pflege").
 _PLACE_PARTICLES = frozenset(
-    {"am", "an", "der", "die", "im", "in", "bei", "ob", "auf", "unter", "vor", "zum"}
+    {"am", "an", "der", "die", "im", "in", "bei", "ob", "auf", "unter", "vor", "zum", "und", "&"}
 )
 # Endings of the words for an office's staff ("Sekretärin", "Büroleiter", "Pressesprecherin"): with one, the
 # office's name says whose staff, not where.
