@@ -21,7 +21,6 @@ record ids: a 15-character one is read in its 18-character form), ``required`` (
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -32,6 +31,7 @@ import yaml
 
 from governance.contact_model import CANONICAL_COLUMNS, REQUIRED_COLUMNS
 from governance.ingest.errors import ProfileError
+from governance.text import strip_invisible
 
 _ALLOWED_KEYS = {
     "name",
@@ -55,9 +55,7 @@ _DEFAULT_BOOLEAN_COLUMNS = ("email_opt_out", "do_not_contact")
 def _spaced(name: str) -> str:
     """A header name as written, without invisible format characters (a byte order mark, a zero-width
     space a web form left behind: Unicode category Cf) and extra whitespace (case kept)."""
-    text = unicodedata.normalize("NFC", str(name))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", strip_invisible(str(name))).strip()
 
 
 def normalize_header(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from governance.text import strip_invisible
 from governance.titles.parser import (
     ISSUE_BIT,
     PositionParse,
@@ -21,7 +22,7 @@ from governance.titles.parser import (
     scan_title_field,
 )
 from governance.titles.salutation import SalutationConfig, compose, fill
-from governance.titles.tokenizer import TitleToken, scan_name, strip_invisible
+from governance.titles.tokenizer import TitleToken, scan_name
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from governance.contact_model import PARSED_COLUMNS
+from governance.text import strip_invisible
 from governance.titles.contact import as_text, record_parts
 from governance.titles.parser import (
     GENDERS,
@@ -43,7 +44,6 @@ from governance.titles.tokenizer import (
     clean_name,
     clean_person_name,
     scan_name,
-    strip_invisible,
 )
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from governance.text import strip_invisible
 from governance.titles.countries import world_country_code
 from governance.titles.tokenizer import (
     NameParse,
@@ -20,7 +21,6 @@ from governance.titles.tokenizer import (
     is_qualifier,
     qualifier_key,
     scan_title,
-    strip_invisible,
     takes_school,
 )
 from governance.titles.vocabulary import (

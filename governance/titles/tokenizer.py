@@ -9,7 +9,6 @@ boundary (end, non-alphanumeric, after a dot, or a lower→upper case change as 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -379,17 +378,6 @@ class NameParse:
     clean: str
     tokens: tuple[TitleToken, ...]
     misplaced: bool  # a pre-nominal after the name or a post-nominal before it
-
-
-def strip_invisible(text: str) -> str:
-    """Input text in composed form (NFC: a "ü" typed or exported as "u" + combining diaeresis, as macOS
-    and some web forms deliver it, is the vocabulary's "ü") and without invisible format characters
-    (Unicode category Cf: zero-width space U+200B, BOM U+FEFF, soft hyphen U+00AD, joiners, direction
-    marks), before anything is tokenised."""
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def clean_name(text: str) -> str:
