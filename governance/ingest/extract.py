@@ -192,15 +192,24 @@ def _repair_double_encoding(
 
     before = values[suspect]
     fixed = before.map({v: ftfy.fix_encoding(v) for v in before.unique()})
-    changed = fixed != before
+    changed = (fixed != before).to_numpy(dtype=bool)
     if not changed.any():
         return values
-    mask = suspect.to_numpy(dtype=bool).copy()
-    mask[mask] = changed.to_numpy(dtype=bool)
     where = f"column {src!r} ({col})"
     treated = "repaired (UTF-8 read as cp1252 and saved again by an earlier tool)"
-    _warn_values(before[changed].to_numpy(), lines[mask], where, warnings, "garbled value", treated)
-    return values.where(~pd.Series(mask, index=values.index), fixed.reindex(values.index))
+    suspect_lines = lines[suspect.to_numpy(dtype=bool)]
+    _warn_values(
+        before.to_numpy()[changed], suspect_lines[changed], where, warnings, "garbled value", treated
+    )
+    out = values.copy()
+    out[suspect] = fixed  # unchanged values are written back as they were
+    return out
+
+
+def _clean_text(values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]) -> pd.Series:
+    """A text column as a letter may print it: placeholders empty, garbled UTF-8 repaired."""
+    values = _no_value_read_as_empty(values, lines, col, src, warnings)
+    return _repair_double_encoding(values, lines, col, src, warnings)
 
 
 _SALESFORCE_SUFFIX = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", dtype=np.uint8)
@@ -311,14 +320,7 @@ def to_canonical(
         parts = [_as_str(raw[f"c{i}"]) for i in idx]
         if col not in profile.boolean_columns:
             parts = [
-                _repair_double_encoding(
-                    _no_value_read_as_empty(p, lines, col, str(header[i]), warnings),
-                    lines,
-                    col,
-                    str(header[i]),
-                    warnings,
-                )
-                for p, i in zip(parts, idx, strict=True)
+                _clean_text(p, lines, col, str(header[i]), warnings) for p, i in zip(parts, idx, strict=True)
             ]
         if col in profile.boolean_columns:
             parts = [

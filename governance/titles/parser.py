@@ -651,6 +651,7 @@ class PositionTitles:
 
 # What may stand between a job and its titles in a position field ("Geschäftsführer / MBA").
 _POSITION_SEPARATORS = " ,;/|-–—"
+_POSITION_BREAKS = tuple(_POSITION_SEPARATORS.strip())
 
 
 @lru_cache(maxsize=65536)
@@ -680,7 +681,7 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
         if not _title_not_position(tok, vocab) or not rest.endswith(tok.surface):
             break
         before = rest[: len(rest) - len(tok.surface)]
-        if _is_post(vocab, tok) and not before.rstrip(" ").endswith(tuple(_POSITION_SEPARATORS.strip())):
+        if _is_post(vocab, tok) and not before.rstrip(" ").endswith(_POSITION_BREAKS):
             break  # "Leiter MBA": the programme
         trail.insert(0, tok)
         rest = before.rstrip(_POSITION_SEPARATORS)

@@ -437,7 +437,7 @@ def _strip_breaks(name: str) -> str:
     return " ".join(name.strip("".join(NAME_BREAKS) + " -–—").split())
 
 
-_BRACKETED = re.compile(r"\(([^()]*)\)")
+_BRACKETED_AT_END = re.compile(r"\(([^()]*)\)\s*$")
 
 
 def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
@@ -445,8 +445,8 @@ def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
     name, as after a comma. A nickname, a birth name or a school in brackets ("(Hansi)", "(geb. Maier)",
     "MBA (WU)") stays, and so does a two-letter abbreviation without a dot, which is as often a
     department ("Huber (HR)", "(MA)") as a title."""
-    match = next(reversed(list(_BRACKETED.finditer(text))), None) if "(" in text else None
-    if match is None or text[match.end() :].strip():
+    match = _BRACKETED_AT_END.search(text) if "(" in text else None
+    if match is None:
         return text
     tokens = scan_title(match.group(1), vocab)
     known = bool(tokens) and all(
