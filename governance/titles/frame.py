@@ -9,7 +9,7 @@ in with `binary_join_element_wise`. The fill mirrors `salutation.fill` exactly.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,18 @@ from governance.titles.tokenizer import (
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 _STR = pa.large_string()
+Piece = tuple[list[str], np.ndarray]  # (distinct strings, per row the index of its string)
+
+
+@dataclass(frozen=True)
+class GroupOutput:
+    """One vocabulary group's output: per output string column its pieces (joined in order), and
+    has_title per row of the group."""
+
+    pieces: dict[str, list[Piece]]
+    has_title: np.ndarray
+
+
 _INPUTS = ("salutation", "title", "first_name", "last_name", "position", "country", "company")
 
 
@@ -195,47 +207,95 @@ def _join(*parts: pa.Array | pa.Scalar) -> pa.Array:
     return pc.binary_join_element_wise(*parts, pa.scalar("", _STR))
 
 
-def _s(text: str) -> pa.Scalar:
-    return pa.scalar(text, _STR)
-
-
 def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> pd.DataFrame:
     """Parse every contact of `df`; a new frame on the same index with exactly PARSED_COLUMNS.
 
-    Contacts are parsed with their style's vocabulary (`load_vocabulary(style=...)`): one pass when all
-    share one, else one pass per vocabulary, put back in the input's row order."""
+    Contacts are parsed with their style's vocabulary (`load_vocabulary(style=...)`). Each group of
+    contacts that shares one vocabulary yields its output as pieces (distinct strings and row codes);
+    the pieces of all groups are merged into one take per output string, so a mixed-country extract
+    costs no slicing, concatenation or reordering of the frame."""
     config = config or SalutationConfig()
     if len(df) == 0:
         empty_out = pd.DataFrame({c: pd.Series([], dtype="str") for c in PARSED_COLUMNS}, index=df.index)
         empty_out["has_title"] = empty_out["has_title"].astype(bool)
         return empty_out
-    country_codes, country_values = _encode(df, "country")
+    enc = {col: _encode(df, col) for col in _INPUTS}
+    country_codes, country_values = enc["country"]
     vocabs = [load_vocabulary(style=parse_country(v)[1]) for v in country_values]
     distinct = list({id(v): v for v in vocabs}.values())
     if len(distinct) == 1:
-        return _parse_frame(df, config, distinct[0])
-    group_of_value = np.array([distinct.index(v) for v in vocabs], dtype=np.int64)
-    group = group_of_value[country_codes]
-    parts, positions = [], []
-    for g, vocab in enumerate(distinct):
-        rows = np.flatnonzero(group == g)
-        if len(rows):
-            parts.append(_parse_frame(df.iloc[rows], config, vocab).reset_index(drop=True))
-            positions.append(rows)
-    out = pd.concat(parts, ignore_index=True).iloc[np.argsort(np.concatenate(positions), kind="stable")]
+        groups: list[tuple[np.ndarray | None, GroupOutput]] = [(None, _parse_group(enc, config, distinct[0]))]
+    else:
+        group_of_value = np.array([distinct.index(v) for v in vocabs], dtype=np.int64)
+        group = group_of_value[country_codes]
+        groups = []
+        for g, vocab in enumerate(distinct):
+            rows = np.flatnonzero(group == g)
+            if len(rows):
+                subset = {col: _subset(codes, values, rows) for col, (codes, values) in enc.items()}
+                groups.append((rows, _parse_group(subset, config, vocab)))
+    out = _assemble(groups, len(df))
+    nameless = ((out["first_name_clean"] == "") & (out["last_name_clean"] == "")).to_numpy()
+    if nameless.any():  # rare: the title line would end in the space meant before the name
+        out.loc[nameless, "address_block"] = out.loc[nameless, "address_block"].str.replace(
+            r" +(\n|$)", r"\1", regex=True
+        )
     out.index = df.index
+    return out[list(PARSED_COLUMNS)]
+
+
+def _subset(codes: np.ndarray, values: list[str], rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """(codes, values) of an encoded column for the given rows only, keeping just the values they use."""
+    sub = codes[rows]
+    used = np.zeros(len(values), dtype=bool)
+    used[sub] = True
+    keep = np.flatnonzero(used)
+    remap = np.zeros(len(values), dtype=np.int64)
+    remap[keep] = np.arange(len(keep), dtype=np.int64)
+    return remap[sub], [values[i] for i in keep]
+
+
+def _assemble(groups: list[tuple[np.ndarray | None, GroupOutput]], n: int) -> pd.DataFrame:
+    """The output frame from each group's pieces: per piece, the groups' distinct strings are
+    concatenated and their row codes offset into one code array, then taken once."""
+    names = list(groups[0][1].pieces)
+    columns: dict[str, pa.Array] = {}
+    for name in names:
+        parts = []
+        for j in range(len(groups[0][1].pieces[name])):
+            if groups[0][0] is None:
+                values, codes = groups[0][1].pieces[name][j]
+            else:
+                values, codes = [], np.empty(n, dtype=np.int64)
+                for rows, output in groups:
+                    group_values, group_codes = output.pieces[name][j]
+                    codes[rows] = group_codes + len(values)
+                    values.extend(group_values)
+            parts.append(_take(values, codes))
+        columns[name] = parts[0] if len(parts) == 1 else _join(*parts)
+    out = pd.DataFrame(
+        {name: pd.Series(arr.to_pandas(), copy=False) for name, arr in columns.items()}, copy=False
+    )
+    if groups[0][0] is None:
+        out["has_title"] = groups[0][1].has_title
+    else:
+        has_title = np.empty(n, dtype=bool)
+        for rows, output in groups:
+            has_title[rows] = output.has_title
+        out["has_title"] = has_title
     return out
 
 
-def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) -> pd.DataFrame:
-    """`parse_contacts` for contacts that all read one vocabulary."""
-    enc = {col: _encode(df, col) for col in _INPUTS}
-    enc["salutation"], enc["title"], enc["position"], position_moved, title_moved = _move_misfiled(
+def _parse_group(
+    enc: dict[str, tuple[np.ndarray, list[str]]], config: SalutationConfig, vocab: Vocabulary
+) -> GroupOutput:
+    """`parse_contacts` for contacts that all read one vocabulary, given their encoded input columns."""
+    salutation, title, position, position_moved, title_moved = _move_misfiled(
         enc["salutation"], enc["title"], enc["position"], vocab
     )
 
     # Distinct values, parsed once each.
-    sal_codes, sal_values = enc["salutation"]
+    sal_codes, sal_values = salutation
     sal_parses = [parse_salutation_field(v, vocab) for v in sal_values]
     sal_gender = np.array([GENDERS.index(sp.gender) for sp in sal_parses], dtype=np.int64)
     # Titles typed into the salutation field ("Frau Mag.a"): id per distinct token tuple (0 = none).
@@ -249,13 +309,13 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
         sal_ext[i] = sal_seen[sp.tokens]
     country_codes, country_values = enc["country"]
     country_style = np.array([STYLES.index(parse_country(v)[1]) for v in country_values], dtype=np.int64)
-    title_codes, title_values = enc["title"]
+    title_codes, title_values = title
     title_tokens = [scan_title_field(v, vocab) for v in title_values]
     first_codes, first_values = enc["first_name"]
     last_codes, last_values = enc["last_name"]
     first_clean, first_ext, first_extracts = _names(first_values, "first_name", vocab)
     last_clean, last_ext, last_extracts = _names(last_values, "last_name", vocab)
-    pos_codes, pos_values = enc["position"]
+    pos_codes, pos_values = position
     positions = [parse_position(v, vocab) for v in pos_values]
     company_codes, company_values = enc["company"]
     company_clean = [clean_name(v) for v in company_values]
@@ -288,9 +348,7 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
         g_gender[i] = GENDERS.index(gender)
         g_bits[i] = bits
     gender_rows = g_gender[g_codes]
-    last_clean_arr = _take(last_clean, last_codes)
-    first_clean_arr = _take(first_clean, first_codes)
-    no_last = pc.equal(last_clean_arr, _s("")).to_numpy(zero_copy_only=False)
+    no_last = np.array([not v for v in last_clean], dtype=bool)[last_codes]
     bits_rows = (
         g_bits[g_codes]
         | np.where(no_last, ISSUE_BIT["NAME_MISSING"], 0)
@@ -302,8 +360,6 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
     # Position canonical per (gender, position).
     npos = len(positions)
     pos_canon = [p.canonical(g, vocab) for g in GENDERS for p in positions]
-    pos_canon_arr = _take(pos_canon, gender_rows * npos + pos_codes)
-    pos_kind = _take([p.kind for p in positions], pos_codes)
 
     # Templates per (gender, title parse, office/function entry and its qualifier, style, surname missing).
     sal_entries = [f"{p.salutation_entry}\x00{p.salutation_rest}" for p in positions]
@@ -335,18 +391,15 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
     mid_idx = np.where(
         mode == NAME_NONE, nfirst + 1, np.where((mode == NAME_LAST) | ~first_nonempty, nfirst, first_codes)
     )
-    last_masked = _take([*last_clean, ""], np.where(mode == NAME_NONE, nlast, last_codes))
-    line = _join(
-        _take([tm.sal_pre for tm in tmpls], t_codes),
-        _take(mid_values, mid_idx),
-        last_masked,
-        _take([tm.sal_suffix for tm in tmpls], t_codes),
-    )
+    line = [
+        ([tm.sal_pre for tm in tmpls], t_codes),
+        (mid_values, mid_idx),
+        ([*last_clean, ""], np.where(mode == NAME_NONE, nlast, last_codes)),
+        ([tm.sal_suffix for tm in tmpls], t_codes),
+    ]
     # Full name "first last"; just "first" when the surname is missing.
-    first_sp = _take(
-        [f"{f} " if f else "" for f in first_clean] + first_clean, first_codes + nfirst * no_last_i
-    )
-    company_nl = _take([f"{c}\n" if c else "" for c in company_clean], company_codes)
+    first_sp = ([f"{f} " if f else "" for f in first_clean] + first_clean, first_codes + nfirst * no_last_i)
+    company_nl = ([f"{c}\n" if c else "" for c in company_clean], company_codes)
     pos_index = gender_rows * npos + pos_codes
     uses_pos = np.array([tm.uses_position for tm in tmpls], dtype=bool)[t_codes]
     # a position of just the title line 1 writes out ("Herrn Baumeister") gets no line of its own
@@ -355,39 +408,28 @@ def _parse_frame(df: pd.DataFrame, config: SalutationConfig, vocab: Vocabulary) 
         titles = np.array([tm.line1_title for tm in tmpls], dtype=object)[t_codes[said]]
         uses_pos[said] |= titles == np.array(pos_canon + [""], dtype=object)[pos_index[said]]
     pos_lines = [f"\n{c}" if c else "" for c in pos_canon] + [""]
-    pos_line = _take(pos_lines, np.where(uses_pos, len(pos_canon), pos_index))
-    block = _join(
+    block = [
         company_nl,
-        _take([tm.addr_head for tm in tmpls], t_codes),
+        ([tm.addr_head for tm in tmpls], t_codes),
         first_sp,
-        last_clean_arr,
-        _take([tm.addr_tail for tm in tmpls], t_codes),
-        pos_line,
-    )
+        (last_clean, last_codes),
+        ([tm.addr_tail for tm in tmpls], t_codes),
+        (pos_lines, np.where(uses_pos, len(pos_canon), pos_index)),
+    ]
 
     pre_text = [tp.prenominal_text for tp in tparses]
     post_text = [tp.postnominal_text for tp in tparses]
     has_title = np.array([bool(a or b) for a, b in zip(pre_text, post_text, strict=True)], dtype=bool)
-    columns = {
-        "first_name_clean": first_clean_arr,
-        "last_name_clean": last_clean_arr,
-        "titles_prenominal": _take(pre_text, tp_codes),
-        "titles_postnominal": _take(post_text, tp_codes),
-        "position_canonical": pos_canon_arr,
-        "position_kind": pos_kind,
-        "gender": _take(list(GENDERS), gender_rows),
+    pieces: dict[str, list[Piece]] = {
+        "first_name_clean": [(first_clean, first_codes)],
+        "last_name_clean": [(last_clean, last_codes)],
+        "titles_prenominal": [(pre_text, tp_codes)],
+        "titles_postnominal": [(post_text, tp_codes)],
+        "position_canonical": [(pos_canon, pos_index)],
+        "position_kind": [([p.kind for p in positions], pos_codes)],
+        "gender": [(list(GENDERS), gender_rows)],
         "salutation_line": line,
         "address_block": block,
-        "issues": _take(issue_table, bits_rows),
+        "issues": [(issue_table, bits_rows)],
     }
-    out = pd.DataFrame(
-        {name: pd.Series(arr.to_pandas(), copy=False) for name, arr in columns.items()}, copy=False
-    )
-    out["has_title"] = has_title[tp_codes]
-    nameless = ((out["first_name_clean"] == "") & (out["last_name_clean"] == "")).to_numpy()
-    if nameless.any():  # rare: the title line would end in the space meant before the name
-        out.loc[nameless, "address_block"] = out.loc[nameless, "address_block"].str.replace(
-            r" +(\n|$)", r"\1", regex=True
-        )
-    out.index = df.index
-    return out[list(PARSED_COLUMNS)]
+    return GroupOutput(pieces, has_title[tp_codes])
