@@ -141,12 +141,20 @@ ADDRESSEE_CASES = [
     # only the office declines, not the free-text qualifier after it (a genitive plural here)
     (
         ("Herr", "", "Hans", "Huber", "Präsident des Verbandes Technischer Überwachungs-Vereine", "AT", ""),
-        "Herrn Präsident des Verbandes Technischer Überwachungs-Vereine\nHans Huber",
+        "Herrn Präsidenten des Verbandes Technischer Überwachungs-Vereine\nHans Huber",
     ),
     (
         ("Herr", "", "Hans", "Huber", "Präsident der Vereinigung ehemaliger Abgeordneter", "AT", ""),
-        "Herrn Präsident der Vereinigung ehemaliger Abgeordneter\nHans Huber",
+        "Herrn Präsidenten der Vereinigung ehemaliger Abgeordneter\nHans Huber",
     ),
+    # a weak noun takes -en after "Herrn" (AT and DE), not in Swiss usage nor in the feminine
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Bundespräsident", "AT", ""),
+        "Herrn Bundespräsidenten\nDr. Hans Huber",
+    ),
+    (("Herr", "", "Olaf", "Krause", "Ministerpräsident", "DE", ""), "Herrn Ministerpräsidenten\nOlaf Krause"),
+    (("Herr", "", "Urs", "Meier", "Stadtpräsident", "CH", ""), "Herr Stadtpräsident\nUrs Meier"),
+    (("Frau", "", "Eva", "Huber", "Präsidentin", "AT", ""), "Frau Präsidentin\nEva Huber"),
 ]
 
 
@@ -154,7 +162,8 @@ ADDRESSEE_CASES = [
 def test_addressee_word_and_declined_office(fields, block):
     contact = parse_contact(*fields)
     assert contact.address_block == block
-    assert "Abgeordneten" not in contact.salutation_line and "Technischen" not in contact.salutation_line
+    assert not any(word in contact.salutation_line for word in ("Abgeordneten", "Technischen", "präsidenten"))
+    assert_frame_path_agrees([fields], [{"address_block": block}])
 
 
 # --- fix: a country field that names one country twice ---------------------------------------------------

@@ -135,10 +135,18 @@ _ADJECTIVAL_M = re.compile(
 )
 
 
+# Weak masculine nouns take -en after "Herrn" as well: "Herrn Präsidenten des Landesgerichts", "Herrn
+# Bundespräsidenten", "Herrn Prälaten", "Herrn Landespolizeikommandanten". Rat, Direktor, Kanzler ... are
+# strong and stay as they are ("Herrn Hofrat").
+_WEAK_M = re.compile(
+    r"(?<![^\W\d_])((?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Pp]räsident|[Pp]rälat|[Kk]ommandant|[Ss]uperintendent))\b(?!-)"
+)
+
+
 def _accusative(written: str, gender: str, style: str) -> str:
     if gender != "m" or style == "CH":
         return written
-    return _ADJECTIVAL_M.sub(r"\1en", written)
+    return _WEAK_M.sub(r"\1en", _ADJECTIVAL_M.sub(r"\1en", written))
 
 
 @lru_cache(maxsize=65536)
