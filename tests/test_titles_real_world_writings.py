@@ -113,9 +113,22 @@ CASES = [
         ("Frau", "Dr.in med. et phil.", "Eva", "Huber", "", "DE", ""),
         {"titles_prenominal": "Dr.in med. Dr.in phil.", "salutation_line": "Sehr geehrte Frau Dr. Huber,"},
     ),
-    (  # one doctorate twice is no pair: left for a person to read
+    (  # "Dr. et Dr." is "Dr. Dr.", the DDr.; no doctorate is lost
         ("Herr", "Dr. et Dr.", "Hans", "Huber", "", "AT", ""),
-        {"issues": "TITLE_UNKNOWN"},
+        {
+            "titles_prenominal": "DDr.",
+            "salutation_line": "Sehr geehrter Herr DDr. Huber,",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    (
+        ("Frau", "Dr.in et Dr.in", "Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "DDr.in", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (("Frau", "Dr.in Dr.in", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "DDr.in"}),
+    (  # any other doctorate twice is left for a person to read
+        ("Herr", "Dr. med. et Dr. med.", "Hans", "Huber", "", "AT", ""),
+        {"issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL"},
     ),
     (  # "et" before anything else stays for a person to read
         ("Herr", "Dr. med. et al.", "Hans", "Huber", "", "AT", ""),

@@ -364,8 +364,15 @@ def _joined_doctorates(vocab: Vocabulary, tokens: list[TitleToken]) -> list[Titl
                     i = j
                     continue
             elif j < len(tokens) and _doctorate(vocab, tokens[j]) and tokens[j].entry != out[-1].entry:
-                i = j  # a connector only ("Dr. et Dr." names one doctorate twice: left for a person)
+                i = j  # a connector only
                 continue
+            elif j < len(tokens) and _doctorate(vocab, tokens[j]):
+                # one doctorate twice: "Dr. et Dr." is "Dr. Dr.", the DDr.; any other is left for a person
+                both = make_token(vocab, f"{out[-1].surface} {tokens[j].surface}", "title")
+                if _doctorate(vocab, both):
+                    out[-1] = replace(both, surface=f"{out[-1].surface} {tok.surface} {tokens[j].surface}")
+                    i = j + 1
+                    continue
         out.append(tok)
         i += 1
     return out
