@@ -126,6 +126,25 @@ CASES = [
         {"titles_prenominal": "DDr.in", "issues": "TITLE_NONCANONICAL"},
     ),
     (("Frau", "Dr.in Dr.in", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "DDr.in"}),
+    # the Akademie diploma designations: carried before the name, never in the salutation
+    (
+        ("Herr", "Prof. akad. Maler", "Hans", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "Prof. akad. Maler",
+            "salutation_line": "Sehr geehrter Herr Professor Huber,",
+            "address_block": "Herrn Professor\nakad. Maler Hans Huber",
+            "issues": "",
+        },
+    ),
+    (
+        ("Frau", "Akad. Bildhauerin", "Eva", "Huber", "", "AT", ""),
+        {
+            "titles_prenominal": "akad. Bildhauerin",
+            "salutation_line": "Sehr geehrte Frau Huber,",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    (("Herr", "", "akad. Graphiker Hans", "Huber", "", "AT", ""), {"titles_prenominal": "akad. Grafiker"}),
     (  # any other doctorate twice is left for a person to read
         ("Herr", "Dr. med. et Dr. med.", "Hans", "Huber", "", "AT", ""),
         {"issues": "TITLE_UNKNOWN;TITLE_NONCANONICAL"},
