@@ -55,6 +55,7 @@ _SALUTATIONS = {
     "herr": "m",
     "herrn": "m",
     "hr": "m",
+    "hrn": "m",
     "mr": "m",
     "mister": "m",
     "monsieur": "m",

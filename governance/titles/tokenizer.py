@@ -398,15 +398,37 @@ _BIRTH_NAME_START = re.compile(rf"\s*{_BIRTH_MARK}", re.IGNORECASE)
 _BIRTH_NAME = re.compile(rf"\s*(?:\({_BIRTH_MARK}[^()]*\)|,?\s{_BIRTH_MARK}.*)$", re.IGNORECASE)
 
 
+# Typed for a name nobody knew: no name to address anyone by (§3 rule 7).
+_NAME_PLACEHOLDERS = frozenset({"n.n.", "n.n", "nn", "nn.", "n. n.", "xx", "xxx", "unbekannt", "unknown"})
+# Abbreviations a name may end in: "Huber sen.", "Smith Jr.", "Hans J."
+_NAME_END_ABBREVIATIONS = frozenset({"jun", "sen", "jr", "sr"})
+
+
+def _without_stray_punctuation(name: str) -> str:
+    """A name without the comma, semicolon or colon typed before or after it ("Müller," printed as
+    "Sehr geehrter Herr Müller,,"), nor a full stop after a whole word ("Müller."); an initial or an
+    abbreviation keeps its full stop ("Hans J.", "Huber sen.")."""
+    name = name.strip(",;: ")
+    if name.endswith(".") and not name.endswith(".."):
+        word = name.rsplit(" ", 1)[-1][:-1]
+        if len(word) > 2 and "." not in word and word.casefold() not in _NAME_END_ABBREVIATIONS:
+            name = name[:-1].rstrip(",;: ")
+    return name
+
+
 def clean_person_name(text: str) -> str:
     """A first or last name with its spaces normalised and without a birth name after it; "" when it
     holds no letter or digit: "-", "." or "?" typed to get past a mandatory field is no name to address
-    anyone by (§3 rule 7)."""
+    anyone by (§3 rule 7), nor is "N.N." or "unbekannt"."""
     name = clean_name(text)
     # a cheap filter first (a million names a night): a space always comes before the birth name
     if " " in name and ("eb" in name or "EB" in name or "é" in name or "É" in name):
         without = _BIRTH_NAME.sub("", name)
         name = without if any(ch.isalnum() for ch in without) else name
+    if name and (name[-1] in ",;:." or name[0] in ",;:"):
+        name = _without_stray_punctuation(name)
+    if len(name) <= 9 and name.casefold() in _NAME_PLACEHOLDERS:
+        return ""
     return name if any(ch.isalnum() for ch in name) else ""
 
 
@@ -463,6 +485,14 @@ def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
     return f"{text[: match.start()]}, {match.group(1)}" if known else text
 
 
+def _degree_follows(text: str, end: int, title_at: Callable[[int], bool]) -> bool:
+    """Whether a space and then a title follow ``end``: "Huber MAS MBA" holds two degrees."""
+    start = end
+    while start < len(text) and text[start] == " ":
+        start += 1
+    return start > end and start < len(text) and title_at(start)
+
+
 @lru_cache(maxsize=65536)
 def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
@@ -493,9 +523,13 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         if (
             found is not None
             and found[0].canonical in NAME_LIKE_POSTNOMINALS
-            and not (after_degree or text[:i].rstrip().endswith(tuple(NAME_SEPARATORS)))
+            and not (
+                after_degree
+                or text[:i].rstrip().endswith(tuple(NAME_SEPARATORS))
+                or _degree_follows(text, found[1], title_at)
+            )
         ):
-            found = None  # "Kumar DAS" is a surname; "Meier, DAS" a degree
+            found = None  # "Kumar DAS" is a surname; "Meier, DAS" and "Meier MAS MBA" degrees
         if found is not None:
             tok, end = found
             is_post = _is_post_token(vocab, tok)

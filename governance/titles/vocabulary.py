@@ -396,8 +396,9 @@ def _row_styles(row: dict[str, str]) -> frozenset[str]:
 
 def rows_for_style(rows: list[dict[str, str]], style: str) -> list[dict[str, str]]:
     """The rows one salutation style reads. A row with ``countries`` is read only there, and there its
-    writings win: the general rows lose them. In Switzerland a "Regierungsrat" is a cantonal minister
-    (an office), in Austria the Berufstitel RegR."""
+    writings win: the general rows lose them, and a general row whose abbreviation it takes is not read
+    there at all. In Switzerland a "Regierungsrat" is a cantonal minister (an office), in Austria the
+    Berufstitel RegR; a Swiss "NR" is a Nationalrat, an Austrian one an Abgeordneter."""
     own = [row for row in rows if style in _row_styles(row)]
     taken = {
         fold_key(w)
@@ -408,7 +409,7 @@ def rows_for_style(rows: list[dict[str, str]], style: str) -> list[dict[str, str
     out: list[dict[str, str]] = []
     for row in rows:
         styles = _row_styles(row)
-        if styles and style not in styles:
+        if styles and style not in styles or not styles and fold_key(row["abbr"]) in taken:
             continue
         if not styles and taken:
             row = dict(row)
