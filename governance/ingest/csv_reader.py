@@ -211,6 +211,26 @@ _CP1252_TEXT = re.compile(
 )
 
 
+def _utf8_with_cp1252_bytes(line: bytes) -> bytes | None:
+    """A UTF-8 line with single cp1252 bytes in it ("René" typed in Windows into a UTF-8 list, the rest of
+    the line "Österreich" in UTF-8) re-encoded as UTF-8, each part read in its own encoding; None when a
+    bad byte is no cp1252 letter or punctuation, or is a UTF-8 lead byte (Ã, Â: a character cut in two
+    is more likely than those letters). Decoded as cp1252 as a whole, its UTF-8 was garbled."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        try:
+            parts.append(line[pos:].decode("utf-8"))
+            return "".join(parts).encode("utf-8")
+        except UnicodeDecodeError as err:
+            bad = line[pos + err.start : pos + err.end]
+            if bad[0] in (0xC2, 0xC3) or not _CP1252_TEXT.fullmatch(bad):
+                return None
+            parts.append(line[pos : pos + err.start].decode("utf-8"))
+            parts.append(bad.decode("cp1252"))
+            pos += err.end
+
+
 def _lines_in_their_own_encoding(data: bytes) -> tuple[bytes, int, int, list[int]] | None:
     """A file (not valid UTF-8 as a whole) whose lines are partly UTF-8 and partly cp1252 (two exports
     joined, a UTF-8 name pasted into a Windows list), re-encoded as UTF-8 line by line, with the count of
@@ -240,7 +260,15 @@ def _lines_in_their_own_encoding(data: bytes) -> tuple[bytes, int, int, list[int
             continue
         except UnicodeDecodeError:
             pass
-        if _CP1252_TEXT.fullmatch(line):
+        if _UTF8_MULTIBYTE.search(line):  # UTF-8 with a byte that is not
+            mixed = _utf8_with_cp1252_bytes(line)
+            if mixed is None:  # a character cut in two: left for the reader to reject with its byte
+                out.append(line)
+            else:
+                out.append(mixed)
+                cp1252_lines.append(number)
+                utf8_lines.append(number)
+        elif _CP1252_TEXT.fullmatch(line):
             out.append(line.decode("cp1252").encode("utf-8"))
             cp1252_lines.append(number)
         else:

@@ -245,10 +245,26 @@ def _first_non_empty(parts: list[pd.Series]) -> pd.Series:
     return out
 
 
+def _holds_words(text: str, part: str) -> bool:
+    """Whether ``part``'s words occur in ``text`` as a run of whole words ("Dr." in "Mag. Dr.")."""
+    words, run = text.split(), part.split()
+    return any(words[i : i + len(run)] == run for i in range(len(words) - len(run) + 1))
+
+
 def _combine_text(parts: list[pd.Series]) -> pd.Series:
+    """The columns' values joined by a space, per row; a value the earlier ones already hold is not
+    repeated: "Dr." in both Titel and Akad. Titel is one doctorate, not the DDr. of "Dr. Dr."."""
     out = parts[0]
     for p in parts[1:]:
-        out = out.where(p == "", out.where(out == "", out + " " + p).where(out != "", p))
+        joined = out.where(p == "", out.where(out == "", out + " " + p).where(out != "", p))
+        both = ((out != "") & (p != "")).to_numpy()
+        if both.any():
+            rows = np.flatnonzero(both)
+            held = [_holds_words(a, b) for a, b in zip(out.iloc[rows], p.iloc[rows], strict=True)]
+            keep = rows[np.asarray(held, dtype=bool)]
+            if len(keep):
+                joined.iloc[keep] = out.iloc[keep]
+        out = joined
     return out
 
 

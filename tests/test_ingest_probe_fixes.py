@@ -1,0 +1,58 @@
+"""Cases an adversarial probe of the CSV ingest found wrong (2026-11-29)."""
+
+from __future__ import annotations
+
+from governance.ingest import read_csv_extract
+
+
+def write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_a_title_in_two_title_columns_is_one_title(tmp_path):
+    """Titel=Dr. and Akad. Titel=Dr. were joined to "Dr. Dr.", which the engine reads as the DDr."""
+    text = (
+        "Kontakt-Nr;Anrede;Titel;Akad. Titel;Vorname;Nachname\n"
+        "1;Herr;Dr.;Dr.;Karl;Maier\n"
+        "2;Herr;Mag. Dr.;Dr.;Hans;Huber\n"
+        "3;Herr;Dr.;DDr.;Eva;Berger\n"
+        "4;Herr;Ing.;Dipl.-Ing.;Max;Gruber\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "t.csv", text.encode("cp1252")))
+    assert extract.contacts["title"].tolist() == ["Dr.", "Mag. Dr.", "Dr. DDr.", "Ing. Dipl.-Ing."]
+
+
+def test_the_same_degree_in_suffix_and_title_is_read_once(tmp_path):
+    header = "(Nicht ändern) Kontakt;Anrede;Titel;Vorname;Nachname;Suffix"
+    row = "5f1c2b7e-0000-0000-0000-000000000001;Herr;Dr. MSc;Karl;Bauer;MSc"
+    extract = read_csv_extract(write(tmp_path, "dyn.csv", f"{header}\n{row}\n".encode("cp1252")))
+    assert extract.contacts.iloc[0]["title"] == "Dr. MSc"
+
+
+HEADER = "Kontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Land;Betreuer;E-Mail\n"
+UTF8_ROW = "001;Herr;Mag.;Jörg;Bär;CEO;Österreich;Jürgen Groß;j@x.at\n".encode()
+
+
+def test_a_utf8_line_with_one_cp1252_byte_keeps_its_utf8(tmp_path):
+    """ "René" typed in Windows into a UTF-8 list: the line was read as cp1252 as a whole, which garbled
+    its UTF-8 ("Ã–sterreich") and quarantined a valid record as COUNTRY_INVALID."""
+    line = b"002;Herr;;Ren\xe9;" + "Müller;Geschäftsführer;Österreich;Jürgen Groß;r@x.at\n".encode()
+    extract = read_csv_extract(write(tmp_path, "m.csv", HEADER.encode() + UTF8_ROW + line))
+    row = extract.contacts.iloc[1]
+    assert (row["first_name"], row["last_name"], row["country"], row["owner"]) == (
+        "René",
+        "Müller",
+        "Österreich",
+        "Jürgen Groß",
+    )
+    assert any("mixed encodings" in w and "line 3" in w for w in extract.warnings)
+
+
+def test_a_utf8_character_cut_in_two_is_rejected_not_garbled(tmp_path):
+    cut = "003;Frau;;C;D;E;AT;Jürgen Groß;Ö".encode()[:-1]
+    extract = read_csv_extract(write(tmp_path, "cut.csv", HEADER.encode() + UTF8_ROW + cut))
+    assert extract.contacts["contact_id"].tolist() == ["001"]
+    assert extract.rejects["source_line"].tolist() == [3]
+    assert "undecodable byte 0xC3" in extract.rejects.iloc[0]["reason"]
