@@ -56,3 +56,35 @@ def test_a_utf8_character_cut_in_two_is_rejected_not_garbled(tmp_path):
     assert extract.contacts["contact_id"].tolist() == ["001"]
     assert extract.rejects["source_line"].tolist() == [3]
     assert "undecodable byte 0xC3" in extract.rejects.iloc[0]["reason"]
+
+
+def test_a_contact_after_a_blank_line_that_lacks_its_surname_is_quarantined_not_skipped(tmp_path):
+    """Below the last blank line a row lacking a required value was taken for a report footer and
+    skipped: a contact with an id and a first name was in neither table."""
+    text = (
+        "Kontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Land\n"
+        "001;Herr;;Hans;Huber;CEO;AT\n"
+        "002;Frau;;Eva;Maier;CFO;AT\n"
+        "\n"
+        "003;Frau;;Eva;;Prokuristin;AT\n"
+        "\n"
+        "Summe;;;;;;\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "f.csv", text.encode("cp1252")))
+    assert extract.rows_read == len(extract.contacts) + len(extract.rejects)
+    assert "003" in extract.contacts["contact_id"].tolist()
+    assert "Summe" not in extract.contacts["contact_id"].tolist()
+    assert any("footer line(s) skipped (line 7)" in w for w in extract.warnings)
+
+
+def test_a_salesforce_total_row_is_still_a_footer(tmp_path):
+    text = (
+        "Contact ID,First Name,Last Name,Title,Email\n"
+        "0031x00000AbCdE,Hans,Huber,CEO,h@x.at\n"
+        "\n"
+        '"Grand Totals (1 records)",,,,\n'
+        '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
+    )
+    extract = read_csv_extract(write(tmp_path, "sf.csv", text.encode()))
+    assert len(extract.contacts) == 1 and extract.rejects.empty
+    assert any("footer line(s) skipped (line 4, 5)" in w for w in extract.warnings)

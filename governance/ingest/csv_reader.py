@@ -53,6 +53,12 @@ _QUOTE_WINDOW = 64  # first window of the misplaced-quote search (even; it grows
 _MAX_RECORD_LINES = 1000
 # Lines looked at from the end of the file for a report footer (Salesforce writes about ten).
 _FOOTER_LINES = 50
+# A footer row's first cell ("Total", "Grand Totals (12 records)", "Summe"): no contact id.
+_FOOTER_WORD = re.compile(
+    r"(?i)(?:grand\s+)?totals?\b|summe\b|gesamt|anzahl\b|count\b|copyright|generated|confidential|vertraulich"
+)
+# Columns that make a row with an id a person: a footer row fills none of them.
+_PERSON_COLUMNS = ("salutation", "title", "first_name", "last_name", "email", "company", "position")
 
 
 @dataclass
@@ -754,6 +760,19 @@ class _Reader:
             return raw, lines
         resolved = profile.resolve(header)
         required = [(col, [f"c{i}" for i in resolved[col]]) for col in profile.required]
+        ids = [f"c{i}" for i in resolved.get("contact_id", [])]
+        named = [f"c{i}" for col in _PERSON_COLUMNS for i in resolved.get(col, [])]
+
+        def a_contact(k: int) -> bool:
+            """A row with an id and a name, e-mail or company is a contact that lacks a value (quarantined
+            for it), not a footer: "003;Frau;;Eva;;Prokuristin" was skipped as one."""
+            contact_id = next((raw[c].iat[k].strip() for c in ids if raw[c].iat[k].strip()), "")
+            return (
+                bool(contact_id)
+                and not _FOOTER_WORD.match(contact_id)
+                and any(raw[c].iat[k].strip() for c in named)
+            )
+
         header_line = self.line_of(header_end - 1)
         last_line = len(self.nl) + (0 if self.buf.endswith(b"\n") else 1)
         blank = f"{self.delimiter} \t\r".encode()
@@ -769,7 +788,7 @@ class _Reader:
             if not self.buf[start:end].strip(blank):
                 blanks.append(line)
             elif k >= 0 and lines[k] == line:
-                if all(any(raw[c].iat[k].strip() for c in cs) for _col, cs in required):
+                if a_contact(k) or all(any(raw[c].iat[k].strip() for c in cs) for _col, cs in required):
                     break  # the last row of the data
                 rows.append(k)
                 k -= 1
