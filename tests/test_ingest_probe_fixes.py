@@ -88,3 +88,24 @@ def test_a_salesforce_total_row_is_still_a_footer(tmp_path):
     extract = read_csv_extract(write(tmp_path, "sf.csv", text.encode()))
     assert len(extract.contacts) == 1 and extract.rejects.empty
     assert any("footer line(s) skipped (line 4, 5)" in w for w in extract.warnings)
+
+
+def test_a_header_repeated_in_another_order_or_case_is_no_contact_and_its_rows_are_not_misread(tmp_path):
+    """Only a byte-exact repeat was known: "KONTAKT-NR;ANREDE;..." became a contact, and below a repeat
+    in another column order contact 002 got the title "Beate" and the surname "Dr.in"."""
+    text = (
+        "Kontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Land\n"
+        "001;Herr;Mag.;Anton;Bär;CEO;AT\n"
+        "Kontakt-Nr;Anrede;Vorname;Nachname;Titel;Funktion;Land\n"
+        "002;Frau;Beate;Kühn;Dr.in;CFO;DE\n"
+        "003;Frau;Eva;Kühn;Dr.in;CFO;DE\n"
+        "KONTAKT-NR; Anrede ;TITEL;VORNAME;NACHNAME;FUNKTION;LAND\n"
+        "004;Herr;;Max;Mann;CEO;AT\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "joined.csv", text.encode("utf-8")))
+    assert extract.contacts["contact_id"].tolist() == ["001", "004"]
+    reasons = dict(zip(extract.rejects["source_line"], extract.rejects["reason"], strict=True))
+    assert sorted(reasons) == [3, 4, 5, 6]
+    assert reasons[3] == reasons[6] == "the header line again (exports joined into one file)"
+    assert "below the header repeated on line 3 with its columns in another order" in reasons[4]
+    assert extract.rows_read == len(extract.contacts) + len(extract.rejects)

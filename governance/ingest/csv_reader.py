@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 from governance.contact_model import CANONICAL_COLUMNS, LINEAGE_COLUMNS
 from governance.ingest.errors import ExtractError, ProfileError
 from governance.ingest.extract import Extract, check_required, make_rejects, to_canonical
-from governance.ingest.profiles import Profile, best_profiles, load_profile
+from governance.ingest.profiles import Profile, best_profiles, load_profile, normalize_header
 from governance.ingest.sniff import (
     PREAMBLE_LINES,
     SniffError,
@@ -719,29 +719,49 @@ class _Reader:
     def reject_repeated_headers(
         self, raw: pd.DataFrame, lines: np.ndarray, header: list[str]
     ) -> tuple[pd.DataFrame, np.ndarray]:
-        """Rows that repeat the header (exports concatenated into one file) are no contacts."""
+        """Rows that repeat the header (exports concatenated into one file) are no contacts: rejected as
+        the header line again, compared as header names are (case and spaces aside). A repeat that
+        orders the columns differently makes every row below it, up to the next header in the first
+        order, a row read into the wrong columns: those rows are rejected too, naming that header."""
         if raw.empty:
             return raw, lines
         columns = list(raw.columns)
-        # One column over all rows, the others only on the few rows that passed it.
-        rows = np.flatnonzero(
-            (_strip_bom(raw[columns[0]]) == header[int(columns[0][1:])]).to_numpy(dtype=bool)
-        )
-        for column in columns[1:]:
-            if not len(rows):
-                break
-            same = _strip_bom(raw[column].iloc[rows]) == header[int(column[1:])]
-            rows = rows[same.to_numpy(dtype=bool)]
+        wanted = [normalize_header(header[int(column[1:])]) for column in columns]
+        names = set(wanted)
+        # One column over all rows (a cheap comparison in lower case), the others only on the few rows
+        # whose first cell is a header name.
+        first = _strip_bom(raw[columns[0]]).str.strip().str.lower()
+        rows = np.flatnonzero(first.isin({n.lower() for n in names} | {h.strip().lower() for h in header}))
         if not len(rows):
             return raw, lines
-        repeated = np.zeros(len(raw), dtype=bool)
-        repeated[rows] = True
+        cells = [[normalize_header(v) for v in _strip_bom(raw[c].iloc[rows])] for c in columns]
+        is_header = np.array([all(col[r] in names for col in cells) for r in range(len(rows))], dtype=bool)
+        same_order = np.array([[col[r] for col in cells] == wanted for r in range(len(rows))], dtype=bool)
+        rows, same_order = rows[is_header], same_order[is_header]
+        if not len(rows):
+            return raw, lines
+        rejected = np.zeros(len(raw), dtype=bool)
+        rejected[rows] = True
         text = self.delimiter.join(header)[:_RAW_TEXT_MAX]
-        for line in lines[repeated]:
+        for line in lines[rows]:
             self.rejects.append(
                 (self.name, int(line), "the header line again (exports joined into one file)", text)
             )
-        keep = ~repeated
+        for i, row in enumerate(rows):
+            if same_order[i]:
+                continue
+            section = next((int(rows[j]) for j in range(i + 1, len(rows)) if same_order[j]), len(raw))
+            below = np.arange(row + 1, section)
+            below = below[~rejected[below]]
+            reason = (
+                f"below the header repeated on line {int(lines[row])} with its columns in another order "
+                "(exports joined into one file): it would be read into the wrong columns"
+            )
+            for k in below:
+                start, end = self.line_span(int(lines[k]))
+                self.rejects.append((self.name, int(lines[k]), reason, self.text_of(start, end)))
+            rejected[below] = True
+        keep = ~rejected
         return raw[keep].reset_index(drop=True), lines[keep]
 
     def skip_footer(
