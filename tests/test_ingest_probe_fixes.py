@@ -109,3 +109,16 @@ def test_a_header_repeated_in_another_order_or_case_is_no_contact_and_its_rows_a
     assert reasons[3] == reasons[6] == "the header line again (exports joined into one file)"
     assert "below the header repeated on line 3 with its columns in another order" in reasons[4]
     assert extract.rows_read == len(extract.contacts) + len(extract.rejects)
+
+
+def test_a_list_with_both_funktion_and_position_reads_each_rows_filled_one(tmp_path):
+    """Only the first present column was read: a company contact whose job was in "Position" was
+    quarantined as POSITION_MISSING."""
+    text = (
+        "Kontakt-Nr;Anrede;Vorname;Nachname;Firma;Funktion;Position;E-Mail;Email\n"
+        "001;Herr;Hans;Huber;ACME;;Geschäftsführer;;h@acme.at\n"
+        "002;Frau;Eva;Maier;ACME;Prokuristin;Leitung;e@acme.at;\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "both.csv", text.encode("cp1252")))
+    assert extract.contacts["position"].tolist() == ["Geschäftsführer", "Prokuristin"]
+    assert extract.contacts["email"].tolist() == ["h@acme.at", "e@acme.at"]
