@@ -122,3 +122,18 @@ def test_a_list_with_both_funktion_and_position_reads_each_rows_filled_one(tmp_p
     extract = read_csv_extract(write(tmp_path, "both.csv", text.encode("cp1252")))
     assert extract.contacts["position"].tolist() == ["Geschäftsführer", "Prokuristin"]
     assert extract.contacts["email"].tolist() == ["h@acme.at", "e@acme.at"]
+
+
+def test_excels_leading_zero_formula_is_unwrapped_with_a_warning(tmp_path):
+    """`="0012"` kept literally matched no contact of the night before."""
+    text = (
+        "Kontakt-Nr;Anrede;Vorname;Nachname;PLZ\n"
+        '="0012";Herr;Hans;Huber;="01010"\n'
+        '"=""0013""";Frau;Eva;Maier;1010\n'
+    )
+    extract = read_csv_extract(write(tmp_path, "x.csv", text.encode("cp1252")))
+    assert extract.contacts["contact_id"].tolist() == ["0012", "0013"]
+    assert extract.contacts["postal_code"].tolist() == ["01010", "1010"]
+    assert "column 'Kontakt-Nr' (contact_id), line 2: Excel text formula '=\"0012\"' unwrapped" in (
+        extract.warnings
+    )

@@ -206,8 +206,24 @@ def _repair_double_encoding(
     return out
 
 
+def _unwrap_excel_text(
+    values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
+) -> pd.Series:
+    """`="0012"` is Excel's way to keep a value's leading zeros: the value is 0012. Kept as written, the
+    id matched no contact of the night before, which left the loss gates blind to that contact."""
+    wrapped = values.str.startswith('="') & values.str.endswith('"') & (values.str.len() >= 3)
+    if not wrapped.any():
+        return values
+    mask = wrapped.to_numpy(dtype=bool)
+    where = f"column {src!r} ({col})"
+    _warn_values(values[wrapped].to_numpy(), lines[mask], where, warnings, "Excel text formula", "unwrapped")
+    return values.where(~wrapped, values.str.slice(2, -1))
+
+
 def _clean_text(values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]) -> pd.Series:
-    """A text column as a letter may print it: placeholders empty, garbled UTF-8 repaired."""
+    """A text column as a letter may print it: Excel's ="..." unwrapped, placeholders empty, garbled
+    UTF-8 repaired."""
+    values = _unwrap_excel_text(values, lines, col, src, warnings)
     values = _no_value_read_as_empty(values, lines, col, src, warnings)
     return _repair_double_encoding(values, lines, col, src, warnings)
 
