@@ -137,3 +137,19 @@ def test_excels_leading_zero_formula_is_unwrapped_with_a_warning(tmp_path):
     assert "column 'Kontakt-Nr' (contact_id), line 2: Excel text formula '=\"0012\"' unwrapped" in (
         extract.warnings
     )
+
+
+def test_a_title_row_padded_to_the_tables_width_is_skipped_above_the_header(tmp_path):
+    """Excel pads a title in A1/B1 with delimiters to the table's width: the title row was taken for the
+    header ("no profile matches the header ('Kontakte Export', '24.11.2024', ...)")."""
+    rows = "".join(f"00{i};Herr;;Hans;Huber{i};CEO;AT\n" for i in range(1, 6))
+    text = "Kontakte Export;24.11.2024;;;;;\nKontakt-Nr;Anrede;Titel;Vorname;Nachname;Funktion;Land\n" + rows
+    extract = read_csv_extract(write(tmp_path, "title.csv", text.encode("cp1252")))
+    assert len(extract.contacts) == 5 and extract.rejects.empty
+    assert any(w.startswith("line 1 skipped above the header") for w in extract.warnings)
+
+
+def test_a_title_row_above_a_short_list_is_skipped(tmp_path):
+    text = "Kundenliste;Stand 24.11.2024\nKontakt-Nr;Anrede;Vorname;Nachname\n1;Herr;Hans;Huber\n"
+    extract = read_csv_extract(write(tmp_path, "short.csv", text.encode("cp1252")))
+    assert extract.contacts["last_name"].tolist() == ["Huber"]

@@ -929,8 +929,12 @@ class _Reader:
                 line=self.line_of(candidates[0][0]),
             )
         s, e, fields = named_lines[0]
+        # A title row above the header ("Kontakte Export;24.11.2024;;;;", Excel pads it to the table's
+        # width) names two things but no profile's columns: the header is the first line that does.
+        if not self.names_a_profile(fields):
+            s, e, fields = next((x for x in named_lines[1:] if self.names_a_profile(x[2])), named_lines[0])
         share, _ = self.width_fit(scan, e, fields)
-        if share < 0.5:
+        if share < 0.5 and (s, e, fields) == named_lines[0]:
             for later in named_lines[1:]:
                 later_share, later_rows = self.width_fit(scan, later[1], later[2])
                 if later_share >= 0.8 and later_rows >= 3 and len(later[2]) > len(fields):
@@ -970,6 +974,19 @@ class _Reader:
                 len(row) > len(fields) and not any(v.strip() for v in row[len(fields) :])
             )
         return (fits / total if total else 1.0), total
+
+    def names_a_profile(self, fields: list[str]) -> bool:
+        """Whether a line can be the header: the profile asked for, or any with ``auto``, finds its
+        required columns in it."""
+        try:
+            if isinstance(self.profile_arg, str) and self.profile_arg == "auto":
+                best_profiles(fields)
+                return True
+            profile = load_profile(self.profile_arg)
+        except ProfileError:
+            return False
+        resolved = profile.resolve(fields)
+        return all(resolved[column] for column in profile.required)
 
     def resolve_profile(self, header: list[str]) -> Profile:
         try:
