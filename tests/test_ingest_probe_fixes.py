@@ -153,3 +153,22 @@ def test_a_title_row_above_a_short_list_is_skipped(tmp_path):
     text = "Kundenliste;Stand 24.11.2024\nKontakt-Nr;Anrede;Vorname;Nachname\n1;Herr;Hans;Huber\n"
     extract = read_csv_extract(write(tmp_path, "short.csv", text.encode("cp1252")))
     assert extract.contacts["last_name"].tolist() == ["Huber"]
+
+
+def test_an_excel_round_trip_is_repaired_in_header_names_and_every_text_column(tmp_path):
+    """UTF-8 read as cp1252 and saved again: "StraÃŸe" and "ZustÃ¤ndig" named no column, so street and
+    owner were empty for every contact, and "Ã–sterreich" was quarantined as an invalid country."""
+    text = (
+        "Kontakt-Nr;Anrede;Vorname;Nachname;Straße;Land;Betreuer\n"
+        "1;Herr;Jürgen;Müller;Hauptstraße 1;Österreich;Jörg Bär\n"
+    )
+    garbled = text.encode("utf-8").decode("cp1252").encode("utf-8")
+    extract = read_csv_extract(write(tmp_path, "roundtrip.csv", garbled))
+    row = extract.contacts.iloc[0]
+    assert (row["last_name"], row["street"], row["country"], row["owner"]) == (
+        "Müller",
+        "Hauptstraße 1",
+        "Österreich",
+        "Jörg Bär",
+    )
+    assert any("header name(s) repaired" in w and "'StraÃŸe' as 'Straße'" in w for w in extract.warnings)

@@ -285,6 +285,16 @@ def _lines_in_their_own_encoding(data: bytes) -> tuple[bytes, int, int, list[int
     return b"\n".join(out), len(utf8_lines), len(cp1252_lines), fewer
 
 
+def _repaired_header_names(fields: list[str]) -> list[str]:
+    """Header names garbled by an Excel round trip ("StraÃŸe", "(Nicht Ã¤ndern) Kontakt") repaired by
+    ftfy, so that they name their columns; only names with the telltale Ã or Â are looked at."""
+    if not any("Ã" in f or "Â" in f for f in fields):
+        return fields
+    import ftfy
+
+    return [ftfy.fix_encoding(f) if "Ã" in f or "Â" in f else f for f in fields]
+
+
 def _strip_bom(values: pd.Series) -> pd.Series:
     """Blanks and a byte order mark stripped (Excel "CSV UTF-8" files joined: a BOM before the header)."""
     return values.str.strip().str.lstrip("\ufeff").str.strip()
@@ -920,7 +930,7 @@ class _Reader:
                 if named_lines:
                     break
                 raise self.fail(f"cannot parse the header: {exc}", line=self.line_of(s)) from exc
-            fields = [h.strip() for h in rows[0]]
+            fields = _repaired_header_names([h.strip() for h in rows[0]])
             if sum(1 for f in fields if f) >= 2:  # not "sep=;", a one-cell title, a row of delimiters
                 named_lines.append((s, e, fields))
         if not named_lines:
@@ -949,6 +959,13 @@ class _Reader:
             )
         if s in {a for a, _ in scan.suspects}:
             scan.suspects.remove(next(x for x in scan.suspects if x[0] == s))
+        written = [h.strip() for h in self.parse_fields(s, e)[0]]
+        repaired = [f"{a!r} as {b!r}" for a, b in zip(written, fields, strict=True) if a != b]
+        if repaired:
+            self.warnings.append(
+                f"{len(repaired)} header name(s) repaired (UTF-8 read as cp1252 and saved again by an "
+                f"earlier tool): {', '.join(repaired[:5])}{' ...' if len(repaired) > 5 else ''}"
+            )
         return fields, e + 1
 
     def width_fit(

@@ -173,18 +173,13 @@ def _no_value_read_as_empty(
     return values.where(~marks, "")
 
 
-# Columns people read in a letter: where UTF-8 read as cp1252 by an earlier tool ("MÃ¼ller", an Excel round
-# trip) is repaired before it is printed.
-_TEXT_COLUMNS = ("salutation", "title", "first_name", "last_name", "position", "company", "street", "city")
-
-
 def _repair_double_encoding(
     values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
 ) -> pd.Series:
-    """ "MÃ¼ller" is "Müller" whose UTF-8 bytes were read as cp1252 and saved again as UTF-8: repaired by
-    ftfy (only values with the telltale Ã or Â are looked at), with a warning."""
-    if col not in _TEXT_COLUMNS:
-        return values
+    """ "MÃ¼ller" is "Müller" whose UTF-8 bytes were read as cp1252 and saved again as UTF-8 (an Excel round
+    trip): repaired by ftfy (only values with the telltale Ã or Â are looked at), with a warning. In every
+    text column: a garbled country ("Ã–sterreich") was quarantined as invalid, a garbled owner matched
+    nobody."""
     suspect = values.str.contains("Ã", regex=False) | values.str.contains("Â", regex=False)
     if not suspect.any():
         return values
