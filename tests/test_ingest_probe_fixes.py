@@ -172,3 +172,12 @@ def test_an_excel_round_trip_is_repaired_in_header_names_and_every_text_column(t
         "Jörg Bär",
     )
     assert any("header name(s) repaired" in w and "'StraÃŸe' as 'Straße'" in w for w in extract.warnings)
+
+
+def test_a_utf8_bom_before_cp1252_text_is_read_as_cp1252(tmp_path):
+    """Every row with an umlaut was rejected as undecodable for utf-8-sig."""
+    text = "Kontakt-Nr;Anrede;Vorname;Nachname;Land\n1;Herr;Jürgen;Müller;Österreich\n2;Frau;Eva;Bauer;AT\n"
+    extract = read_csv_extract(write(tmp_path, "bom.csv", b"\xef\xbb\xbf" + text.encode("cp1252")))
+    assert extract.contacts["last_name"].tolist() == ["Müller", "Bauer"] and extract.rejects.empty
+    assert extract.contacts.iloc[0]["country"] == "Österreich"
+    assert any("byte order mark before Windows (cp1252) text" in w for w in extract.warnings)

@@ -520,6 +520,13 @@ class _Reader:
             data = data[3:]
             self.offset_base = 3
             encoding = "utf-8"
+            if not is_utf8(data) and detect_encoding(data, self.name) == "cp1252":
+                # A tool wrote the BOM, then Windows text (a cp1252 list pasted into a "CSV UTF-8" file):
+                # read as UTF-8, every line with an umlaut was rejected.
+                encoding = self.encoding_label = "cp1252"
+                self.warnings.append(
+                    "a UTF-8 byte order mark before Windows (cp1252) text: the file is read as cp1252"
+                )
         elif encoding not in ("utf-8", "cp1252"):
             try:
                 data = data.decode(encoding).encode("utf-8")
