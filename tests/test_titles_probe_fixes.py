@@ -79,6 +79,18 @@ CASES = [
     (("Herr", "", "Hans", "Huber", "NR", "AT", ""), {"salutation_line": "Sehr geehrter Herr Abgeordneter,"}),
     (("Herr", "", "Urs", "Meier", "KR", "CH", ""), {"position_canonical": "Kantonsrat"}),
     (("Herr", "KR", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "KommR"}),
+    # second probe round: a placeholder surname, one degree written three or two times
+    (("Herr", "", "Karl", "N/A", "", "AT", ""), {"issues": "NAME_MISSING"}),
+    (
+        ("Herr", "Dr.", "Karl", "Nachname", "", "AT", ""),
+        {"salutation_line": "Sehr geehrte Damen und Herren,"},
+    ),
+    (("Herr", "Dr. Dr. Dr.", "Karl", "Huber", "", "AT", ""), {"titles_prenominal": "DDDr."}),
+    (
+        ("Herr", "Dipl.-Ing. Dipl.-Ing.", "Karl", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr DDI Huber,", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (("Frau", "Dipl.-Ing.in Dipl.-Ing.in", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "DDIin"}),
     # female forms of functions
     (
         ("Frau", "Dr.", "Eva", "Berger", "Generaldirektorin-Stellvertreterin", "AT", ""),

@@ -399,7 +399,10 @@ _BIRTH_NAME = re.compile(rf"\s*(?:\({_BIRTH_MARK}[^()]*\)|,?\s{_BIRTH_MARK}.*)$"
 
 
 # Typed for a name nobody knew: no name to address anyone by (§3 rule 7).
-_NAME_PLACEHOLDERS = frozenset({"n.n.", "n.n", "nn", "nn.", "n. n.", "xx", "xxx", "unbekannt", "unknown"})
+_NAME_PLACEHOLDERS = frozenset(
+    {"n.n.", "n.n", "nn", "nn.", "n. n.", "xx", "xxx", "unbekannt", "unknown", "n/a", "n.a.", "k.a.", "k. a."}
+    | {"tbd", "null", "none", "nachname", "vorname", "name", "0"}
+)
 # Abbreviations a name may end in: "Huber sen.", "Smith Jr.", "Hans J."
 _NAME_END_ABBREVIATIONS = frozenset({"jun", "sen", "jr", "sr"})
 
