@@ -255,34 +255,37 @@ def _subset(codes: np.ndarray, values: list[str], rows: np.ndarray) -> tuple[np.
     return remap[sub], [values[i] for i in keep]
 
 
+def _merged(
+    groups: list[tuple[np.ndarray | None, GroupOutput]], n: int, piece: Callable[[GroupOutput], Piece]
+) -> Piece:
+    """One piece of the output over all groups: the groups' distinct values concatenated, their row
+    codes offset into one code array (a single group's piece as it is)."""
+    if groups[0][0] is None:
+        return piece(groups[0][1])
+    values: list = []
+    codes = np.empty(n, dtype=np.int64)
+    for rows, output in groups:
+        group_values, group_codes = piece(output)
+        codes[rows] = group_codes + len(values)
+        values.extend(group_values)
+    return values, codes
+
+
 def _assemble(groups: list[tuple[np.ndarray | None, GroupOutput]], n: int) -> pd.DataFrame:
-    """The output frame from each group's pieces: per piece, the groups' distinct strings are
-    concatenated and their row codes offset into one code array, then taken once."""
-    names = list(groups[0][1].pieces)
+    """The output frame from the groups' pieces, each merged and taken once."""
+    first = groups[0][1].pieces
     columns: dict[str, pa.Array] = {}
-    for name in names:
-        parts = []
-        for j in range(len(groups[0][1].pieces[name])):
-            if groups[0][0] is None:
-                values, codes = groups[0][1].pieces[name][j]
-            else:
-                values, codes = [], np.empty(n, dtype=np.int64)
-                for rows, output in groups:
-                    group_values, group_codes = output.pieces[name][j]
-                    codes[rows] = group_codes + len(values)
-                    values.extend(group_values)
-            parts.append(_take(values, codes))
+    for name in first:
+        parts = [
+            _take(*_merged(groups, n, lambda output, name=name, j=j: output.pieces[name][j]))
+            for j in range(len(first[name]))
+        ]
         columns[name] = parts[0] if len(parts) == 1 else _join(*parts)
     out = pd.DataFrame(
         {name: pd.Series(arr.to_pandas(), copy=False) for name, arr in columns.items()}, copy=False
     )
-    if groups[0][0] is None:
-        out["has_title"] = groups[0][1].has_title
-    else:
-        has_title = np.empty(n, dtype=bool)
-        for rows, output in groups:
-            has_title[rows] = output.has_title
-        out["has_title"] = has_title
+    flags, rows_flag = _merged(groups, n, lambda output: ([False, True], output.has_title.astype(np.int64)))
+    out["has_title"] = np.asarray(flags, dtype=bool)[rows_flag]
     return out
 
 
