@@ -430,7 +430,7 @@ def clean_person_name(text: str) -> str:
         name = without if any(ch.isalnum() for ch in without) else name
     if name and (name[-1] in ",;:." or name[0] in ",;:"):
         name = _without_stray_punctuation(name)
-    if len(name) <= 9 and name.casefold() in _NAME_PLACEHOLDERS:
+    if name.casefold() in _NAME_PLACEHOLDERS:
         return ""
     return name if any(ch.isalnum() for ch in name) else ""
 

@@ -409,7 +409,7 @@ def rows_for_style(rows: list[dict[str, str]], style: str) -> list[dict[str, str
     out: list[dict[str, str]] = []
     for row in rows:
         styles = _row_styles(row)
-        if styles and style not in styles or not styles and fold_key(row["abbr"]) in taken:
+        if (styles and style not in styles) or (not styles and fold_key(row["abbr"]) in taken):
             continue
         if not styles and taken:
             row = dict(row)
