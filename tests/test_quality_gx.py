@@ -444,6 +444,7 @@ def test_every_title_the_engine_writes_before_the_name_matches_the_suite(suites)
 def test_titles_patterns_are_generated_from_vocabulary(suites):
     from governance.quality.gx_runner import (
         build_vocabulary_regex,
+        prenominal_qualifiers,
         school_qualifiers,
         vocabulary_tokens_from_titles_csv,
     )
@@ -456,7 +457,7 @@ def test_titles_patterns_are_generated_from_vocabulary(suites):
     assert {"Dr.", "Dr.in", "Mag.a", "KommR", "Univ.-Prof.", "Ing.in"} <= pre
     assert "Generaldirektor" not in pre and "MBA" in post
     spec = suites["crm_contacts_titles"]
-    assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ", school_qualifiers())
+    assert spec.expectations[2].kwargs["regex"] == build_vocabulary_regex(pre, " ", prenominal_qualifiers())
     assert spec.expectations[3].kwargs["regex"] == build_vocabulary_regex(post, ", ", school_qualifiers())
 
 

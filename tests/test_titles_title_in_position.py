@@ -36,12 +36,13 @@ CASES = [
         ("Herr", "Dr.", "Hans", "Huber", "Hofrat", "DE"),
         {"salutation_line": "Sehr geehrter Herr Dr. Huber,", "address_block": "Herrn\nHR Dr. Hans Huber"},
     ),
-    (  # more than the title: the position as written
+    (  # with its retirement suffix: the title, kept with the suffix in the address
         ("Herr", "Dr.", "Hans", "Huber", "Hofrat i.R.", "AT"),
         {
-            "salutation_line": "Sehr geehrter Herr Dr. Huber,",
-            "position_canonical": "Hofrat i.R.",
-            "issues": "",
+            "salutation_line": "Sehr geehrter Herr Hofrat Dr. Huber,",
+            "address_block": "Herrn Hofrat i.R.\nDr. Hans Huber",
+            "position_canonical": "",
+            "issues": "TITLE_IN_POSITION_FIELD",
         },
     ),
     (  # a position and an office are no titles: untouched

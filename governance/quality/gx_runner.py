@@ -537,6 +537,14 @@ def school_qualifiers() -> list[str]:
     return sorted({*SCHOOL_QUALIFIERS, *(f"({school})" for school in bracketed)})
 
 
+def prenominal_qualifiers() -> list[str]:
+    """What may follow a pre-nominal title: the school of a degree (`school_qualifiers`) and the
+    retirement suffix of an Amts- or Berufstitel, professor title or function ("HR i.R.")."""
+    from governance.titles.vocabulary import RETIREMENT_SUFFIXES
+
+    return sorted({*school_qualifiers(), *RETIREMENT_SUFFIXES.values()})
+
+
 def vocabulary_tokens_from_titles_csv(path: str | Path) -> tuple[set[str], set[str]]:
     """(pre-nominal, post-nominal) canonical writings from ``titles.csv``: the abbreviation, the first
     female form and the diverse form of every academic / qualification / professor / Amts- / Berufstitel

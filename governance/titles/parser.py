@@ -20,8 +20,10 @@ from governance.titles.tokenizer import (
     is_known_school,
     is_qualifier,
     qualifier_key,
+    retirement_suffix,
     scan_title,
     takes_school,
+    without_retirement_suffix,
 )
 from governance.titles.vocabulary import (
     Vocabulary,
@@ -124,7 +126,7 @@ _COUNTRIES = {
 
 # Words after an office/function that make the rest a qualifier: "Bürgermeisterin der Stadt Graz".
 _CONNECTORS = frozenset(
-    {"der", "des", "von", "vom", "zum", "zur", "für", "im", "in", "bei", "am", "a.d.", "i.r."}
+    {"der", "des", "von", "vom", "zum", "zur", "für", "im", "in", "bei", "am", "a.d.", "i.r.", "i.p."}
 )
 
 
@@ -338,8 +340,9 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
     rest = ""
     if status == "none":
         head, _, tail = text.partition(" ")
-        if tail.casefold().replace(" ", "") in ("a.d.", "i.r."):  # "a. D." written with a space
-            tail = tail.replace(" ", "")
+        retired = retirement_suffix(tail)
+        if retired is not None and retired[0] == len(tail):  # "a. D.", "iR": written as "a.D.", "i.R."
+            tail = retired[1]
         if tail and tail.split()[0].casefold() in _CONNECTORS:
             status, abbrs, gender = _lookup_position(vocab, head)
             rest = tail
@@ -397,8 +400,9 @@ def _short_case_ok(vocab: Vocabulary, text: str, abbr: str) -> bool:
 
 def _position_kind(vocab: Vocabulary, text: str) -> str:
     """ "office" for an office or address function of the vocabulary (one entry), "plain" for a plain
-    position, "" for anything else (a short office in a case the vocabulary does not allow, "br")."""
-    status, abbrs, _gender = _lookup_position(vocab, text)
+    position, "" for anything else (a short office in a case the vocabulary does not allow, "br"). A
+    retirement suffix after it changes nothing ("Dir. i.R.")."""
+    status, abbrs, _gender = _lookup_position(vocab, without_retirement_suffix(text))
     if status != "ok":
         return ""
     abbr = next(iter(abbrs))
@@ -487,6 +491,15 @@ def _glued_positions(title: str, tokens: tuple[TitleToken, ...], vocab: Vocabula
     out: list[TitleToken] = []
     for tok in tokens:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.status == tok.status == "unknown"
+            and retirement_suffix(tok.surface) is not None
+            and _position_kind(vocab, prev.surface) in ("office", "function")
+        ):  # "Dir. i.R.": the suffix moves with the function (parse_position keeps it as its qualifier)
+            written = f"{prev.surface} {tok.surface}"
+            out[-1] = TitleToken(written, written, None, "", "unknown", "title")
+            continue
         if prev is not None and prev.status != "unknown" and tok.status == "unknown":
             written = prev.surface + tok.surface
             if written in title and _position_kind(vocab, written) in ("office", "function"):
@@ -660,8 +673,8 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
     """The titles of the position field, when it holds titles only (see `_title_not_position`), or titles
     before or after a position of the vocabulary; else None. Anything else stays the position as written:
     "MBA Student" and "Leiter MBA" name a programme, "Assistenz Dr." whose assistant, "Ing. Büro Huber" a
-    firm, "Hofrat i.R." more than the title. A post-nominal after the position counts only after a comma
-    or another separator ("Geschäftsführer, MBA")."""
+    firm ("Hofrat i.R." is the title with its retirement suffix). A post-nominal after the position
+    counts only after a comma or another separator ("Geschäftsführer, MBA")."""
     text = clean_name(position)
     if not text or parse_position(text, vocab).entry is not None:
         return None

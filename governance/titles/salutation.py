@@ -62,7 +62,7 @@ def _display(tok: TitleToken, gender: str, config: SalutationConfig, vocab: Voca
         g = "m"
     elif config.force_gendered_forms and gender in ("f", "d") and g == "m":
         g = gender
-    return entry.form(g)
+    return entry.form(g) + (f" {tok.suffix}" if tok.suffix and not short else "")
 
 
 def _best_degree(tp: TitleParse, gender: str, style: str, config: SalutationConfig, vocab: Vocabulary) -> str:
@@ -197,6 +197,8 @@ def compose(
         # Only the office declines: the qualifier is free text ("des Verbandes Technischer ...").
         office = _accusative(written, gender, style)
         qualified = f"{office} {position_rest}" if written and uses_position and position_rest else office
+        if written_token is not None and written_token.suffix:  # "Herrn Hofrat i.R."
+            qualified = f"{office} {written_token.suffix}"
         lines.append(_addressee(gender, style) + (f" {qualified}" if qualified else ""))
     remaining = [
         _display(t, gender, config, vocab, short=False) if config.force_gendered_forms else t.canonical

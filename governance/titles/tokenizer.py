@@ -16,6 +16,8 @@ from functools import lru_cache
 from governance.titles.vocabulary import (
     BRACKETED_QUALIFIERS,
     NAME_LIKE_POSTNOMINALS,
+    RETIREMENT_SUFFIXES,
+    RETIRING_CLASSES,
     SCHOOL_QUALIFIERS,
     Candidate,
     Vocabulary,
@@ -43,6 +45,7 @@ class TitleToken:
     status: str  # ok | unknown | ambiguous
     source: str  # salutation | title | first_name | last_name
     candidates: tuple[str, ...] = ()  # entries of an ambiguous token
+    suffix: str = ""  # a retirement suffix written after the title ("i.R."), part of canonical
 
     @property
     def noncanonical(self) -> bool:
@@ -279,6 +282,36 @@ def _joined_faculty(vocab: Vocabulary, tokens: list[TitleToken], surface: str) -
     return word.casefold() == "et" or (word == word.lower() and fold_key(word) in vocab.faculty_words)
 
 
+_RETIREMENT = re.compile(r"(?:[iI]\.\s?[RrPp]\.?|[aA]\.\s?[dD]\.?|iR)(?=$|[\s,;/|+&])")
+
+
+def retirement_suffix(text: str, at: int = 0) -> tuple[int, str] | None:
+    """(end, canonical writing) of a retirement suffix ("i.R.", "i. R.", "a.D.") starting at ``at``."""
+    found = _RETIREMENT.match(text, at)
+    if found is None:
+        return None
+    canonical = RETIREMENT_SUFFIXES.get("".join(found.group().split()).casefold())
+    return (found.end(), canonical) if canonical else None
+
+
+def without_retirement_suffix(text: str) -> str:
+    """``text`` without a retirement suffix at its end, after a space ("Dir. i. R." → "Dir.")."""
+    for at in (i for i, ch in enumerate(text) if ch.isspace()):
+        retired = retirement_suffix(text, at + 1)
+        if retired is not None and retired[0] == len(text) and text[:at].strip():
+            return text[:at].strip()
+    return text
+
+
+def _retiring(vocab: Vocabulary, tok: TitleToken) -> bool:
+    return (
+        tok.status == "ok"
+        and not tok.suffix
+        and tok.entry is not None
+        and (vocab.entries[tok.entry].cls in RETIRING_CLASSES)
+    )
+
+
 @lru_cache(maxsize=65536)
 def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
     """All tokens of a title field, in written order. Never raises, never drops text."""
@@ -294,6 +327,18 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
         ch = text[i]
         if ch.isspace() or ch in TITLE_SEPARATORS:
             i += 1
+            continue
+        retired = retirement_suffix(text, i)
+        if retired is not None:
+            end, suffix = retired
+            written = " ".join(text[i:end].split())
+            prev = tokens[-1] if tokens else None
+            if prev is not None and _retiring(vocab, prev):  # "HR i.R.": one title, kept in the address
+                surface, canonical = f"{prev.surface} {written}", f"{prev.canonical} {suffix}"
+                tokens[-1] = replace(prev, surface=surface, canonical=canonical, suffix=suffix)
+            else:  # one unknown token ("i. R." after a position word moves with it, see position_in_title)
+                tokens.append(TitleToken(written, written, None, "", "unknown", "title"))
+            i = end
             continue
         end = _longest(text, i, ends_at, TITLE_SEPARATORS, is_post)
         if end and _joined_faculty(vocab, tokens, text[i:end]):
@@ -319,7 +364,7 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
         k = i
         while k < n and not text[k].isspace() and text[k] not in TITLE_SEPARATORS:
             k += 1
-            if text[k - 1] == "." and k < n and title_at(k):
+            if text[k - 1] == "." and k < n and (title_at(k) or retirement_suffix(text, k)):
                 break
         chunk = text[i:k]
         if chunk.startswith(".") and tokens and tokens[-1].status == "ok" and tokens[-1].source == "title":

@@ -274,6 +274,16 @@ SCHOOL_QUALIFIERS = frozenset(
 BRACKETED_QUALIFIERS = frozenset({"Oxon", "Oxon.", "Cantab", "Cantab.", "Hons", "Hons."})
 
 
+# Written after an Amts- or Berufstitel, a professor title or an address function, the holder is retired
+# or out of office ("HR i.R.", "Dir. i. R.", "Prof. a.D.", "OSR i.P."): kept with the title in the
+# address, dropped in the salutation. Keys are the folded writing without spaces.
+RETIREMENT_SUFFIXES = {
+    **{"i.r.": "i.R.", "ir": "i.R.", "i.r": "i.R."},
+    **{"a.d.": "a.D.", "a.d": "a.D.", "i.p.": "i.P."},
+}
+RETIRING_CLASSES = frozenset({"berufstitel", "professor", "lecturer", "function"})
+
+
 # Entries whose last word reads like a name's initial ("E.h." like "E. H.", "I" like "I."): not read in
 # name fields, where "Dr.-Ing. E. H. Müller" is a Dr.-Ing. with two initials.
 NOT_IN_NAME_FIELDS = frozenset({"Dr.-Ing. E.h.", "lic.phil. I", "lic.phil. II"})
