@@ -94,10 +94,10 @@ CASES = [
         "Sehr geehrte Frau Landesrätin,",
         "Frau Landesrätin Gesundheit und Pflege\nEva Huber",
     ),
-    (  # ... but an office and a company position joined by "und" stay as written
+    (  # an office joined by "und" to a company position: the office is addressed, the field kept
         ("Herr", "", "Hans", "Huber", "Bürgermeister und Geschäftsführer", "AT", ""),
-        "Sehr geehrter Herr Huber,",
-        "Herrn\nHans Huber\nBürgermeister und Geschäftsführer",
+        "Sehr geehrter Herr Bürgermeister,",
+        "Herrn Bürgermeister und Geschäftsführer\nHans Huber",
     ),
     (  # a public body after the office is its place, though the body is an office too
         ("Frau", "", "Eva", "Huber", "Präsidentin Nationalrat", "AT", ""),

@@ -78,6 +78,99 @@ CASES = [
     (("Herr", "Dir.i.R.", "Hans", "Huber", "", "AT", ""), {"position_canonical": "Direktor i.R."}),
     # a degree does not retire: the suffix stays an unknown title for the owner to resolve
     (("Herr", "Dr. a.D.", "Hans", "Huber", "", "AT", ""), {"issues": "TITLE_UNKNOWN"}),
+    # an office among several positions joined in the field: the office is addressed, the field kept
+    (
+        ("Frau", "", "Anna", "Huber", "Bürgermeisterin und Landtagsabgeordnete", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Bürgermeisterin,",
+            "address_block": "Frau Bürgermeisterin und Landtagsabgeordnete\nAnna Huber",
+            "position_kind": "office",
+        },
+    ),
+    (  # the higher office wins wherever it stands; the joined positions decline after "Herrn"
+        (
+            "Herr",
+            "Mag.",
+            "Hans",
+            "Huber",
+            "Landtagsabgeordneter und Bürgermeister der Gemeinde Au",
+            "AT",
+            "",
+        ),
+        {
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "address_block": "Herrn Landtagsabgeordneten und Bürgermeister der Gemeinde Au\nMag. Hans Huber",
+        },
+    ),
+    (  # a retired office yields to a sitting one
+        ("Herr", "", "Hans", "Huber", "Landeshauptmann a.D. und Präsident", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Präsident,"},
+    ),
+    (  # an address function beside a plain position
+        ("Herr", "Dr.", "Hans", "Huber", "Generaldirektor und CEO", "AT", "X AG"),
+        {
+            "salutation_line": "Sehr geehrter Herr Generaldirektor Dr. Huber,",
+            "address_block": "X AG\nHerrn Generaldirektor und CEO\nDr. Hans Huber",
+        },
+    ),
+    (  # the office first, then the place after a comma
+        ("Herr", "", "Hans", "Huber", "Bürgermeister, Marktgemeinde Pöchlarn", "AT", ""),
+        {"address_block": "Herrn Bürgermeister, Marktgemeinde Pöchlarn\nHans Huber"},
+    ),
+    # ... but not its staff, a rank a company has too, a department head, or an office named in passing
+    (("Herr", "", "Hans", "Huber", "Bürgermeister, Sekretariat", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "", "Hans", "Huber", "Präsident, Verein der Freunde", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "", "Hans", "Huber", "Direktor, Vertrieb", "AT", ""), {"position_kind": "plain"}),
+    (
+        ("Frau", "", "Eva", "Huber", "Referentin für Bürgermeister und Gemeinderat", "AT", ""),
+        {"position_kind": "plain"},
+    ),
+    (("Herr", "", "Hans", "Huber", "Bürgermeister/in", "AT", ""), {"position_kind": "plain"}),
+    # an ordinal before an office: the office is addressed, the address keeps the ordinal in the gender
+    (
+        ("Frau", "", "Doris", "Bures", "Zweite Präsidentin des Nationalrates", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Präsidentin,",
+            "address_block": "Frau Zweite Präsidentin des Nationalrates\nDoris Bures",
+            "position_canonical": "Zweite Präsidentin des Nationalrates",
+        },
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Erster Landtagspräsident", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Landtagspräsident,",
+            "address_block": "Herrn Ersten Landtagspräsidenten\nHans Huber",
+        },
+    ),
+    (
+        ("Frau", "", "Eva", "Huber", "Zweiter Landtagspräsident", "AT", ""),
+        {"position_canonical": "Zweite Landtagspräsidentin"},
+    ),
+    (
+        ("Herr", "", "Urs", "Meier", "2. Vizebürgermeister", "CH", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Vizebürgermeister",
+            "address_block": "Herr 2. Vizebürgermeister\nUrs Meier",
+        },
+    ),
+    (("Herr", "", "Hans", "Huber", "Zweiter Geschäftsführer", "AT", ""), {"position_kind": "plain"}),
+    # an address function is addressed with its organisation or department after it; a Direktor with a
+    # department is a department head, and the staff of a function are not the function
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Generaldirektor AUVA", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Generaldirektor Dr. Huber,",
+            "address_block": "Herrn Generaldirektor AUVA\nDr. Hans Huber",
+        },
+    ),
+    (
+        ("Frau", "Dr.in", "Eva", "Huber", "Primaria Abteilung Innere Medizin", "AT", ""),
+        {"salutation_line": "Sehr geehrte Frau Primaria Dr.in Huber,", "position_kind": "function"},
+    ),
+    (("Herr", "Dr.", "Hans", "Huber", "Vorstandsdirektor Finanzen", "AT", ""), {"position_kind": "function"}),
+    (("Herr", "Dr.", "Hans", "Huber", "Direktor Vertrieb", "AT", ""), {"position_kind": "plain"}),
+    (("Frau", "", "Eva", "Huber", "Generaldirektor Assistenz", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "Dr.", "Hans", "Huber", "Primar Stellvertreter", "AT", ""), {"position_kind": "plain"}),
 ]
 
 

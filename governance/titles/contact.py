@@ -119,7 +119,9 @@ def parse_contact(
         bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
-    tmpl = compose(gender, tp, pp.salutation_entry, style, config, vocab, pp.salutation_rest)
+    tmpl = compose(
+        gender, tp, pp.salutation_entry, style, config, vocab, pp.salutation_rest, pp.salutation_lead
+    )
     line, block = fill(
         tmpl, first.clean, last.clean, " ".join(input_text(company).split()), position_canonical
     )

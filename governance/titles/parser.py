@@ -223,8 +223,9 @@ class PositionParse:
     entry: str | None
     gender: str  # gender of the form written (m/f), "" when no entry or a form both genders hold
     kind: str  # office | function | plain | ""
-    rest: str  # qualifier after the office word ("der Stadt Graz")
+    rest: str  # qualifier after the office word ("der Stadt Graz", "und Landtagsabgeordnete")
     bits: int  # issue bits
+    lead: str = ""  # what precedes the office word: an ordinal ("Zweite"), other positions ("CEO und")
 
     def canonical(self, gender: str, vocab: Vocabulary) -> str:
         """Canonical text in the person's gender (the written form's gender when that is not m/f)."""
@@ -235,7 +236,7 @@ class PositionParse:
             return self.text
         entry = vocab.entries[self.entry]
         word = entry.long(g) if entry.long_m else entry.form(g)
-        return f"{word} {self.rest}" if self.rest else word
+        return glue(glue(gendered_ordinal(self.lead, g), word), self.rest)
 
     @property
     def salutation_entry(self) -> str:
@@ -246,6 +247,33 @@ class PositionParse:
     def salutation_rest(self) -> str:
         """The qualifier that goes with the salutation entry into the address ("a.D."), else ""."""
         return self.rest if self.salutation_entry else ""
+
+    @property
+    def salutation_lead(self) -> str:
+        """What precedes the salutation entry in the address ("Zweite"), else ""."""
+        return self.lead if self.salutation_entry else ""
+
+
+def glue(left: str, right: str) -> str:
+    """Two pieces of a position joined by a space; a comma or semicolon starting ``right`` follows
+    ``left`` directly ("Bürgermeister, Marktgemeinde Pöchlarn")."""
+    if not left or not right:
+        return left or right
+    return left + right if right[0] in ",;" else f"{left} {right}"
+
+
+# An ordinal before an office: "2. Nationalratspräsidentin", "Zweiter Landtagspräsident", "Erste
+# Vizebürgermeisterin" (the written-out ones are adjectives and take the person's gender).
+_ORDINAL = re.compile(r"(?:\d{1,2}\.|(?i:erst|zweit|dritt|viert|fünft)(?:e|er|es|en)?)\s+")
+_ORDINAL_WORD = re.compile(r"(?<!\S)((?i:erst|zweit|dritt|viert|fünft))(?:e|er|es|en)?$")
+
+
+def gendered_ordinal(lead: str, gender: str) -> str:
+    """``lead`` with a written-out ordinal at its end in the nominative of ``gender`` ("Zweiter" for a
+    man, "Zweite" for a woman); anything else as written."""
+    return _ORDINAL_WORD.sub(
+        lambda m: m.group(1)[0].upper() + m.group(1)[1:].lower() + ("e" if gender == "f" else "er"), lead
+    )
 
 
 def _lookup_position(vocab: Vocabulary, text: str) -> tuple[str, set[str], str]:
@@ -332,10 +360,99 @@ def _ambiguous_office(vocab: Vocabulary, status: str, abbrs: set[str]) -> int:
 
 @lru_cache(maxsize=65536)
 def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
-    """Recognise an office or address function; anything else is a plain position kept as written."""
+    """Recognise an office or address function; anything else is a plain position kept as written. Also
+    after an ordinal ("Zweite Präsidentin des Nationalrates") and as one of several positions joined in
+    the field ("Bürgermeisterin und Landtagsabgeordnete", "Generaldirektor und CEO")."""
     text = clean_name(value)
     if not text:
         return PositionParse("", None, "", "", "", 0)
+    found = _position_part(text, vocab)
+    words = found.rest.split()
+    retired_then_more = len(words) > 1 and words[0] in _RETIRED  # "Landeshauptmann a.D. und Präsident"
+    if (found.entry is not None or found.bits) and not retired_then_more:
+        return found
+    return _joined_positions(text, vocab) or found
+
+
+def _position_part(text: str, vocab: Vocabulary) -> PositionParse:
+    """One position (`_one_position`), or an office after an ordinal."""
+    found = _one_position(text, vocab)
+    ordinal = _ORDINAL.match(text) if found.entry is None and not found.bits else None
+    if ordinal is not None:
+        office = _one_position(text[ordinal.end() :], vocab)
+        if office.kind == "office":
+            lead = glue(text[: ordinal.end()].strip(), office.lead)
+            return replace(office, text=text, lead=lead)
+    return found
+
+
+# What joins two positions in one field: "Bürgermeister und Landtagsabgeordneter", "Generaldirektor &
+# CEO", "Bürgermeister, Marktgemeinde Pöchlarn". A slash without spaces is no joiner ("Direktor/in").
+_JOINERS = re.compile(r"\s+(?:und|u\.|&|sowie)\s+|\s*[,;|]\s*|\s+/\s+")
+# Functions that also head a company's department ("Direktor Vertrieb"): beside words that are no
+# position of the vocabulary they are a plain position. Every other function is addressed as such
+# wherever it stands ("Generaldirektor AUVA", "Primaria Abteilung Innere Medizin").
+_DEPARTMENT_FUNCTIONS = frozenset({"Direktor"})
+# Words for an office's staff after it ("Bürgermeister, Sekretariat"): not the office holder.
+_STAFF_WORDS = (
+    "sekretär", "sekretärin", "assistent", "assistentin", "referent", "referentin", "mitarbeiter",
+    "mitarbeiterin", "sprecher", "sprecherin", "fahrer", "fahrerin", "berater", "beraterin",
+)  # fmt: skip
+
+
+def _staff_of(text: str) -> bool:
+    """``text`` (beside an office) names its staff, its deputy or a candidate for it."""
+    return any(
+        word in _NOT_A_PLACE or word.startswith(_STAFF_STARTS) or word.endswith(_STAFF_WORDS)
+        for word in (w.strip(".,;") for w in text.casefold().split())
+    )
+
+
+def _joined_positions(text: str, vocab: Vocabulary) -> PositionParse | None:
+    """The office or address function among several positions joined in the field, the office before a
+    function, then the higher rank, a retired one ("a.D.") last, then the first written; what precedes it
+    is its lead, what follows it its rest. Taken when every part is a position of the vocabulary, or when
+    it is the first part and the rest names no staff ("Bürgermeister, Marktgemeinde Pöchlarn"); else
+    None."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for joiner in _JOINERS.finditer(text):
+        spans.append((start, joiner.start()))
+        start = joiner.end()
+    spans.append((start, len(text)))
+    spans = [(a, b) for a, b in spans if text[a:b].strip()]
+    if len(spans) < 2:
+        return None
+    parts = [_position_part(text[a:b], vocab) for a, b in spans]
+    ambiguous = [p.bits & ISSUE_BIT["TITLE_AMBIGUOUS"] for p in parts]
+    if any(ambiguous):
+        return PositionParse(text, None, "", "plain", "", ISSUE_BIT["TITLE_AMBIGUOUS"])
+    ranked = [
+        ((p.kind == "office", p.rest not in _RETIRED, vocab.entries[p.entry].rank, -i), i)
+        for i, p in enumerate(parts)
+        if p.entry is not None and p.kind in ("office", "function")
+    ]
+    if not ranked:
+        return None
+    best = max(ranked)[1]
+    part, (a, b) = parts[best], spans[best]
+    after = text[b:].strip()
+    if not all(p.entry is not None for p in parts):
+        if best != 0 or _staff_of(after) or _departments(after):
+            return None
+        if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
+            return None  # "Präsident, Verein der Freunde": a rank the company or club has too
+        if part.kind == "function" and part.entry in _DEPARTMENT_FUNCTIONS:
+            return None
+    lead = glue(text[:a].strip(), part.lead)
+    return replace(part, text=text, lead=lead, rest=glue(part.rest, after))
+
+
+_RETIRED = frozenset({"a.D.", "i.R.", "i.P."})
+
+
+def _one_position(text: str, vocab: Vocabulary) -> PositionParse:
+    """One office, function or position of the vocabulary, with its qualifier; else a plain position."""
     status, abbrs, gender = _lookup_position(vocab, text)
     rest = ""
     if status == "none":
@@ -358,6 +475,20 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
                 rest = tail
             elif found[0] == "ambiguous":  # "BM Finanzen": a Bundesminister not addressed as one
                 return PositionParse(text, None, "", "plain", "", _ambiguous_office(vocab, *found[:2]))
+        if status == "none" and tail and not _staff_of(tail):
+            # A function addressed as such wherever it stands, with its organisation or department
+            # ("Generaldirektor AUVA", "Primaria Abteilung Innere Medizin", "Vorstandsdirektor Finanzen").
+            found = _lookup_position(vocab, head)
+            abbr = next(iter(found[1]), "")
+            if (
+                found[0] == "ok"
+                and _kind_of(vocab, abbr) == "function"
+                and abbr not in _DEPARTMENT_FUNCTIONS
+                and not _another_position(vocab, tail.split()[0])
+                and all(tok.status == "unknown" for tok in scan_title(tail, vocab))
+            ):
+                status, abbrs, gender = found
+                rest = tail
     if status == "none":
         return PositionParse(text, None, "", "plain", "", 0)
     if status == "ambiguous":

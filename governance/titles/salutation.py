@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from governance.titles.parser import TitleParse
+from governance.titles.parser import TitleParse, gendered_ordinal, glue
 from governance.titles.tokenizer import TitleToken
 from governance.titles.vocabulary import Vocabulary
 
@@ -131,8 +131,10 @@ def _addressee(gender: str, style: str) -> str:
 # Offices written as an adjective (or a participle used as a noun) decline after "Herrn": "Herrn
 # Abgeordneten", "Herrn Technischen Rat"; the salutation line keeps "Herr Abgeordneter".
 _ADJECTIVAL_M = re.compile(
-    r"(?<![^\W\d_])((?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Aa]bgeordnet|[Bb]eigeordnet|Technisch))er\b"
+    r"(?<![^\W\d_])((?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Aa]bgeordnet|[Bb]eigeordnet|Technisch)|Erst|Zweit|Dritt|Viert|Fünft)er\b"
 )
+# The first word of another position joined after the office ("und Landtagsabgeordneter").
+_JOINED_WORD = re.compile(r"((?:^|\s)(?:und|u\.|&|sowie)\s+|^[,;]\s*)(\S+)")
 
 
 # Weak masculine nouns take -en after "Herrn" as well: "Herrn Präsidenten des Landesgerichts", "Herrn
@@ -158,12 +160,14 @@ def compose(
     config: SalutationConfig,
     vocab: Vocabulary,
     position_rest: str = "",
+    position_lead: str = "",
 ) -> Template:
     """Salutation and address template for one distinct combination (rules §3 and §4).
 
     ``position_rest``: the qualifier after the office in the position field ("a.D.", "der Stadt Graz",
-    "für Finanzen"). When line 1 writes out the position's office, it keeps the qualifier: "Herrn
-    Bürgermeister" alone would address a former mayor as the sitting one."""
+    "für Finanzen"), ``position_lead`` what precedes the office ("Zweite", "CEO und"). When line 1 writes
+    out the position's office, it keeps both: "Herrn Bürgermeister" alone would address a former mayor
+    as the sitting one, "Herrn Präsidenten" the Second President as the President."""
     suffix = "" if style == "CH" else ","
     no_name = "Sehr geehrte Damen und Herren" + suffix
     degree = _best_degree(tp, gender, style, config, vocab)
@@ -194,9 +198,16 @@ def compose(
             mode = NAME_LAST
     lines: list[str] = []
     if gender in ("m", "f"):
-        # Only the office declines: the qualifier is free text ("des Verbandes Technischer ...").
+        # The office declines, with its ordinal and the positions joined to it; the qualifier is free
+        # text ("des Verbandes Technischer ...").
         office = _accusative(written, gender, style)
-        qualified = f"{office} {position_rest}" if written and uses_position and position_rest else office
+        qualified = office
+        if written and uses_position and (position_rest or position_lead):
+            lead = _accusative(gendered_ordinal(position_lead, gender), gender, style)
+            rest = _JOINED_WORD.sub(
+                lambda m: m.group(1) + _accusative(m.group(2), gender, style), position_rest
+            )
+            qualified = glue(glue(lead, office), rest)
         if written_token is not None and written_token.suffix:  # "Herrn Hofrat i.R."
             qualified = f"{office} {written_token.suffix}"
         lines.append(_addressee(gender, style) + (f" {qualified}" if qualified else ""))
