@@ -463,6 +463,17 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             floor = results["floor"].get(str(size), {})
             if "total_s" not in e2e:
                 continue
+            if not e2e.get("success"):
+                # A failed run's time is no measurement (it may have stopped at the first asset): every
+                # target of this run fails and says why.
+                targets.append(
+                    {
+                        "target": f"{size:,} on {db}: every target of this run",
+                        "observed": "not measured: the Dagster run failed (its log is in var/bench/runs/)",
+                        "met": False,
+                    }
+                )
+                continue
             if db == "sqlite" and size == 1_000_000:
                 # both nights count: the first (nothing to compare with) and a usual one (compares with it)
                 slowest = max(e2e["total_s"], usual.get("total_s", 0.0))
@@ -507,7 +518,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 )
         small = runs.get(f"{db}_100000", {}).get("dagster", {})
         big = runs.get(f"{db}_1000000", {}).get("dagster", {})
-        if "total_s" in small and "total_s" in big:
+        if "total_s" in small and "total_s" in big and small.get("success") and big.get("success"):
             growth = big["total_s"] / small["total_s"]
             targets.append(
                 {

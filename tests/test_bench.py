@@ -185,3 +185,25 @@ def test_a_failed_usual_night_fails_the_targets_it_counts_for():
     # ... but not when the night before failed: the "usual" night was a first night
     results["runs"]["sqlite_1000000"]["night_before"] = {"success": False}
     assert not any(t["met"] for t in bench.evaluate_targets(results))
+
+
+def test_a_failed_dagster_run_is_no_measurement():
+    """A run that failed early (a bad profile stopped ingest) is fast and small: its time must not pass
+    the floor, linear-growth or speed targets."""
+    ok = {"total_s": 8.0, "success": True, "peak_rss_mb": 600.0}
+    failed = {"total_s": 2.6, "success": False, "peak_rss_mb": 1094.0}
+    results = {
+        "sizes": [100_000, 1_000_000],
+        "databases": ["sqlite"],
+        "floor": {"1000000": {"pyarrow_read_csv_s": 0.3, "pandas_read_csv_s": 2.0}},
+        "runs": {"sqlite_100000": {"dagster": ok}, "sqlite_1000000": {"dagster": failed}},
+    }
+    targets = bench.evaluate_targets(results)
+    assert targets and not any(t["met"] for t in targets)
+    assert any("the Dagster run failed" in t["observed"] for t in targets)
+    assert not any("linear" in t["target"] for t in targets)
+    results["runs"]["sqlite_1000000"]["dagster"] = {**failed, "success": True, "total_s": 30.0}
+    assert {t["target"] for t in bench.evaluate_targets(results) if t["met"]} >= {
+        "sqlite: 1M takes <= 12 x the time of 100k (linear)",
+        "1M contacts end to end on SQLite <= 60 s",
+    }
