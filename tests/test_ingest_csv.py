@@ -370,8 +370,42 @@ def test_no_profile_matches(tmp_path):
 def test_list_profiles():
     assert list_profiles() == [
         "canonical", "dach_excel", "dynamics365", "hubspot", "pipedrive", "salesforce", "salesforce_report",
-        "suitecrm", "zoho",
+        "salesforce_report_de", "suitecrm", "zoho",
     ]  # fmt: skip
+
+
+def test_salesforce_report_from_a_german_ui(tmp_path):
+    """A report run in a German Salesforce writes the German labels; "Titel" is the job there, and
+    the extract is not a hand-kept German list (whose "Titel" is the academic title)."""
+    path = write(
+        tmp_path,
+        "bericht.csv",
+        '"Kontakt-ID";"Anrede";"Vorname";"Nachname";"Titel";"Accountname";"E-Mail";"Keine E-Mails";'
+        '"Kontaktinhaber";"Akademischer Titel"\n'
+        '"0035g00000AbCdE";"Herr";"Hans";"Müller";"Geschäftsführer";"ACME GmbH";"h@acme.at";"0";"Anna Maier";'
+        '"Dr."\n'
+        '"0035g00000AbCdF";"Frau";"Eva";"Huber";"Bürgermeisterin";"Gemeinde Hart";"e@hart.at";"1";'
+        '"Anna Maier";""\n'
+        "\n"
+        '"Copyright (c) 2000-2026 salesforce.com, inc. Alle Rechte vorbehalten."\n'
+        '"Vertrauliche Informationen - Nicht weitergeben"\n',
+        encoding="cp1252",
+    )
+    ex = read_csv_extract(path)
+    assert ex.profile == "salesforce_report_de"
+    assert len(ex.contacts) == 2 and ex.rejects.empty
+    a = row(ex, "0035g00000AbCdEAAV")
+    assert a["position"] == "Geschäftsführer" and a["title"] == "Dr." and a["company"] == "ACME GmbH"
+    assert a["owner"] == "Anna Maier" and a["email_opt_out"] == "false"
+    b = row(ex, "0035g00000AbCdFAAV")
+    assert b["position"] == "Bürgermeisterin" and b["title"] == "" and b["email_opt_out"] == "true"
+    # a hand-kept list with the columns both share stays a dach_excel list: "Titel" is its title
+    plain = write(
+        tmp_path,
+        "liste.csv",
+        "Kontakt-ID;Anrede;Titel;Vorname;Nachname;E-Mail\nK1;Herr;Dr.;Hans;Müller;h@acme.at\n",
+    )
+    assert read_csv_extract(plain).profile == "dach_excel"
 
 
 def test_zoho_contacts_export(tmp_path):
