@@ -94,10 +94,10 @@ CASES = [
         "Sehr geehrte Frau Landesrätin,",
         "Frau Landesrätin Gesundheit und Pflege\nEva Huber",
     ),
-    (  # an office joined by "und" to a company position: the office is addressed, the field kept
+    (  # an office joined by "und" to a company position: the office is addressed, the job goes under
         ("Herr", "", "Hans", "Huber", "Bürgermeister und Geschäftsführer", "AT", ""),
         "Sehr geehrter Herr Bürgermeister,",
-        "Herrn Bürgermeister und Geschäftsführer\nHans Huber",
+        "Herrn Bürgermeister\nHans Huber\nGeschäftsführer",
     ),
     (  # a public body after the office is its place, though the body is an office too
         ("Frau", "", "Eva", "Huber", "Präsidentin Nationalrat", "AT", ""),

@@ -76,18 +76,36 @@ CASES = [
         },
     ),
     (("Herr", "Dir.i.R.", "Hans", "Huber", "", "AT", ""), {"position_canonical": "Direktor i.R."}),
+    # the suffix written after the degrees belongs to the title before them
+    (
+        ("Herr", "HR Dr. i.R.", "Hans", "Huber", "", "AT", ""),
+        {"address_block": "Herrn Hofrat i.R.\nDr. Hans Huber", "issues": ""},
+    ),
+    (
+        ("Herr", "Univ.-Prof. Dr. i.R.", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Univ.-Prof. i.R. Dr."},
+    ),
+    # the same degree twice is its doubled form however it is written, so a re-parse reads the same
+    (
+        ("Herr", "Dr Dr", "Hans", "Huber", "", "AT", ""),
+        {"titles_prenominal": "DDr.", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (("Herr", "DI. Dipl Ing", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "DDI"}),
+    (("Herr", "Mag Mag", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "MMag."}),
     # a degree does not retire: the suffix stays an unknown title for the owner to resolve
     (("Herr", "Dr. a.D.", "Hans", "Huber", "", "AT", ""), {"issues": "TITLE_UNKNOWN"}),
-    # an office among several positions joined in the field: the office is addressed, the field kept
+    # an office among several positions joined in the field: the office is addressed and written in
+    # line 1, the other positions go on the line under the name (§4), the position keeps the whole field
     (
         ("Frau", "", "Anna", "Huber", "Bürgermeisterin und Landtagsabgeordnete", "AT", ""),
         {
             "salutation_line": "Sehr geehrte Frau Bürgermeisterin,",
-            "address_block": "Frau Bürgermeisterin und Landtagsabgeordnete\nAnna Huber",
+            "address_block": "Frau Bürgermeisterin\nAnna Huber\nLandtagsabgeordnete",
             "position_kind": "office",
+            "position_canonical": "Bürgermeisterin und Landtagsabgeordnete",
         },
     ),
-    (  # the higher office wins wherever it stands; the joined positions decline after "Herrn"
+    (  # the higher office wins wherever it stands, with its own qualifier
         (
             "Herr",
             "Mag.",
@@ -99,19 +117,64 @@ CASES = [
         ),
         {
             "salutation_line": "Sehr geehrter Herr Bürgermeister,",
-            "address_block": "Herrn Landtagsabgeordneten und Bürgermeister der Gemeinde Au\nMag. Hans Huber",
+            "address_block": "Herrn Bürgermeister der Gemeinde Au\nMag. Hans Huber\nLandtagsabgeordneter",
         },
     ),
-    (  # a retired office yields to a sitting one
-        ("Herr", "", "Hans", "Huber", "Landeshauptmann a.D. und Präsident", "AT", ""),
-        {"salutation_line": "Sehr geehrter Herr Präsident,"},
+    (  # three parts: the others keep their joiner
+        ("Herr", "", "Hans", "Huber", "Landesrat, Bürgermeister und Geschäftsführer", "AT", ""),
+        {"address_block": "Herrn Landesrat\nHans Huber\nBürgermeister und Geschäftsführer"},
+    ),
+    (  # a retired office yields to a sitting one, even to a function; a qualifier does not hide "a.D."
+        ("Herr", "", "Hans", "Huber", "Landeshauptmann a.D. und Generaldirektor", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Generaldirektor Huber,"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister der Stadt Graz a.D. und Landtagsabgeordneter", "AT", ""),
+        {"address_block": "Herrn Landtagsabgeordneten\nHans Huber\nBürgermeister der Stadt Graz a.D."},
+    ),
+    (  # an office after a function, whatever joins them
+        ("Herr", "", "Hans", "Huber", "Generaldirektor und Bürgermeister", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Bürgermeister,"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister/Landtagsabgeordneter", "AT", ""),
+        {"position_kind": "office"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister + Landtagsabgeordneter", "AT", ""),
+        {"position_kind": "office"},
     ),
     (  # an address function beside a plain position
         ("Herr", "Dr.", "Hans", "Huber", "Generaldirektor und CEO", "AT", "X AG"),
         {
             "salutation_line": "Sehr geehrter Herr Generaldirektor Dr. Huber,",
-            "address_block": "X AG\nHerrn Generaldirektor und CEO\nDr. Hans Huber",
+            "address_block": "X AG\nHerrn Generaldirektor\nDr. Hans Huber\nCEO",
         },
+    ),
+    (  # ... or a position the vocabulary does not know, joined by "und"
+        ("Herr", "Dr.", "Hans", "Huber", "Primar und Ärztlicher Direktor", "AT", ""),
+        {"address_block": "Herrn Primar\nDr. Hans Huber\nÄrztlicher Direktor"},
+    ),
+    (  # a president beside company positions is the company's (or club's)
+        ("Herr", "", "Hans", "Huber", "Präsident & CEO", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Huber,", "position_kind": "plain"},
+    ),
+    (("Herr", "", "Hans", "Huber", "Präsident und Geschäftsführer", "AT", ""), {"position_kind": "plain"}),
+    (  # titles before a joined office go to the titles
+        ("Herr", "Dr.", "Hans", "Huber", "Hofrat und Direktor", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Direktor Dr. Huber,",
+            "titles_prenominal": "HR Dr.",
+            "position_canonical": "Direktor",
+        },
+    ),
+    (
+        ("Herr", "Dr.", "Hans", "Huber", "Universitätsprofessor und Rektor", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Rektor,", "titles_prenominal": "Univ.-Prof. Dr."},
+    ),
+    (  # the title field's professor is the one the person holds: no second professor in the address
+        ("Herr", "Prof. Dr.", "Hans", "Huber", "Universitätsprofessor", "AT", ""),
+        {"address_block": "Herrn Professor\nDr. Hans Huber"},
     ),
     (  # the office first, then the place after a comma
         ("Herr", "", "Hans", "Huber", "Bürgermeister, Marktgemeinde Pöchlarn", "AT", ""),
@@ -125,7 +188,25 @@ CASES = [
         ("Frau", "", "Eva", "Huber", "Referentin für Bürgermeister und Gemeinderat", "AT", ""),
         {"position_kind": "plain"},
     ),
-    (("Herr", "", "Hans", "Huber", "Bürgermeister/in", "AT", ""), {"position_kind": "plain"}),
+    # staff, stand-ins and deputies of a function are not the function
+    (("Herr", "", "Hans", "Huber", "Vorstandsdirektor Vorstandsbüro", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "", "Hans", "Huber", "Generaldirektor Stabsstelle", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "Dr.", "Hans", "Huber", "Primar i.V.", "AT", ""), {"position_kind": "plain"}),
+    (("Frau", "Dr.in", "Eva", "Huber", "Primaria supplierend", "AT", ""), {"position_kind": "plain"}),
+    (("Herr", "", "Hans", "Huber", "Bürgermeister in Vertretung", "AT", ""), {"position_kind": "plain"}),
+    # a position written for either gender is the position, in the person's gender
+    (
+        ("Frau", "", "Eva", "Huber", "Bürgermeister/in", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Bürgermeisterin,",
+            "position_canonical": "Bürgermeisterin",
+            "issues": "TITLE_NONCANONICAL",
+        },
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister/Bürgermeisterin", "AT", ""),
+        {"position_canonical": "Bürgermeister"},
+    ),
     # an ordinal before an office: the office is addressed, the address keeps the ordinal in the gender
     (
         ("Frau", "", "Doris", "Bures", "Zweite Präsidentin des Nationalrates", "AT", ""),
@@ -154,6 +235,10 @@ CASES = [
         },
     ),
     (("Herr", "", "Hans", "Huber", "Zweiter Geschäftsführer", "AT", ""), {"position_kind": "plain"}),
+    (
+        ("Herr", "", "Hans", "Huber", "2.Vizebürgermeister", "AT", ""),
+        {"position_canonical": "2. Vizebürgermeister"},
+    ),
     # an address function is addressed with its organisation or department after it; a Direktor with a
     # department is a department head, and the staff of a function are not the function
     (

@@ -120,8 +120,9 @@ def parse_contact(
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
     tmpl = compose(
-        gender, tp, pp.salutation_entry, style, config, vocab, pp.salutation_rest, pp.salutation_lead
-    )
+        gender, tp, pp.salutation_entry, style, config, vocab,
+        pp.salutation_rest, pp.salutation_lead, pp.salutation_others,
+    )  # fmt: skip
     line, block = fill(
         tmpl, first.clean, last.clean, " ".join(input_text(company).split()), position_canonical
     )

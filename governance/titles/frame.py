@@ -365,9 +365,12 @@ def _parse_group(
     pos_canon = [p.canonical(g, vocab) for g in GENDERS for p in positions]
 
     # Templates per (gender, title parse, office/function entry and its qualifier, style, surname missing).
-    sal_entries = [f"{p.salutation_entry}\x00{p.salutation_rest}\x00{p.salutation_lead}" for p in positions]
+    sal_entries = [
+        "\x00".join((p.salutation_entry, p.salutation_rest, p.salutation_lead, p.salutation_others))
+        for p in positions
+    ]
     ps_codes, ps_values = pd.factorize(np.array(sal_entries, dtype=object))
-    ps_values = [tuple(v.split("\x00", 2)) for v in ps_values]
+    ps_values = [tuple(v.split("\x00", 3)) for v in ps_values]
     no_last_i = no_last.astype(np.int64)
     t_sizes = [4, len(tparses), len(ps_values), 3, 2]
     t_codes, t_keys = _combine(
@@ -380,8 +383,8 @@ def _parse_group(
     tmpls = []
     for key in t_keys:
         g, t, ps, st, nl = _decode(key, t_sizes)
-        entry, rest, lead = ps_values[ps]
-        tm = compose(GENDERS[g], tparses[t], entry, STYLES[st], config, vocab, rest, lead)
+        entry, rest, lead, others = ps_values[ps]
+        tm = compose(GENDERS[g], tparses[t], entry, STYLES[st], config, vocab, rest, lead, others)
         if nl:  # no surname: the fixed line, no name in it
             tm = replace(tm, sal_pre=tm.sal_no_name, sal_suffix="", name_mode=NAME_NONE)
         tmpls.append(tm)

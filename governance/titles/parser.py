@@ -223,9 +223,11 @@ class PositionParse:
     entry: str | None
     gender: str  # gender of the form written (m/f), "" when no entry or a form both genders hold
     kind: str  # office | function | plain | ""
-    rest: str  # qualifier after the office word ("der Stadt Graz", "und Landtagsabgeordnete")
+    rest: str  # qualifier after the office word ("der Stadt Graz", ", Marktgemeinde Pöchlarn")
     bits: int  # issue bits
-    lead: str = ""  # what precedes the office word: an ordinal ("Zweite"), other positions ("CEO und")
+    lead: str = ""  # an ordinal before the office word ("Zweite")
+    before: str = ""  # positions joined before the addressed one, with their joiner ("CEO und")
+    after: str = ""  # ... and after it ("und Landtagsabgeordnete")
 
     def canonical(self, gender: str, vocab: Vocabulary) -> str:
         """Canonical text in the person's gender (the written form's gender when that is not m/f)."""
@@ -236,7 +238,20 @@ class PositionParse:
             return self.text
         entry = vocab.entries[self.entry]
         word = entry.long(g) if entry.long_m else entry.form(g)
-        return glue(glue(gendered_ordinal(self.lead, g), word), self.rest)
+        own = glue(glue(gendered_ordinal(self.lead, g), word), self.rest)
+        return glue(glue(self.before, own), self.after)
+
+    @property
+    def others(self) -> str:
+        """The positions joined to the addressed one, as written, without it ("A, B und C" addressed as
+        B: "A und C"): the line under the name when line 1 writes out the addressed one."""
+        before = _JOINER_END.sub("", self.before)
+        joiner = _JOINER_START.match(self.after)
+        after = self.after[joiner.end() :] if joiner else self.after
+        if not (before and after and joiner):
+            return before or after
+        sep = joiner.group().strip()
+        return f"{before}{sep} {after}" if sep in ",;" else f"{before} {sep} {after}"
 
     @property
     def salutation_entry(self) -> str:
@@ -253,6 +268,11 @@ class PositionParse:
         """What precedes the salutation entry in the address ("Zweite"), else ""."""
         return self.lead if self.salutation_entry else ""
 
+    @property
+    def salutation_others(self) -> str:
+        """The positions joined to the salutation entry (`others`), else ""."""
+        return self.others if self.salutation_entry else ""
+
 
 def glue(left: str, right: str) -> str:
     """Two pieces of a position joined by a space; a comma or semicolon starting ``right`` follows
@@ -264,7 +284,7 @@ def glue(left: str, right: str) -> str:
 
 # An ordinal before an office: "2. Nationalratspräsidentin", "Zweiter Landtagspräsident", "Erste
 # Vizebürgermeisterin" (the written-out ones are adjectives and take the person's gender).
-_ORDINAL = re.compile(r"(?:\d{1,2}\.|(?i:erst|zweit|dritt|viert|fünft)(?:e|er|es|en)?)\s+")
+_ORDINAL = re.compile(r"(?:\d{1,2}\.\s*|(?i:erst|zweit|dritt|viert|fünft)(?:e|er|es|en)?\s+)(?=\w)")
 _ORDINAL_WORD = re.compile(r"(?<!\S)((?i:erst|zweit|dritt|viert|fünft))(?:e|er|es|en)?$")
 
 
@@ -366,16 +386,30 @@ def parse_position(value: str, vocab: Vocabulary) -> PositionParse:
     text = clean_name(value)
     if not text:
         return PositionParse("", None, "", "", "", 0)
+    # Positions of the vocabulary joined in the field come first: "Bürgermeister der Stadt Graz und
+    # Landtagsabgeordneter" is two, "Landesrätin für Gesundheit und Pflege" one with its portfolio.
+    joined = _joined_positions(text, vocab, strict=True) if _JOINERS.search(text) else None
+    if joined is not None:
+        return joined
     found = _position_part(text, vocab)
-    words = found.rest.split()
-    retired_then_more = len(words) > 1 and words[0] in _RETIRED  # "Landeshauptmann a.D. und Präsident"
-    if (found.entry is not None or found.bits) and not retired_then_more:
+    if found.entry is not None or found.bits:
         return found
-    return _joined_positions(text, vocab) or found
+    return _joined_positions(text, vocab, strict=False) or found
+
+
+# A position written for either gender ("Bürgermeister/in", "Direktor/-in", "Primar(in)").
+_BOTH_GENDERS = re.compile(r"\s*(?:/-?in|\(in\))$")
 
 
 def _position_part(text: str, vocab: Vocabulary) -> PositionParse:
-    """One position (`_one_position`), or an office after an ordinal."""
+    """One position (`_one_position`), or an office after an ordinal. A position written for either
+    gender is that position, in the person's gender, flagged TITLE_NONCANONICAL."""
+    both = _BOTH_GENDERS.search(text)
+    if both is not None and both.start() > 0:
+        found = _position_part(text[: both.start()], vocab)
+        if found.entry is not None:
+            bits = found.bits | ISSUE_BIT["TITLE_NONCANONICAL"]
+            return replace(found, text=text, gender="", bits=bits)
     found = _one_position(text, vocab)
     ordinal = _ORDINAL.match(text) if found.entry is None and not found.bits else None
     if ordinal is not None:
@@ -387,8 +421,11 @@ def _position_part(text: str, vocab: Vocabulary) -> PositionParse:
 
 
 # What joins two positions in one field: "Bürgermeister und Landtagsabgeordneter", "Generaldirektor &
-# CEO", "Bürgermeister, Marktgemeinde Pöchlarn". A slash without spaces is no joiner ("Direktor/in").
-_JOINERS = re.compile(r"\s+(?:und|u\.|&|sowie)\s+|\s*[,;|]\s*|\s+/\s+")
+# CEO", "Bürgermeister, Marktgemeinde Pöchlarn", "Bürgermeister/Landtagsabgeordneter"; a slash before a
+# female ending is none ("Direktor/in", "Bürgermeister/-in").
+_JOINERS = re.compile(r"\s+(?:und|u\.|&|sowie)\s+|\s*[,;|+]\s*|\s+[-–]\s+|\s*/(?!-?in(?:nen)?\b)\s*")
+_JOINER_START = re.compile(r"^(?:(?:und|u\.|&|sowie)\s+|[,;|+/–-]\s*)")
+_JOINER_END = re.compile(r"(?:\s+(?:und|u\.|&|sowie)|\s*[,;|+/–-])$")
 # Functions that also head a company's department ("Direktor Vertrieb"): beside words that are no
 # position of the vocabulary they are a plain position. Every other function is addressed as such
 # wherever it stands ("Generaldirektor AUVA", "Primaria Abteilung Innere Medizin").
@@ -396,24 +433,39 @@ _DEPARTMENT_FUNCTIONS = frozenset({"Direktor"})
 # Words for an office's staff after it ("Bürgermeister, Sekretariat"): not the office holder.
 _STAFF_WORDS = (
     "sekretär", "sekretärin", "assistent", "assistentin", "referent", "referentin", "mitarbeiter",
-    "mitarbeiterin", "sprecher", "sprecherin", "fahrer", "fahrerin", "berater", "beraterin",
+    "mitarbeiterin", "sprecher", "sprecherin", "fahrer", "fahrerin", "berater", "beraterin", "büro",
 )  # fmt: skip
+# ... and words for its office or a stand-in ("Generaldirektor Stabsstelle", "Primar i.V.", "Primaria
+# supplierend", "Bürgermeister in Vertretung").
+_STAND_IN_WORDS = frozenset(
+    {"stab", "stabsstelle", "office", "vertretung", "i.v.", "i.v", "iv", "interim", "kommissarisch"}
+    | {"supplierend", "supplierender", "supplierende", "interimistisch", "interimistischer"}
+    | {"interimistische", "kommissarischer", "kommissarische", "geschäftsführend", "geschäftsführender"}
+)
 
 
 def _staff_of(text: str) -> bool:
-    """``text`` (beside an office) names its staff, its deputy or a candidate for it."""
+    """``text`` (beside an office) names its staff, its deputy, a stand-in or a candidate for it."""
     return any(
-        word in _NOT_A_PLACE or word.startswith(_STAFF_STARTS) or word.endswith(_STAFF_WORDS)
-        for word in (w.strip(".,;") for w in text.casefold().split())
+        word in _NOT_A_PLACE
+        or word in _STAND_IN_WORDS
+        or word.startswith(_STAFF_STARTS)
+        or word.endswith(_STAFF_WORDS)
+        for word in (w.strip(",;()") for w in text.casefold().split())
     )
 
 
-def _joined_positions(text: str, vocab: Vocabulary) -> PositionParse | None:
-    """The office or address function among several positions joined in the field, the office before a
-    function, then the higher rank, a retired one ("a.D.") last, then the first written; what precedes it
-    is its lead, what follows it its rest. Taken when every part is a position of the vocabulary, or when
-    it is the first part and the rest names no staff ("Bürgermeister, Marktgemeinde Pöchlarn"); else
-    None."""
+def _retired(part: PositionParse) -> bool:
+    return any(word in _RETIRED for word in part.rest.split())
+
+
+def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionParse | None:
+    """The office or address function among several positions joined in the field: a sitting one before
+    a retired one ("a.D."), the office before a function, then the higher rank, then the first written.
+    A rank a company or club has too, without its own qualifier, is none ("Präsident und
+    Geschäftsführer"). ``strict``: every part is a position of the vocabulary; the others are kept
+    apart (`PositionParse.others`). Else it must be the first part, and what follows, naming no staff,
+    is its qualifier ("Bürgermeister, Marktgemeinde Pöchlarn"). None when there is no such part."""
     spans: list[tuple[int, int]] = []
     start = 0
     for joiner in _JOINERS.finditer(text):
@@ -424,28 +476,37 @@ def _joined_positions(text: str, vocab: Vocabulary) -> PositionParse | None:
     if len(spans) < 2:
         return None
     parts = [_position_part(text[a:b], vocab) for a, b in spans]
-    ambiguous = [p.bits & ISSUE_BIT["TITLE_AMBIGUOUS"] for p in parts]
-    if any(ambiguous):
+    known = all(p.entry is not None for p in parts)
+    if strict and not known:
+        return None
+    if any(p.bits & ISSUE_BIT["TITLE_AMBIGUOUS"] for p in parts):
         return PositionParse(text, None, "", "plain", "", ISSUE_BIT["TITLE_AMBIGUOUS"])
     ranked = [
-        ((p.kind == "office", p.rest not in _RETIRED, vocab.entries[p.entry].rank, -i), i)
+        ((not _retired(p), p.kind == "office", vocab.entries[p.entry].rank, -i), i)
         for i, p in enumerate(parts)
-        if p.entry is not None and p.kind in ("office", "function")
+        if p.entry is not None
+        and p.kind in ("office", "function")
+        and not (p.entry.casefold() in _RANKS_TOO and not p.rest)
     ]
     if not ranked:
         return None
     best = max(ranked)[1]
     part, (a, b) = parts[best], spans[best]
+    if len({p.entry for p in parts}) == 1:  # one position twice ("Bürgermeister/Bürgermeisterin")
+        return replace(parts[0], text=text)
+    if strict:
+        return replace(part, text=text, before=text[:a].strip(), after=text[b:].strip())
     after = text[b:].strip()
-    if not all(p.entry is not None for p in parts):
-        if best != 0 or _staff_of(after) or _departments(after):
-            return None
-        if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
-            return None  # "Präsident, Verein der Freunde": a rank the company or club has too
-        if part.kind == "function" and part.entry in _DEPARTMENT_FUNCTIONS:
-            return None
-    lead = glue(text[:a].strip(), part.lead)
-    return replace(part, text=text, lead=lead, rest=glue(part.rest, after))
+    if best != 0 or _staff_of(after):
+        return None
+    if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
+        return None  # "Präsident, Verein der Freunde": a rank the company or club has too
+    if part.kind == "function" and part.entry in _DEPARTMENT_FUNCTIONS:
+        return None  # "Direktor, Vertrieb"
+    joiner = _JOINER_START.match(after)
+    if joiner is None or joiner.group().strip() in (",", ";", "-", "–"):
+        return replace(part, text=text, rest=glue(part.rest, after))  # its place, as after "der"
+    return replace(part, text=text, after=after)  # "Primar und Ärztlicher Direktor": another position
 
 
 _RETIRED = frozenset({"a.D.", "i.R.", "i.P."})
@@ -461,6 +522,8 @@ def _one_position(text: str, vocab: Vocabulary) -> PositionParse:
         if retired is not None and retired[0] == len(tail):  # "a. D.", "iR": written as "a.D.", "i.R."
             tail = retired[1]
         if tail and tail.split()[0].casefold() in _CONNECTORS:
+            if any(word.strip(",;()") in _STAND_IN_WORDS for word in tail.casefold().split()):
+                return PositionParse(text, None, "", "plain", "", 0)  # "Bürgermeister in Vertretung"
             status, abbrs, gender = _lookup_position(vocab, head)
             rest = tail
             if status != "ok":
@@ -484,7 +547,8 @@ def _one_position(text: str, vocab: Vocabulary) -> PositionParse:
                 found[0] == "ok"
                 and _kind_of(vocab, abbr) == "function"
                 and abbr not in _DEPARTMENT_FUNCTIONS
-                and not _another_position(vocab, tail.split()[0])
+                and not _JOINER_START.match(tail)
+                and not any(_lookup_position(vocab, word)[0] != "none" for word in tail.split())
                 and all(tok.status == "unknown" for tok in scan_title(tail, vocab))
             ):
                 status, abbrs, gender = found
@@ -817,6 +881,7 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
             break
         lead.append(tok)
         rest = rest[len(tok.surface) :].lstrip(_POSITION_SEPARATORS)
+        rest = rest[m.end() :] if (m := _JOINER_START.match(rest)) else rest  # "Hofrat und Direktor"
     if lead:
         if not rest or parse_position(rest, vocab).entry is not None:
             return PositionTitles(tuple(lead), rest)
@@ -843,7 +908,14 @@ def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> 
     if found is None:
         return None
     held = {t.entry for t in scan_title(title, vocab)}
-    added = " ".join(t.canonical for t in found.tokens if t.entry not in held)
+    # A professor title of the title field is the one the person holds: "Prof. Dr." beside the position
+    # "Universitätsprofessor" is one professor, not two in the address.
+    professor = any(e is not None and vocab.entries[e].cls == "professor" for e in held)
+    added = " ".join(
+        t.canonical
+        for t in found.tokens
+        if t.entry not in held and not (professor and vocab.entries[t.entry].cls == "professor")
+    )
     return OfficeMove(title=" ".join(f"{title} {added}".split()), position=found.rest)
 
 

@@ -133,8 +133,6 @@ def _addressee(gender: str, style: str) -> str:
 _ADJECTIVAL_M = re.compile(
     r"(?<![^\W\d_])((?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Aa]bgeordnet|[Bb]eigeordnet|Technisch)|Erst|Zweit|Dritt|Viert|Fünft)er\b"
 )
-# The first word of another position joined after the office ("und Landtagsabgeordneter").
-_JOINED_WORD = re.compile(r"((?:^|\s)(?:und|u\.|&|sowie)\s+|^[,;]\s*)(\S+)")
 
 
 # Weak masculine nouns take -en after "Herrn" as well: "Herrn Präsidenten des Landesgerichts", "Herrn
@@ -161,13 +159,15 @@ def compose(
     vocab: Vocabulary,
     position_rest: str = "",
     position_lead: str = "",
+    position_others: str = "",
 ) -> Template:
     """Salutation and address template for one distinct combination (rules §3 and §4).
 
     ``position_rest``: the qualifier after the office in the position field ("a.D.", "der Stadt Graz",
-    "für Finanzen"), ``position_lead`` what precedes the office ("Zweite", "CEO und"). When line 1 writes
-    out the position's office, it keeps both: "Herrn Bürgermeister" alone would address a former mayor
-    as the sitting one, "Herrn Präsidenten" the Second President as the President."""
+    "für Finanzen"), ``position_lead`` the ordinal before it ("Zweite"). When line 1 writes out the
+    position's office, it keeps both: "Herrn Bürgermeister" alone would address a former mayor as the
+    sitting one, "Herrn Präsidenten" the Second President as the President. ``position_others``: the
+    positions joined to it in the field ("Landtagsabgeordnete"), then on the line under the name."""
     suffix = "" if style == "CH" else ","
     no_name = "Sehr geehrte Damen und Herren" + suffix
     degree = _best_degree(tp, gender, style, config, vocab)
@@ -198,16 +198,12 @@ def compose(
             mode = NAME_LAST
     lines: list[str] = []
     if gender in ("m", "f"):
-        # The office declines, with its ordinal and the positions joined to it; the qualifier is free
-        # text ("des Verbandes Technischer ...").
+        # The office declines, with its ordinal; the qualifier is free text ("des Verbandes Technischer").
         office = _accusative(written, gender, style)
         qualified = office
         if written and uses_position and (position_rest or position_lead):
             lead = _accusative(gendered_ordinal(position_lead, gender), gender, style)
-            rest = _JOINED_WORD.sub(
-                lambda m: m.group(1) + _accusative(m.group(2), gender, style), position_rest
-            )
-            qualified = glue(glue(lead, office), rest)
+            qualified = glue(glue(lead, office), position_rest)
         if written_token is not None and written_token.suffix:  # "Herrn Hofrat i.R."
             qualified = f"{office} {written_token.suffix}"
         lines.append(_addressee(gender, style) + (f" {qualified}" if qualified else ""))
@@ -218,6 +214,8 @@ def compose(
     ]
     head = "".join(line + "\n" for line in lines) + (" ".join(remaining) + " " if remaining else "")
     tail = ", " + tp.postnominal_text if tp.post else ""
+    if written and uses_position and position_others:
+        tail += "\n" + position_others
     return Template(
         pre, mode, suffix, no_name, head, tail, uses_position, written if gender in ("m", "f") else ""
     )

@@ -332,10 +332,15 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
         if retired is not None:
             end, suffix = retired
             written = " ".join(text[i:end].split())
-            prev = tokens[-1] if tokens else None
-            if prev is not None and _retiring(vocab, prev):  # "HR i.R.": one title, kept in the address
+            # The title it belongs to: the one before it ("HR i.R."), or the last Amts- or Berufstitel,
+            # professor title or function before the degrees that follow it ("HR Dr. i.R.").
+            at = len(tokens) - 1
+            while at >= 0 and not _retiring(vocab, tokens[at]) and tokens[at].status == "ok":
+                at -= 1
+            if at >= 0 and _retiring(vocab, tokens[at]):  # one title, kept with it in the address
+                prev = tokens[at]
                 surface, canonical = f"{prev.surface} {written}", f"{prev.canonical} {suffix}"
-                tokens[-1] = replace(prev, surface=surface, canonical=canonical, suffix=suffix)
+                tokens[at] = replace(prev, surface=surface, canonical=canonical, suffix=suffix)
             else:  # one unknown token ("i. R." after a position word moves with it, see position_in_title)
                 tokens.append(TitleToken(written, written, None, "", "unknown", "title"))
             i = end
@@ -380,7 +385,22 @@ def scan_title(text: str, vocab: Vocabulary) -> tuple[TitleToken, ...]:
                 continue
         tokens.append(make_token(vocab, chunk, "title"))
         i = k
-    return tuple(_joined_doctorates(vocab, tokens))
+    return tuple(_contracted(vocab, _joined_doctorates(vocab, tokens)))
+
+
+def _contracted(vocab: Vocabulary, tokens: list[TitleToken]) -> list[TitleToken]:
+    """Two titles in a row whose canonical writings together write one title of the vocabulary are that
+    title: "Dr Dr" is "Dr. Dr.", the DDr., "DI. Dipl Ing" the DDI, as their canonical writings read."""
+    out: list[TitleToken] = []
+    for tok in tokens:
+        prev = out[-1] if out else None
+        if prev is not None and prev.status == tok.status == "ok" and not prev.suffix and not tok.suffix:
+            joined = make_token(vocab, f"{prev.canonical} {tok.canonical}", "title")
+            if joined.status == "ok":
+                out[-1] = replace(joined, surface=f"{prev.surface} {tok.surface}")
+                continue
+        out.append(tok)
+    return out
 
 
 def _doctorate(vocab: Vocabulary, tok: TitleToken) -> bool:
