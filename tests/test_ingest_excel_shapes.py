@@ -110,7 +110,7 @@ def test_a_repeated_header_line_is_rejected_not_a_contact(tmp_path):
 def test_a_long_note_in_a_row_the_csv_module_reads_is_no_crash(tmp_path):
     """Rows with a wrong field count go through the csv module, whose default field limit is 128 KiB."""
     long_note = "z" * 140_000
-    text = "\r\n".join([HEADER, HUBER, f'3;Herr;;Karl;Gruber;"{long_note}"', MAIER]) + "\r\n"
+    text = "\r\n".join([HEADER, HUBER, f'3;Herr;;Karl;Gruber;"{long_note}";X;AT;extra', MAIER]) + "\r\n"
     extract = read(tmp_path, text)
     assert extract.contacts["last_name"].tolist() == ["Huber", "Maier"]
     assert extract.rejects["source_line"].tolist() == [3]

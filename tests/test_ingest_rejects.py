@@ -23,16 +23,54 @@ def reject_at(ex, line: int) -> str:
 
 def test_wrong_field_count(tmp_path):
     path = write_bytes(
-        tmp_path, "f.csv", b"contact_id,last_name,city\n1,A,Wien\n2,B\n3,C,Graz,extra\n4,D,Linz\n"
+        tmp_path,
+        "f.csv",
+        b"contact_id,city,last_name\n1,Wien,A\n2,B\n3,Graz,C,extra\n4,Linz,D\n5,Wels,E\n",
     )
     ex = read_csv_extract(path)
-    check_counts(ex, 4)
-    assert ex.contacts["contact_id"].tolist() == ["1", "4"]
-    assert ex.contacts["source_line"].tolist() == [2, 5]
+    check_counts(ex, 5)
+    assert ex.contacts["contact_id"].tolist() == ["1", "4", "5"]
+    assert ex.contacts["source_line"].tolist() == [2, 5, 6]
+    # too short to reach the surname (a required column): rejected, not read as a contact without one
     assert "wrong field count: expected 3, found 2" in reject_at(ex, 3)
     assert "wrong field count: expected 3, found 4" in reject_at(ex, 4)
     assert ex.rejects.iloc[0]["raw_text"] == "2,B"
     assert set(ex.rejects["source_file"]) == {str(path)}
+
+
+def test_rows_without_the_delimiters_of_their_empty_last_cells_are_read(tmp_path):
+    """Excel leaves out the delimiters of empty cells at the end of a row, for groups of rows: such a row
+    reaches the required columns and is read with the missing fields empty, with a warning naming it."""
+    path = write_bytes(
+        tmp_path,
+        "excel.csv",
+        b"contact_id;last_name;city;email\n1;A;Wien;a@x.at\n2;B\n3;C\n4;D;Graz\n5;E;Linz;e@x.at\n",
+    )
+    ex = read_csv_extract(path)
+    check_counts(ex, 5)
+    assert ex.rejects.empty
+    assert ex.contacts["last_name"].tolist() == ["A", "B", "C", "D", "E"]
+    assert ex.contacts["city"].tolist() == ["Wien", "", "", "Graz", "Linz"]
+    assert ex.contacts["email"].tolist() == ["a@x.at", "", "", "", "e@x.at"]
+    assert any(
+        "3 row(s) with fewer fields than the header" in w and "(line 3, 4, 5)" in w for w in ex.warnings
+    )
+
+
+def test_a_record_cut_by_an_unquoted_line_break_is_rejected_whole(tmp_path):
+    """Two neighbouring short rows that together make one record are its two halves: neither is read as a
+    contact (the first would be one with a cut name), and the reason says so."""
+    path = write_bytes(
+        tmp_path,
+        "cut.csv",
+        b"contact_id;last_name;position;company;email\n1;A;CEO;X;a@x.at\n2;B;Leiterin\nEinkauf;Y;b@x.at\n"
+        b"3;C;CFO;Z;c@x.at\n",
+    )
+    ex = read_csv_extract(path)
+    check_counts(ex, 4)
+    assert ex.contacts["contact_id"].tolist() == ["1", "3"]
+    assert ex.rejects["source_line"].tolist() == [3, 4]
+    assert "with line 4 one record" in reject_at(ex, 3) and "with line 3 one record" in reject_at(ex, 4)
 
 
 def test_broken_quoting(tmp_path):
@@ -108,7 +146,7 @@ def test_mixed_problems_keep_order_and_lines(tmp_path):
     data = (
         b"contact_id,last_name,city\n"
         b"1,A,x\n"
-        b"2,B\xc3\xa4\n"  # UTF-8 "a-umlaut": the file is UTF-8, so 0xFF below is undecodable
+        b"2,B\xc3\xa4,x,y\n"  # UTF-8 "a-umlaut": the file is UTF-8, so 0xFF below is undecodable
         b'3,"C ""q""",y\n'
         b'4,"D"oops,z\n'
         b'5,"E\nmulti",w\n'
@@ -132,7 +170,7 @@ def test_mixed_problems_keep_order_and_lines(tmp_path):
 def test_many_rows_with_a_few_bad_ones(tmp_path):
     lines = ["contact_id,last_name,city"]
     for i in range(1, 20001):
-        lines.append(f"{i},N{i}" if i % 5000 == 0 else f"{i},N{i},C")
+        lines.append(f"{i},N{i},C,D" if i % 5000 == 0 else f"{i},N{i},C")
     path = write_bytes(tmp_path, "many.csv", ("\n".join(lines) + "\n").encode())
     ex = read_csv_extract(path)
     check_counts(ex, 20000)

@@ -312,6 +312,8 @@ class _Reader:
         self.warnings: list[str] = []
         self.rejects: list[tuple[str, int, str, str]] = []
         self.slow_rows: list[tuple[int, list[str]]] = []
+        # rows with fewer fields than the header's named columns, decided once all rows are read
+        self.short_rows: list[tuple[int, list[str], str]] = []
         self.bad_units = False  # code units of a whole-file encoding that did not decode (now NUL)
         self._quotes: np.ndarray | None = None
 
@@ -365,6 +367,9 @@ class _Reader:
             row = row[: self.ncols]  # a trailing delimiter (Excel): the extra fields are empty
         elif self.min_cols <= len(row) < self.ncols:
             row = row + [""] * (self.ncols - len(row))  # only unnamed trailing columns left out
+        elif 1 < len(row) < self.min_cols:
+            self.short_rows.append((line, row, raw))  # see resolve_short_rows
+            return
         if len(row) != self.ncols:
             self.rejects.append(
                 (self.name, line, f"wrong field count: expected {self.ncols}, found {len(row)}", raw)
@@ -599,6 +604,7 @@ class _Reader:
             del self.warnings[self.file_warnings :]
             self.rejects.clear()
             self.slow_rows.clear()
+            self.short_rows.clear()
             scan = _scan_records(arr, delim, self.nl, count_fields=True, extend=self.extend_suspect)
             header, header_end = self.read_header(scan)
             return self.read_body(scan, header, header_end, profile, count_fields=True)
@@ -694,6 +700,7 @@ class _Reader:
                 self.examine_suspect(s, e)
 
         raw, lines = self.parse_clean(starts[good], ends[good], profile, header, strict=count_fields)
+        self.resolve_short_rows(profile, header)
         if self.slow_rows:
             names = [f"c{i}" for i in range(self.ncols)]
             slow = pd.DataFrame([row for _, row in self.slow_rows], columns=names, dtype="str")
@@ -884,7 +891,7 @@ class _Reader:
         if len(invalid) > 100:
             return None
         keep = np.ones(len(starts), dtype=bool)
-        before, slow_before = len(self.rejects), len(self.slow_rows)
+        before, slow_before, short_before = len(self.rejects), len(self.slow_rows), len(self.short_rows)
         for text, _expected, _actual in set(invalid):
             needle = text.encode(self.encoding)
             pos = self.buf.find(needle)
@@ -898,8 +905,51 @@ class _Reader:
         if int((~keep).sum()) != len(invalid):
             del self.rejects[before:]
             del self.slow_rows[slow_before:]
+            del self.short_rows[short_before:]
             return None
         return keep
+
+    def resolve_short_rows(self, profile: Profile, header: list[str]) -> None:
+        """Rows with fewer fields than the header. Excel leaves out the delimiters of empty cells at the
+        end of a row, for whole groups of rows (which ones depends on its buffer): such a row, reaching
+        the profile's required columns, is read with the missing fields empty. Two neighbouring short
+        rows that together make one record's width, the later one holding no id where the id stands,
+        are one record cut by a line break inside an unquoted field: both are rejected, saying so, like
+        any row too short for the required columns."""
+        if not self.short_rows:
+            return
+        resolved = profile.resolve(header)
+        need = max(min(resolved[column]) for column in profile.required) + 1
+        id_at = min(resolved["contact_id"])
+        rows = {line: row for line, row, _ in self.short_rows}
+
+        def cut(first: int, second: int) -> bool:
+            if first not in rows or second not in rows:
+                return False
+            if len(rows[first]) + len(rows[second]) - 1 != self.ncols:
+                return False
+            value = rows[second][id_at] if id_at < len(rows[second]) else ""
+            # an id has a digit and no space ("4711", "0035g00000AbCdE"); the rest of a cut field rarely
+            return not (any(ch.isdigit() for ch in value) and not any(ch.isspace() for ch in value))
+
+        padded: list[int] = []
+        for line, row, raw in sorted(self.short_rows, key=lambda item: item[0]):
+            cut_with = line + 1 if cut(line, line + 1) else line - 1 if cut(line - 1, line) else None
+            if cut_with is None and len(row) >= need:
+                self.slow_rows.append((line, row + [""] * (self.ncols - len(row))))
+                padded.append(line)
+                continue
+            reason = f"wrong field count: expected {self.ncols}, found {len(row)}"
+            if cut_with is not None:
+                reason += f" (with line {cut_with} one record: a line break inside an unquoted field?)"
+            self.rejects.append((self.name, line, reason, raw))
+        self.short_rows.clear()
+        if padded:
+            shown = ", ".join(map(str, padded[:10])) + (" ..." if len(padded) > 10 else "")
+            self.warnings.append(
+                f"{len(padded)} row(s) with fewer fields than the header (the delimiters of empty cells at "
+                f"the end left out, as Excel writes them): the missing fields read as empty (line {shown})"
+            )
 
     def add_hint_warnings(self, profile: Profile) -> None:
         if profile.delimiters and self.delimiter not in profile.delimiters:
