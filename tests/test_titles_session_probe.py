@@ -92,6 +92,47 @@ CASES = [
     ),
     (("Herr", "DI. Dipl Ing", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "DDI"}),
     (("Herr", "Mag Mag", "Hans", "Huber", "", "AT", ""), {"titles_prenominal": "MMag."}),
+    # a salutation word typed without a space before the title, or with a dot, comma or hyphen after it
+    (
+        ("Hr.Dr.", "", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,", "gender": "m", "titles_prenominal": "Dr."},
+    ),
+    (("Herr-Dr.", "", "Hans", "Huber", "", "AT", ""), {"gender": "m", "titles_prenominal": "Dr."}),
+    (("Fr.Mag.a", "", "Eva", "Huber", "", "AT", ""), {"salutation_line": "Sehr geehrte Frau Mag.a Huber,"}),
+    (("Herr,", "", "Hans", "Huber", "", "AT", ""), {"gender": "m", "issues": ""}),
+    (("FrauMag.a", "", "Eva", "Huber", "", "AT", ""), {"gender": "f", "titles_prenominal": "Mag.a"}),
+    (("Herrmann", "", "Kim", "Huber", "", "AT", ""), {"gender": "unknown"}),
+    # a name keeps the full stop of an initial after a hyphen
+    (("Herr", "", "Hans-P.", "Huber", "", "AT", ""), {"first_name_clean": "Hans-P."}),
+    # a degree in brackets after the surname, round or square
+    (
+        ("Herr", "", "Hans", "Huber (DI)", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr DI Huber,", "last_name_clean": "Huber"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber [Dr.]", "", "AT", ""),
+        {"titles_prenominal": "Dr.", "last_name_clean": "Huber"},
+    ),
+    (("Herr", "", "Hans", "Huber (HR)", "", "AT", ""), {"last_name_clean": "Huber (HR)"}),
+    # a title before initials in capitals is a title; a field in capitals keeps "DI" as a name (Di Marco)
+    (
+        ("Herr", "", "DI J.", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr DI Huber,", "first_name_clean": "J."},
+    ),
+    (
+        ("Herr", "", "Hans", "DI MARCO", "", "AT", ""),
+        {"last_name_clean": "DI MARCO", "titles_prenominal": ""},
+    ),
+    # a female ending written apart is in lower case: a capital after the space is an initial or a name
+    (
+        ("Herr", "", "Mag. A. Peter", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Mag.", "first_name_clean": "A. Peter", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    (("Herr", "", "Hans", "Dr. In der Maur", "", "AT", ""), {"last_name_clean": "In der Maur"}),
+    (
+        ("Frau", "", "Mag. a Eva", "Huber", "", "AT", ""),
+        {"titles_prenominal": "Mag.a", "first_name_clean": "Eva"},
+    ),
     # a degree does not retire: the suffix stays an unknown title for the owner to resolve
     (("Herr", "Dr. a.D.", "Hans", "Huber", "", "AT", ""), {"issues": "TITLE_UNKNOWN"}),
     # an office among several positions joined in the field: the office is addressed and written in

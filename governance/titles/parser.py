@@ -153,9 +153,18 @@ def _salutation_word(text: str) -> tuple[str, str] | None:
     key = text.casefold().rstrip(".").strip()
     if key in _SALUTATIONS:
         return _SALUTATIONS[key], ""
-    head, _, rest = text.partition(" ")
-    gender = _SALUTATIONS.get(head.casefold().rstrip("."))
-    return (gender, rest.strip()) if gender else None
+    # The word ends at a space, or at a dot, comma or hyphen typed in its place ("Hr.Dr.", "Herr-Dr.",
+    # "Herr,"): what follows is titles.
+    found = _SALUTATION_HEAD.match(text)
+    gender = _SALUTATIONS.get(found.group(1).casefold()) if found else None
+    if gender is None:  # glued to a title ("HerrDr.", "FrauMag.a"), not to the rest of a word ("Herrmann")
+        found = _SALUTATION_GLUED.match(text)
+        gender = _SALUTATIONS.get(found.group(1).casefold()) if found else None
+    return (gender, text[found.end() :].strip()) if gender else None
+
+
+_SALUTATION_HEAD = re.compile(r"([^\W\d_]+)(?:\.?\s+|\.|\s*[,;:/-]\s*|$)")
+_SALUTATION_GLUED = re.compile(rf"((?i:{_SALUTATION_ALTERNATION}))(?=[A-ZÄÖÜ])")
 
 
 @lru_cache(maxsize=4096)

@@ -143,9 +143,19 @@ def _name_ends(vocab: Vocabulary, caps: bool) -> Callable[[str, int], list[int]]
         more = _ends(text, start, vocab.name_fold_trie, True, True)
         if caps:
             more += _ends(text, start, vocab.name_caps_trie, False, True)
+        # A female ending written apart is in lower case ("Mag. a", "Dr. in"): a capital after the space
+        # is an initial or a name ("Mag. A. Huber", "Dr. In der Maur").
+        more = [end for end in more if not _capital_ending(text[start:end])]
         return sorted(set(exact) | set(more)) if more else exact
 
     return ends_at
+
+
+def _capital_ending(written: str) -> bool:
+    pieces = written.rsplit(None, 1)
+    return (
+        len(pieces) == 2 and pieces[1][:1].isupper() and pieces[1].rstrip(".").casefold() in ("a", "in", "x")
+    )
 
 
 def _is_post(vocab: Vocabulary, name: bool) -> Callable[[str], bool]:
@@ -475,10 +485,10 @@ _NAME_END_ABBREVIATIONS = frozenset({"jun", "sen", "jr", "sr"})
 def _without_stray_punctuation(name: str) -> str:
     """A name without the comma, semicolon or colon typed before or after it ("Müller," printed as
     "Sehr geehrter Herr Müller,,"), nor a full stop after a whole word ("Müller."); an initial or an
-    abbreviation keeps its full stop ("Hans J.", "Huber sen.")."""
+    abbreviation keeps its full stop ("Hans J.", "Hans-P.", "Huber sen.")."""
     name = name.strip(",;: ")
     if name.endswith(".") and not name.endswith(".."):
-        word = name.rsplit(" ", 1)[-1][:-1]
+        word = re.split(r"[\s-]", name)[-1][:-1]  # "Hans-P." ends in the initial "P"
         if len(word) > 2 and "." not in word and word.casefold() not in _NAME_END_ABBREVIATIONS:
             name = name[:-1].rstrip(",;: ")
     return name
@@ -534,23 +544,32 @@ def _strip_breaks(name: str) -> str:
     return " ".join(name.strip("".join(NAME_BREAKS) + " -–—").split())
 
 
-_BRACKETED_AT_END = re.compile(r"\(([^()]*)\)\s*$")
+_INITIAL = re.compile(r"(?:[^\W\d_]\.-?)+")
+_BRACKETED_AT_END = re.compile(r"(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$")
 
 
 def _unbracket_titles(text: str, vocab: Vocabulary) -> str:
     """Titles in brackets at the end of a name field ("Müller (Dr.)", "Hans (MSc)") are titles after the
     name, as after a comma. A nickname, a birth name or a school in brackets ("(Hansi)", "(geb. Maier)",
     "MBA (WU)") stays, and so does a two-letter abbreviation without a dot, which is as often a
-    department ("Huber (HR)", "(MA)") as a title."""
-    match = _BRACKETED_AT_END.search(text) if "(" in text else None
+    department ("Huber (HR)", "(MA)") as a title, unless it is a degree written before the name ("Huber
+    (DI)"). Square brackets count as round ones ("Huber [Dr.]")."""
+    match = _BRACKETED_AT_END.search(text) if "(" in text or "[" in text else None
     if match is None:
         return text
-    tokens = scan_title(match.group(1), vocab)
+    inside = match.group(1) if match.group(1) is not None else match.group(2)
+    tokens = scan_title(inside, vocab)
     known = bool(tokens) and all(
-        tok.status == "ok" and tok.entry and ("." in tok.surface or not is_short(fold_key(tok.surface)))
+        tok.status == "ok"
+        and tok.entry
+        and (
+            "." in tok.surface
+            or not is_short(fold_key(tok.surface))
+            or (vocab.entries[tok.entry].cls == "degree" and "pre" in vocab.entries[tok.entry].placement)
+        )
         for tok in tokens
     )
-    return f"{text[: match.start()]}, {match.group(1)}" if known else text
+    return f"{text[: match.start()]}, {inside}" if known else text
 
 
 def _degree_follows(text: str, end: int, title_at: Callable[[int], bool]) -> bool:
@@ -569,6 +588,9 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     text = _unbracket_titles(text, vocab)
     letters = [c for c in text if c.isalpha()]
     all_upper = bool(letters) and all(c.isupper() for c in letters)
+    words_written = text.split()
+    if all_upper and len(words_written) > 1 and all(_INITIAL.fullmatch(w) for w in words_written[1:]):
+        all_upper = False  # "DI J.", "DI H.-P.": capitals only for the initials, no name in capitals
     words: list[str] = []
     tokens: list[TitleToken] = []
     misplaced = False

@@ -535,10 +535,10 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
             prefixes.add(caps)
 
     # Case-sensitive for every name-safe writing, case-insensitive for the punctuated ones. A title may
-    # follow a separator or a bracket directly ("Huber;MSc", "Huber/MSc", "Huber (Dr.)").
+    # follow a separator or a bracket directly ("Huber;MSc", "Huber/MSc", "Huber (Dr.)", "Huber [Dr.]").
     exact = _prefix_trie_regex(prefixes)
     folded = _prefix_trie_regex(p.lower() for p in fold_prefixes)
-    prefilter = re.compile(rf"(?:^|[\s,;/|(])(?:{exact}|(?i:{folded}))")
+    prefilter = re.compile(rf"(?:^|[\s,;/|(\[])(?:{exact}|(?i:{folded}))")
     return Vocabulary(
         entries=entries,
         title_exact=_freeze(title_exact),
