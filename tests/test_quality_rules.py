@@ -220,7 +220,7 @@ def test_default_severities_match_brief():
     }  # fmt: skip
     assert set(RULE_CODES) - errors == {
         "TITLE_NONCANONICAL", "TITLE_IN_NAME_FIELD", "TITLE_MISPLACED", "POSITION_IN_TITLE_FIELD",
-        "TITLE_IN_POSITION_FIELD", "POSITION_DROPPED",
+        "TITLE_IN_POSITION_FIELD", "POSITION_DROPPED", "NAME_IN_ONE_FIELD",
     }  # fmt: skip
 
 

@@ -133,6 +133,26 @@ CASES = [
         ("Frau", "", "Mag. a Eva", "Huber", "", "AT", ""),
         {"titles_prenominal": "Mag.a", "first_name_clean": "Eva"},
     ),
+    # a whole name in the last-name field, sorted the way lists sort it, with the first-name field empty
+    (
+        ("Herr", "", "", "Huber, Hans", "", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Huber,",
+            "address_block": "Herrn\nHans Huber",
+            "first_name_clean": "Hans",
+            "last_name_clean": "Huber",
+            "issues": "NAME_IN_ONE_FIELD",
+        },
+    ),
+    (
+        ("Frau", "", "", "Dr. Huber-Maier, Eva-Maria", "", "AT", ""),
+        {"address_block": "Frau\nDr. Eva-Maria Huber-Maier"},
+    ),
+    (("Herr", "", "", "Huber, MSc", "", "AT", ""), {"first_name_clean": "", "last_name_clean": "Huber"}),
+    (("Herr", "", "", "Huber, MA", "", "AT", ""), {"first_name_clean": "", "titles_postnominal": "MA"}),
+    (("Frau", "", "", "Huber, geb. Maier", "", "AT", ""), {"first_name_clean": "", "issues": ""}),
+    (("Herr", "", "Hans", "Huber, Franz", "", "AT", ""), {"first_name_clean": "Hans", "issues": ""}),
+    (("Herr", "", "", "Hans Huber", "", "AT", ""), {"first_name_clean": "", "last_name_clean": "Hans Huber"}),
     # a degree does not retire: the suffix stays an unknown title for the owner to resolve
     (("Herr", "Dr. a.D.", "Hans", "Huber", "", "AT", ""), {"issues": "TITLE_UNKNOWN"}),
     # an office among several positions joined in the field: the office is addressed and written in

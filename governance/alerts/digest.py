@@ -40,6 +40,10 @@ _GERMAN: dict[str, str] = {
         "Funktion oder Amt (z. B. Bgm.) steht im Titel- oder Anredefeld; wurde automatisch als Position "
         "übernommen"
     ),
+    "NAME_IN_ONE_FIELD": (
+        "Vor- und Nachname stehen gemeinsam im Nachnamensfeld (z. B. „Huber, Hans“); wurde automatisch "
+        "getrennt, bitte den Vornamen im Vornamensfeld erfassen"
+    ),
     "TITLE_IN_POSITION_FIELD": (
         "Titel (z. B. Hofrat, Dr.) steht im Positionsfeld; wurde automatisch zu den Titeln verschoben, "
         "bitte im Titelfeld erfassen und die tatsächliche Position eintragen"

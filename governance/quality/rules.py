@@ -78,6 +78,12 @@ _RULE_LIST: tuple[Rule, ...] = (
         WARN,
         "engine",
     ),
+    Rule(
+        "NAME_IN_ONE_FIELD",
+        "whole name in the last-name field, first name empty (Huber, Hans); split automatically",
+        WARN,
+        "engine",
+    ),
     Rule("TITLE_INVALID", "title form not legal in Austria (e.g. Dr. mult.)", ERROR, "engine"),
     Rule("NAME_MISSING", "no surname: the contact cannot be addressed personally", ERROR, "engine"),
     # --- rules computed by the quality stage ------------------------------------------------------------

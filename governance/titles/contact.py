@@ -22,7 +22,7 @@ from governance.titles.parser import (
     scan_title_field,
 )
 from governance.titles.salutation import SalutationConfig, compose, fill
-from governance.titles.tokenizer import TitleToken, scan_name
+from governance.titles.tokenizer import TitleToken, scan_name, split_full_name
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -102,8 +102,12 @@ def parse_contact(
     if sal_move is not None:
         salutation_text, position_text = sal_move.title, sal_move.position
     sp = parse_salutation_field(salutation_text, vocab)
-    first = scan_name(input_text(first_name), "first_name", vocab)
-    last = scan_name(input_text(last_name), "last_name", vocab)
+    first_text, last_text = input_text(first_name), input_text(last_name)
+    split = split_full_name(last_text, vocab) if not first_text.strip() else None
+    if split is not None:  # "Huber, Hans" in the last-name field
+        last_text, first_text = split
+    first = scan_name(first_text, "first_name", vocab)
+    last = scan_name(last_text, "last_name", vocab)
     move = move_position_out_of_title(title_text, position_text, vocab)
     if move is not None:
         title_text, position_text = move.title, move.position
@@ -117,6 +121,8 @@ def parse_contact(
         bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]
     if title_move is not None:
         bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]
+    if split is not None:
+        bits |= ISSUE_BIT["NAME_IN_ONE_FIELD"]
     if not last.clean:
         bits |= ISSUE_BIT["NAME_MISSING"]
     tmpl = compose(

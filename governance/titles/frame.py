@@ -44,6 +44,7 @@ from governance.titles.tokenizer import (
     clean_name,
     clean_person_name,
     scan_name,
+    split_full_name,
 )
 from governance.titles.vocabulary import Vocabulary, load_vocabulary
 
@@ -101,6 +102,35 @@ def _decode(key: int, sizes: list[int]) -> list[int]:
         key, rem = divmod(int(key), max(size, 1))
         out.append(rem)
     return out[::-1]
+
+
+def _split_full_names(
+    first: tuple[np.ndarray, list[str]], last: tuple[np.ndarray, list[str]], vocab: Vocabulary
+) -> tuple[np.ndarray, list[str], np.ndarray, list[str], np.ndarray]:
+    """(first codes, first values, last codes, last values, split per row): a whole name in the last-name
+    field with the first-name field empty ("Huber, Hans") split as `split_full_name` does."""
+    (first_codes, first_values), (last_codes, last_values) = first, last
+    splits = [split_full_name(v, vocab) if "," in v else None for v in last_values]
+    no_first = np.array([not v.strip() for v in first_values], dtype=bool)[first_codes]
+    has_split = np.array([s is not None for s in splits], dtype=bool)
+    rows = no_first & has_split[last_codes]
+    if not rows.any():
+        return first_codes, first_values, last_codes, last_values, rows
+    # every split value gets a surname and a given-name value of its own, appended after the others
+    new_last = {i: len(last_values) + k for k, i in enumerate(np.flatnonzero(has_split))}
+    new_first = {i: len(first_values) + k for k, i in enumerate(np.flatnonzero(has_split))}
+    last_map = np.array([new_last.get(i, i) for i in range(len(last_values))], dtype=np.int64)
+    first_map = np.array([new_first.get(i, -1) for i in range(len(last_values))], dtype=np.int64)
+    split_values = [s for s in splits if s is not None]
+    first_codes = np.where(rows, first_map[last_codes], first_codes)
+    last_codes = np.where(rows, last_map[last_codes], last_codes)
+    return (
+        first_codes,
+        [*first_values, *(given for _, given in split_values)],
+        last_codes,
+        [*last_values, *(surname for surname, _ in split_values)],
+        rows,
+    )
 
 
 def _names(values: list[str], source: str, vocab: Vocabulary) -> tuple[list[str], np.ndarray, list]:
@@ -314,8 +344,9 @@ def _parse_group(
     country_style = np.array([STYLES.index(parse_country(v)[1]) for v in country_values], dtype=np.int64)
     title_codes, title_values = title
     title_tokens = [scan_title_field(v, vocab) for v in title_values]
-    first_codes, first_values = enc["first_name"]
-    last_codes, last_values = enc["last_name"]
+    first_codes, first_values, last_codes, last_values, name_split = _split_full_names(
+        enc["first_name"], enc["last_name"], vocab
+    )
     first_clean, first_ext, first_extracts = _names(first_values, "first_name", vocab)
     last_clean, last_ext, last_extracts = _names(last_values, "last_name", vocab)
     pos_codes, pos_values = position
@@ -357,6 +388,7 @@ def _parse_group(
         | np.where(no_last, ISSUE_BIT["NAME_MISSING"], 0)
         | np.where(position_moved, ISSUE_BIT["POSITION_IN_TITLE_FIELD"], 0)
         | np.where(title_moved, ISSUE_BIT["TITLE_IN_POSITION_FIELD"], 0)
+        | np.where(name_split, ISSUE_BIT["NAME_IN_ONE_FIELD"], 0)
     )
     issue_table = [issues_text(b) for b in range(1 << len(ISSUE_ORDER))]
 

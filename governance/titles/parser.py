@@ -47,6 +47,7 @@ ISSUE_ORDER: tuple[str, ...] = (
     "TITLE_GENDER_CONFLICT",
     "POSITION_IN_TITLE_FIELD",
     "TITLE_IN_POSITION_FIELD",
+    "NAME_IN_ONE_FIELD",
 )
 ISSUE_BIT = {code: 1 << i for i, code in enumerate(ISSUE_ORDER)}
 

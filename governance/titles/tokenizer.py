@@ -580,6 +580,26 @@ def _degree_follows(text: str, end: int, title_at: Callable[[int], bool]) -> boo
     return start > end and start < len(text) and title_at(start)
 
 
+_NOT_GIVEN_NAMES = re.compile(rf"(?i)\s*(?:{_BIRTH_MARK}|(?:jun|sen|jr|sr)\.?(?:\s|$))")
+
+
+@lru_cache(maxsize=65536)
+def split_full_name(last_name: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(surname, given names) of a whole name typed into the last-name field the way lists sort it,
+    "Huber, Hans" (the first-name field empty); None for anything else. After the comma there must be a
+    word that is no title ("Huber, MSc" is a surname and its degree), no birth name ("Huber, geb. Maier")
+    and no "jun."; "Hans Huber" without a comma stays as written: a double surname reads the same."""
+    text = " ".join(last_name.split())
+    surname, comma, given = text.partition(",")
+    surname, given = surname.strip(), given.strip()
+    if not comma or not surname or not given or _NOT_GIVEN_NAMES.match(given):
+        return None
+    names = [tok for tok in scan_title(given, vocab) if tok.status == "unknown"]
+    if not any(sum(ch.isalpha() for ch in tok.surface) >= 2 for tok in names):
+        return None
+    return surname, given
+
+
 @lru_cache(maxsize=65536)
 def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     """Move titles out of a first/last name field. Only called when the prefilter regex matched."""
