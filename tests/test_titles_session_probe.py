@@ -133,6 +133,25 @@ CASES = [
         ("Frau", "", "Mag. a Eva", "Huber", "", "AT", ""),
         {"titles_prenominal": "Mag.a", "first_name_clean": "Eva"},
     ),
+    # an office or function after a one-word job of another kind: addressed, the job under the name
+    (
+        ("Herr", "", "Hans", "Huber", "Landwirt und Bürgermeister", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "address_block": "Herrn Bürgermeister\nHans Huber\nLandwirt",
+        },
+    ),
+    (("Herr", "Dr.", "Hans", "Huber", "Facharzt und Oberarzt", "AT", ""), {"position_kind": "function"}),
+    (("Frau", "", "Eva", "Huber", "Sekretärin und Bürgermeisterin", "AT", ""), {"position_kind": "plain"}),
+    # a university professor with the chair: the title, and the chair stays the position
+    (
+        ("Frau", "Dr.in", "Eva", "Huber", "Universitätsprofessorin an der Universität Wien", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrte Frau Professorin Huber,",
+            "titles_prenominal": "Univ.-Prof.in Dr.in",
+            "position_canonical": "Universitätsprofessorin an der Universität Wien",
+        },
+    ),
     # a whole name in the last-name field, sorted the way lists sort it, with the first-name field empty
     (
         ("Herr", "", "", "Huber, Hans", "", "AT", ""),

@@ -127,7 +127,7 @@ _COUNTRIES = {
 
 # Words after an office/function that make the rest a qualifier: "Bürgermeisterin der Stadt Graz".
 _CONNECTORS = frozenset(
-    {"der", "des", "von", "vom", "zum", "zur", "für", "im", "in", "bei", "am", "a.d.", "i.r.", "i.p."}
+    {"der", "des", "von", "vom", "zum", "zur", "für", "im", "in", "bei", "am", "an", "a.d.", "i.r.", "i.p."}
 )
 
 
@@ -507,7 +507,23 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
     if strict:
         return replace(part, text=text, before=text[:a].strip(), after=text[b:].strip())
     after = text[b:].strip()
-    if best != 0 or _staff_of(after):
+    if best != 0:
+        # After other words only when each is one word of a job of its own, no staff and no title
+        # ("Landwirt und Bürgermeister", "Facharzt und Oberarzt"; not "Referentin für Bürgermeister und
+        # Gemeinderat", and "Hofrat und Direktor" is a title and a position, see titles_in_position).
+        others = [text[x:y].strip() for i, (x, y) in enumerate(spans) if i != best]
+        if all(
+            len(o.split()) == 1
+            and o.isalpha()
+            and not _staff_of(o)
+            and all(tok.status == "unknown" for tok in scan_title(o, vocab))
+            for o in others
+        ):
+            if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
+                return None
+            return replace(part, text=text, before=text[:a].strip(), after=after)
+        return None
+    if _staff_of(after):
         return None
     if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
         return None  # "Präsident, Verein der Freunde": a rank the company or club has too
@@ -895,6 +911,11 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
     if lead:
         if not rest or parse_position(rest, vocab).entry is not None:
             return PositionTitles(tuple(lead), rest)
+        if rest.split()[0].casefold() in _CONNECTORS and all(
+            vocab.entries[tok.entry].cls == "professor" and tok.entry != "Prof." for tok in lead
+        ):  # "Universitätsprofessor für Innere Medizin": the title, and the chair stays the position
+            # ("Prof. für Informatik" may be a teacher's subject: a position as written)
+            return PositionTitles(tuple(lead), text)
         return None
     trail: list[TitleToken] = []
     for tok in reversed(tokens):
