@@ -226,6 +226,22 @@ def test_a_dynamics365_custom_title_column_is_read_before_the_suffix(tmp_path):
     assert not any("'Titel'" in w for w in extract.warnings)
 
 
+def test_a_dynamics365_view_in_german_keeps_the_bulk_mail_refusal(tmp_path):
+    """A German view names the job "Jobtitel", the postal code "Adresse 1: PLZ" and the bulk-e-mail flag
+    "Massen-E-Mail": unread, the refusal was lost and the contact looked mailable."""
+    header = "(Nicht ändern) Kontakt;Anrede;Vorname;Nachname;Jobtitel;Adresse 1: PLZ;E-Mail;Massen-E-Mail"
+    rows = [
+        "5f1c2b7e-0000-0000-0000-000000000001;Herr;Karl;Bauer;Direktor;1010;k@a.at;Nicht zulassen",
+        "5f1c2b7e-0000-0000-0000-000000000002;Frau;Eva;Berger;CFO;8010;e@a.at;Zulassen",
+    ]
+    path = write(tmp_path, "dyn.csv", "\n".join([header, *rows, ""]).encode("cp1252"))
+    extract = read_csv_extract(path)
+    assert extract.profile == "dynamics365"
+    assert extract.contacts["position"].tolist() == ["Direktor", "CFO"]
+    assert extract.contacts["postal_code"].tolist() == ["1010", "8010"]
+    assert extract.contacts["email_opt_out"].tolist() == ["true", "false"]
+
+
 def test_an_invisible_character_in_a_header_name_is_ignored(tmp_path):
     """A zero-width space after "Nachname" (pasted from a web form) made the required column 'missing'."""
     path = write(tmp_path, "z.csv", "Kontakt-Nr;Anrede;Vorname;Nachname\u200b\n1;Herr;Hans;Huber\n".encode())
