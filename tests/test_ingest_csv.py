@@ -478,6 +478,20 @@ def test_pipedrive_people_export(tmp_path, header):
     assert any("'Pending'" in w and "line 4" in w for w in ex.warnings)
 
 
+def test_pipedrive_gender_field_serves_as_the_salutation(tmp_path):
+    """Pipedrive has no salutation field; German accounts keep one as "Person - Geschlecht", holding
+    Herr / Frau or männlich / weiblich. Unread, every contact was "Guten Tag" without a gender."""
+    path = write(
+        tmp_path,
+        "people.csv",
+        "Person - ID,Person - Organisation,Person - Geschlecht,Person - Vorname,Person - Nachname\n"
+        "1,ACME,Herr,Hans,Huber\n2,ACME,weiblich,Eva,Gruber\n3,ACME,männlich,Max,Koch\n4,ACME,,Kim,Berger\n",
+    )
+    ex = read_csv_extract(path)
+    assert ex.profile == "pipedrive"
+    assert [row(ex, i)["salutation"] for i in "1234"] == ["Herr", "Frau", "Herr", ""]
+
+
 def test_pipedrive_takes_each_contacts_first_address(tmp_path):
     """Per contact the work e-mail, else the home one: one column for the whole file lost the home-only
     contacts' addresses."""
