@@ -485,7 +485,7 @@ def test_pipedrive_gender_field_serves_as_the_salutation(tmp_path):
         tmp_path,
         "people.csv",
         "Person - ID,Person - Organisation,Person - Geschlecht,Person - Vorname,Person - Nachname\n"
-        "1,ACME,Herr,Hans,Huber\n2,ACME,weiblich,Eva,Gruber\n3,ACME,männlich,Max,Koch\n4,ACME,,Kim,Berger\n",
+        "1,ACME,Herr,Hans,Huber\n2,ACME,weiblich,Eva,Gruber\n3,ACME,Männlich,Max,Koch\n4,ACME,,Kim,Berger\n",
     )
     ex = read_csv_extract(path)
     assert ex.profile == "pipedrive"
