@@ -57,6 +57,39 @@ def test_rows_without_the_delimiters_of_their_empty_last_cells_are_read(tmp_path
     )
 
 
+def test_a_record_cut_once_or_twice_is_rejected_whole(tmp_path):
+    """Each later piece of a cut record holds no id where the id stands: all of its lines are one record,
+    none is read as a contact (the piece "Stiege 2;Wien;..." would have been one with that id)."""
+    header = b"contact_id;salutation;first_name;last_name;company;street;city;country;email;postal_code\n"
+    path = write_bytes(
+        tmp_path,
+        "cut2.csv",
+        header + b"4711;Herr;Max;Maier;ACME;Hauptstr. 1\nStiege 2;Wien;AT;m@x.at;1010\n"
+        b"4712;Frau;Eva;Ott;X;Ring 2\nHof 2\nTop 3;Graz;AT;e@x.at;8010\n"
+        b"4713;Herr;Kim;Berg;Y;Weg 3;Linz;AT;k@x.at;4020\n",
+    )
+    ex = read_csv_extract(path)
+    check_counts(ex, 6)
+    assert ex.contacts["contact_id"].tolist() == ["4713"]
+    assert ex.rejects["source_line"].tolist() == [2, 3, 4, 5, 6]
+    assert "lines 2-3 make one record" in reject_at(ex, 3) and "lines 4-6 make one record" in reject_at(ex, 5)
+
+
+def test_a_short_row_with_no_address_in_the_e_mail_column_is_rejected(tmp_path):
+    """A stray delimiter shifts the fields: the e-mail column holds the company; read, the row would
+    carry a wrong surname and lose its e-mail."""
+    path = write_bytes(
+        tmp_path,
+        "shift.csv",
+        b"contact_id;first_name;last_name;company;email;postal_code;city\n1;Max; Moritz;Maier;ACME;m@x.at\n"
+        b"2;Eva;Ott;X;e@x.at;8010;Graz\n",
+    )
+    ex = read_csv_extract(path)
+    check_counts(ex, 2)
+    assert ex.contacts["contact_id"].tolist() == ["2"]
+    assert "the e-mail column holds 'ACME'" in reject_at(ex, 2)
+
+
 def test_a_record_cut_by_an_unquoted_line_break_is_rejected_whole(tmp_path):
     """Two neighbouring short rows that together make one record are its two halves: neither is read as a
     contact (the first would be one with a cut name), and the reason says so."""
@@ -70,7 +103,7 @@ def test_a_record_cut_by_an_unquoted_line_break_is_rejected_whole(tmp_path):
     check_counts(ex, 4)
     assert ex.contacts["contact_id"].tolist() == ["1", "3"]
     assert ex.rejects["source_line"].tolist() == [3, 4]
-    assert "with line 4 one record" in reject_at(ex, 3) and "with line 3 one record" in reject_at(ex, 4)
+    assert "lines 3-4 make one record" in reject_at(ex, 3) and "lines 3-4 make one record" in reject_at(ex, 4)
 
 
 def test_broken_quoting(tmp_path):

@@ -367,7 +367,7 @@ class _Reader:
             row = row[: self.ncols]  # a trailing delimiter (Excel): the extra fields are empty
         elif self.min_cols <= len(row) < self.ncols:
             row = row + [""] * (self.ncols - len(row))  # only unnamed trailing columns left out
-        elif 1 < len(row) < self.min_cols:
+        elif len(row) < self.min_cols:
             self.short_rows.append((line, row, raw))  # see resolve_short_rows
             return
         if len(row) != self.ncols:
@@ -808,14 +808,15 @@ class _Reader:
         named = [f"c{i}" for col in _PERSON_COLUMNS for i in resolved.get(col, [])]
 
         def a_contact(k: int) -> bool:
-            """A row with an id and a name, e-mail or company is a contact that lacks a value (quarantined
-            for it), not a footer: "003;Frau;;Eva;;Prokuristin" was skipped as one."""
+            """A row with an id and a name, e-mail or company, or without an id but with two of them, is
+            a contact that lacks a value (quarantined for it), not a footer: "003;Frau;;Eva;;Prokuristin"
+            and a new contact with no customer number yet below an empty row were skipped as footer. A
+            footer word in the id or those columns makes it footer ("Total")."""
             contact_id = next((raw[c].iat[k].strip() for c in ids if raw[c].iat[k].strip()), "")
-            return (
-                bool(contact_id)
-                and not _FOOTER_WORD.match(contact_id)
-                and any(raw[c].iat[k].strip() for c in named)
-            )
+            filled = [v for v in (raw[c].iat[k].strip() for c in named) if v]
+            if any(_FOOTER_WORD.match(v) for v in [contact_id, *filled] if v):
+                return False
+            return len(filled) >= (1 if contact_id else 2)
 
         header_line = self.line_of(header_end - 1)
         last_line = len(self.nl) + (0 if self.buf.endswith(b"\n") else 1)
@@ -911,38 +912,65 @@ class _Reader:
 
     def resolve_short_rows(self, profile: Profile, header: list[str]) -> None:
         """Rows with fewer fields than the header. Excel leaves out the delimiters of empty cells at the
-        end of a row, for whole groups of rows (which ones depends on its buffer): such a row, reaching
-        the profile's required columns, is read with the missing fields empty. Two neighbouring short
-        rows that together make one record's width, the later one holding no id where the id stands,
-        are one record cut by a line break inside an unquoted field: both are rejected, saying so, like
-        any row too short for the required columns."""
+        end of a row, for whole groups of rows (which ones depends on its buffer): such a row is read with
+        the missing fields empty, when it reaches the profile's required columns and its e-mail column,
+        if it reaches it, holds an address. A record cut by line breaks inside an unquoted field leaves
+        neighbouring short rows whose fields add up to one record, the later ones holding no id where the
+        id stands (an id has a digit and no space; Excel's rows each start with theirs): all of them are
+        rejected, the reason naming their lines. A cut whose later piece holds something like an id where
+        the id stands is not told from Excel's rows."""
         if not self.short_rows:
             return
         resolved = profile.resolve(header)
         need = max(min(resolved[column]) for column in profile.required) + 1
-        id_at = min(resolved["contact_id"])
-        rows = {line: row for line, row, _ in self.short_rows}
+        id_at = min(resolved["contact_id"]) if resolved.get("contact_id") else None
+        email_at = min(resolved["email"]) if resolved.get("email") else None
 
-        def cut(first: int, second: int) -> bool:
-            if first not in rows or second not in rows:
-                return False
-            if len(rows[first]) + len(rows[second]) - 1 != self.ncols:
-                return False
-            value = rows[second][id_at] if id_at < len(rows[second]) else ""
-            # an id has a digit and no space ("4711", "0035g00000AbCdE"); the rest of a cut field rarely
-            return not (any(ch.isdigit() for ch in value) and not any(ch.isspace() for ch in value))
+        def an_id(row: list[str]) -> bool:
+            if id_at is None:
+                return True  # no id column to tell a record's start by: no row is taken for a cut piece
+            value = row[id_at] if id_at < len(row) else ""
+            return any(ch.isdigit() for ch in value) and not any(ch.isspace() for ch in value)
+
+        runs: list[list[tuple[int, list[str], str]]] = []
+        for item in sorted(self.short_rows, key=lambda item: item[0]):
+            if runs and item[0] == runs[-1][-1][0] + 1:
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+
+        def cut_at(run: list[tuple[int, list[str], str]], i: int) -> int:
+            """The last index of the cut record starting at ``i``, or ``i`` when none starts there."""
+            fields = len(run[i][1])
+            for j in range(i + 1, len(run)):
+                fields += len(run[j][1]) - 1  # the cut field is counted on both sides
+                if fields > self.ncols:
+                    break
+                if fields == self.ncols and not any(an_id(row) for _, row, _ in run[i + 1 : j + 1]):
+                    return j
+            return i
 
         padded: list[int] = []
-        for line, row, raw in sorted(self.short_rows, key=lambda item: item[0]):
-            cut_with = line + 1 if cut(line, line + 1) else line - 1 if cut(line - 1, line) else None
-            if cut_with is None and len(row) >= need:
-                self.slow_rows.append((line, row + [""] * (self.ncols - len(row))))
-                padded.append(line)
-                continue
-            reason = f"wrong field count: expected {self.ncols}, found {len(row)}"
-            if cut_with is not None:
-                reason += f" (with line {cut_with} one record: a line break inside an unquoted field?)"
-            self.rejects.append((self.name, line, reason, raw))
+        for run in runs:
+            cuts: dict[int, str] = {}
+            i = 0
+            while i < len(run):
+                j = cut_at(run, i)
+                for k in range(i, j + 1) if j > i else ():
+                    cuts[k] = f"lines {run[i][0]}-{run[j][0]}"
+                i = j + 1
+            for k, (line, row, raw) in enumerate(run):
+                reason = f"wrong field count: expected {self.ncols}, found {len(row)}"
+                if k in cuts:
+                    reason += f" ({cuts[k]} make one record: a line break inside an unquoted field?)"
+                elif len(row) >= need:
+                    email = row[email_at].strip() if email_at is not None and email_at < len(row) else ""
+                    if not email or "@" in email:
+                        self.slow_rows.append((line, row + [""] * (self.ncols - len(row))))
+                        padded.append(line)
+                        continue
+                    reason += f" (the e-mail column holds {email[:40]!r}: fields shifted?)"
+                self.rejects.append((self.name, line, reason, raw))
         self.short_rows.clear()
         if padded:
             shown = ", ".join(map(str, padded[:10])) + (" ..." if len(padded) > 10 else "")
@@ -1157,9 +1185,12 @@ class _Reader:
                     and not any(v.strip() for v in row[self.ncols :])
                 ):
                     row = row[: self.ncols]
-                if row is None or len(row) != self.ncols:
+                if row is None:
                     # e.g. a stray carriage return inside an unquoted field cut the record in two
                     self.reject(int(s), int(e), "line break inside an unquoted field: the record is cut")
+                    continue
+                if len(row) != self.ncols:  # kept, padded or rejected as on the other paths
+                    self.check_and_keep(int(line), row, self.text_of(int(s), int(e)))
                     continue
                 rows.append(row)
                 kept_lines.append(int(line))
