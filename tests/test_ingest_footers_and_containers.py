@@ -247,3 +247,16 @@ def test_an_invisible_character_in_a_header_name_is_ignored(tmp_path):
     path = write(tmp_path, "z.csv", "Kontakt-Nr;Anrede;Vorname;Nachname\u200b\n1;Herr;Hans;Huber\n".encode())
     extract = read_csv_extract(path)
     assert extract.contacts.iloc[0]["last_name"] == "Huber"
+
+
+def test_a_new_contact_without_an_id_below_an_empty_row_is_no_footer(tmp_path):
+    """A hand-kept list: an empty row, then a contact with no customer number yet. It was skipped as a
+    report footer; it is a contact, quarantined later for its missing id."""
+    text = (
+        "Kundennummer;Anrede;Vorname;Nachname;Firma;E-Mail\r\n1;Herr;Max;Maier;F;m@x.at\r\n;;;;;\r\n"
+        ";Frau;Neu;Kundin;Y;n@x.at\r\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "liste.csv", text.encode("cp1252")))
+    assert extract.contacts["last_name"].tolist() == ["Maier", "Kundin"]
+    assert extract.contacts["contact_id"].tolist() == ["1", ""]
+    assert not any("footer" in w for w in extract.warnings)
