@@ -152,6 +152,42 @@ CASES = [
             "position_canonical": "Universitätsprofessorin an der Universität Wien",
         },
     ),
+    # found in review: joined positions keep their separators as written, a both-gender doublet tells no
+    # gender, a title in capitals before an initial is read, a suffix joins a title written twice
+    (
+        ("Herr", "", "Hans", "Huber", "Bürgermeister/Landtagsabgeordneter", "AT", ""),
+        {"position_canonical": "Bürgermeister/Landtagsabgeordneter"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber", "CEO/Bürgermeister", "AT", ""),
+        {"position_canonical": "CEO/Bürgermeister"},
+    ),
+    (
+        ("", "", "Kim", "Huber", "Bürgermeisterin/Bürgermeister", "AT", ""),
+        {"gender": "unknown", "salutation_line": "Guten Tag Kim Huber,", "issues": "TITLE_NONCANONICAL"},
+    ),
+    (("Herr", "", "DR H.", "Huber", "", "AT", ""), {"titles_prenominal": "Dr.", "first_name_clean": "H."}),
+    (
+        ("Herr", "HR i.R.", "HR Hans", "Huber", "", "AT", ""),
+        {"address_block": "Herrn Hofrat i.R.\nHans Huber", "titles_prenominal": "HR i.R."},
+    ),
+    (
+        ("Herr", "HR", "Hans", "Huber", "Hofrat i.R.", "AT", ""),
+        {"address_block": "Herrn Hofrat i.R.\nHans Huber", "issues": "TITLE_IN_POSITION_FIELD"},
+    ),
+    (  # nothing moves when the title field holds the professor already: no flag
+        ("Herr", "Univ.-Prof. Dr.", "Hans", "Huber", "Universitätsprofessor für Innere Medizin", "AT", ""),
+        {"issues": "", "position_canonical": "Universitätsprofessor für Innere Medizin"},
+    ),
+    (
+        ("Herr", "", "", "Huber, MBA (WU)", "", "AT", ""),
+        {"first_name_clean": "", "issues": "TITLE_IN_NAME_FIELD"},
+    ),
+    (("Herr", "", "", "Huber, i.R.", "", "AT", ""), {"first_name_clean": ""}),
+    (
+        ("Herr", "", "", "Huber, Hans jun.", "", "AT", ""),
+        {"address_block": "Herrn\nHans Huber jun.", "last_name_clean": "Huber jun."},
+    ),
     # a whole name in the last-name field, sorted the way lists sort it, with the first-name field empty
     (
         ("Herr", "", "", "Huber, Hans", "", "AT", ""),

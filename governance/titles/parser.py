@@ -236,8 +236,8 @@ class PositionParse:
     rest: str  # qualifier after the office word ("der Stadt Graz", ", Marktgemeinde Pöchlarn")
     bits: int  # issue bits
     lead: str = ""  # an ordinal before the office word ("Zweite")
-    before: str = ""  # positions joined before the addressed one, with their joiner ("CEO und")
-    after: str = ""  # ... and after it ("und Landtagsabgeordnete")
+    before: str = ""  # positions joined before the addressed one, as written with their joiner ("CEO und ")
+    after: str = ""  # ... and after it (" und Landtagsabgeordnete", "/Landtagsabgeordneter")
 
     def canonical(self, gender: str, vocab: Vocabulary) -> str:
         """Canonical text in the person's gender (the written form's gender when that is not m/f)."""
@@ -249,15 +249,15 @@ class PositionParse:
         entry = vocab.entries[self.entry]
         word = entry.long(g) if entry.long_m else entry.form(g)
         own = glue(glue(gendered_ordinal(self.lead, g), word), self.rest)
-        return glue(glue(self.before, own), self.after)
+        return f"{self.before}{own}{self.after}"
 
     @property
     def others(self) -> str:
         """The positions joined to the addressed one, as written, without it ("A, B und C" addressed as
         B: "A und C"): the line under the name when line 1 writes out the addressed one."""
-        before = _JOINER_END.sub("", self.before)
-        joiner = _JOINER_START.match(self.after)
-        after = self.after[joiner.end() :] if joiner else self.after
+        before = _JOINER_END.sub("", self.before.strip())
+        joiner = _JOINER_START.match(self.after.strip())
+        after = self.after.strip()[joiner.end() :] if joiner else self.after.strip()
         if not (before and after and joiner):
             return before or after
         sep = joiner.group().strip()
@@ -474,8 +474,10 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
     a retired one ("a.D."), the office before a function, then the higher rank, then the first written.
     A rank a company or club has too, without its own qualifier, is none ("Präsident und
     Geschäftsführer"). ``strict``: every part is a position of the vocabulary; the others are kept
-    apart (`PositionParse.others`). Else it must be the first part, and what follows, naming no staff,
-    is its qualifier ("Bürgermeister, Marktgemeinde Pöchlarn"). None when there is no such part."""
+    apart (`PositionParse.others`). Else, written first, what follows it (naming no staff) is its
+    qualifier after a comma ("Bürgermeister, Marktgemeinde Pöchlarn") or another position after "und";
+    written later, every other part is one word of a job ("Landwirt und Bürgermeister"). None when
+    there is no such part."""
     spans: list[tuple[int, int]] = []
     start = 0
     for joiner in _JOINERS.finditer(text):
@@ -503,9 +505,11 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
     best = max(ranked)[1]
     part, (a, b) = parts[best], spans[best]
     if len({p.entry for p in parts}) == 1:  # one position twice ("Bürgermeister/Bürgermeisterin")
-        return replace(parts[0], text=text)
+        genders = {p.gender for p in parts}
+        bits = part.bits | (ISSUE_BIT["TITLE_NONCANONICAL"] if len(genders) > 1 else 0)
+        return replace(part, text=text, gender=genders.pop() if len(genders) == 1 else "", bits=bits)
     if strict:
-        return replace(part, text=text, before=text[:a].strip(), after=text[b:].strip())
+        return replace(part, text=text, before=text[:a], after=text[b:])
     after = text[b:].strip()
     if best != 0:
         # After other words only when each is one word of a job of its own, no staff and no title
@@ -521,7 +525,7 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
         ):
             if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
                 return None
-            return replace(part, text=text, before=text[:a].strip(), after=after)
+            return replace(part, text=text, before=text[:a], after=text[b:])
         return None
     if _staff_of(after):
         return None
@@ -532,7 +536,7 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
     joiner = _JOINER_START.match(after)
     if joiner is None or joiner.group().strip() in (",", ";", "-", "–"):
         return replace(part, text=text, rest=glue(part.rest, after))  # its place, as after "der"
-    return replace(part, text=text, after=after)  # "Primar und Ärztlicher Direktor": another position
+    return replace(part, text=text, after=text[b:])  # "Primar und Ärztlicher Direktor": another position
 
 
 _RETIRED = frozenset({"a.D.", "i.R.", "i.P."})
@@ -945,8 +949,11 @@ def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> 
     added = " ".join(
         t.canonical
         for t in found.tokens
-        if t.entry not in held and not (professor and vocab.entries[t.entry].cls == "professor")
+        # a held title is added again with its retirement suffix ("HR" beside "Hofrat i.R."): one title
+        if (t.entry not in held or t.suffix) and not (professor and vocab.entries[t.entry].cls == "professor")
     )
+    if not added and found.rest == clean_name(position):
+        return None  # nothing moves: the title field holds them and the position stays as written
     return OfficeMove(title=" ".join(f"{title} {added}".split()), position=found.rest)
 
 
@@ -1062,8 +1069,12 @@ def build_title_parse(
                 if tok.gender in ("f", "d"):
                     hints.add(tok.gender)
         head, qualifiers = unit[0], unit[1:]
-        if head.canonical in seen:  # the same title twice is one title ...
-            kept = seen[head.canonical]
+        # "HR" and "HR i.R." are one title, kept with its retirement suffix
+        key = head.canonical.removesuffix(f" {head.suffix}") if head.suffix else head.canonical
+        if key in seen:  # the same title twice is one title ...
+            kept = seen[key]
+            if head.suffix and not kept[0].suffix:
+                kept[0] = head
             if not qualifiers or [qualifier_key(t) for t in kept[1:]] == [
                 qualifier_key(t) for t in qualifiers
             ]:
@@ -1074,7 +1085,7 @@ def build_title_parse(
             # two qualifiers that differ are two degrees: "MBA (WU), MBA (Oxford)"
         units = post_units if _is_post(vocab, head) else pre_units
         units.append(list(unit))
-        seen.setdefault(head.canonical, units[-1])
+        seen.setdefault(key, units[-1])
     post_list = [tok for unit in post_units for tok in unit]
 
     def order(unit: list[TitleToken]) -> tuple[int, bool, int]:

@@ -515,7 +515,7 @@ def _name_match(
     start: int,
     source: str,
     vocab: Vocabulary,
-    all_upper: bool,
+    caps_name: bool,
     ends_at: Callable[[str, int], list[int]],
     is_post: Callable[[str], bool],
 ) -> tuple[TitleToken, int] | None:
@@ -526,7 +526,7 @@ def _name_match(
     written = text[start:end]
     # In a field written all in capitals, a bare abbreviation (MA, DI) may be a name: keep it. Degrees
     # that cannot be names (MBA, PHD, DR) are titles there too.
-    if all_upper and not any(c in written for c in ".-(") and exact_key(written) not in vocab.name_caps:
+    if caps_name and not any(c in written for c in ".-(") and exact_key(written) not in vocab.name_caps:
         return None
     tok = make_token(vocab, written, source, name=True)
     if tok.status == "unknown":
@@ -580,6 +580,7 @@ def _degree_follows(text: str, end: int, title_at: Callable[[int], bool]) -> boo
     return start > end and start < len(text) and title_at(start)
 
 
+_GENERATION = re.compile(r"(?i)(?:jun|sen|jr|sr)\.?")
 _NOT_GIVEN_NAMES = re.compile(rf"(?i)\s*(?:{_BIRTH_MARK}|(?:jun|sen|jr|sr)\.?(?:\s|$))")
 
 
@@ -594,9 +595,16 @@ def split_full_name(last_name: str, vocab: Vocabulary) -> tuple[str, str] | None
     surname, given = surname.strip(), given.strip()
     if not comma or not surname or not given or _NOT_GIVEN_NAMES.match(given):
         return None
-    names = [tok for tok in scan_title(given, vocab) if tok.status == "unknown"]
+    names = [
+        tok
+        for tok in scan_title(given, vocab)
+        if tok.status == "unknown" and not is_qualifier(tok) and retirement_suffix(tok.surface) is None
+    ]
     if not any(sum(ch.isalpha() for ch in tok.surface) >= 2 for tok in names):
         return None
+    last_word = given.rsplit(" ", 1)
+    if len(last_word) == 2 and _GENERATION.fullmatch(last_word[1]):  # "Huber, Hans jun.": Hans Huber jun.
+        given, surname = last_word[0], f"{surname} {last_word[1]}"
     return surname, given
 
 
@@ -609,8 +617,10 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     letters = [c for c in text if c.isalpha()]
     all_upper = bool(letters) and all(c.isupper() for c in letters)
     words_written = text.split()
-    if all_upper and len(words_written) > 1 and all(_INITIAL.fullmatch(w) for w in words_written[1:]):
-        all_upper = False  # "DI J.", "DI H.-P.": capitals only for the initials, no name in capitals
+    # "DI J.", "DR H.-P.": capitals for a title and initials, no name in capitals to keep a bare
+    # abbreviation as (see _name_match)
+    initials_only = len(words_written) > 1 and all(_INITIAL.fullmatch(w) for w in words_written[1:])
+    caps_name = all_upper and not initials_only
     words: list[str] = []
     tokens: list[TitleToken] = []
     misplaced = False
@@ -618,7 +628,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
     is_post_text = _is_post(vocab, True)
 
     def title_at(at: int) -> bool:
-        return _name_match(text, at, source, vocab, all_upper, ends_at, is_post_text) is not None
+        return _name_match(text, at, source, vocab, caps_name, ends_at, is_post_text) is not None
 
     # The last thing read was a post-nominal, or a degree written after the name the Swiss way ("Muster,
     # dipl. Ing. HTL"): its school may follow. Before the name a school would be a surname ("DR. KIT").
@@ -629,7 +639,7 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
         if ch.isspace() or ch in NAME_SEPARATORS:
             i += 1
             continue
-        found = _name_match(text, i, source, vocab, all_upper, ends_at, is_post_text)
+        found = _name_match(text, i, source, vocab, caps_name, ends_at, is_post_text)
         if (
             found is not None
             and found[0].canonical in NAME_LIKE_POSTNOMINALS
