@@ -260,3 +260,36 @@ def test_a_new_contact_without_an_id_below_an_empty_row_is_no_footer(tmp_path):
     assert extract.contacts["last_name"].tolist() == ["Maier", "Kundin"]
     assert extract.contacts["contact_id"].tolist() == ["1", ""]
     assert not any("footer" in w for w in extract.warnings)
+
+
+def test_byte_order_marks_of_joined_exports_leave_the_values(tmp_path):
+    """Exports joined without their headers keep each file's byte order mark before its first value:
+    the id "\ufeff2" matched no contact "2", a quoted one kept its quotes."""
+    data = (
+        b"\xef\xbb\xbfKundennummer;Anrede;Vorname;Nachname\r\n1;Herr;Max;Maier\r\n\xef\xbb\xbf2;Frau;Eva;Ott\r\n"
+        b'\xef\xbb\xbf"3";Herr;Kim;Berg\r\n'
+    )
+    extract = read_csv_extract(write(tmp_path, "joined.csv", data))
+    assert extract.contacts["contact_id"].tolist() == ["1", "2", "3"]
+    assert any("byte order mark" in w and "line 3" in w for w in extract.warnings)
+
+
+def test_a_contact_id_in_excels_scientific_notation_is_rejected(tmp_path):
+    """Excel shows and saves a long number as 1,23457E+11: the id's digits are lost, and it would match no
+    contact of another night."""
+    data = (
+        b"Kundennummer;Anrede;Vorname;Nachname\r\n123456789012;Herr;Max;Maier\r\n1,23457E+11;Frau;Eva;Ott\r\n"
+    )
+    extract = read_csv_extract(write(tmp_path, "excel.csv", data))
+    assert extract.contacts["contact_id"].tolist() == ["123456789012"]
+    assert extract.rejects["source_line"].tolist() == [3]
+    assert "scientific notation" in extract.rejects["reason"].iloc[0]
+    assert "'Kundennummer' as text" in extract.rejects["reason"].iloc[0]
+
+
+def test_a_dos_end_of_file_mark_is_no_row(tmp_path):
+    extract = read_csv_extract(
+        write(tmp_path, "dos.csv", b"contact_id;last_name\r\n1;Maier\r\n2;Ott\r\n\x1a")
+    )
+    assert extract.contacts["last_name"].tolist() == ["Maier", "Ott"] and extract.rejects.empty
+    assert any("end-of-file mark" in w for w in extract.warnings)

@@ -295,6 +295,10 @@ def _repaired_header_names(fields: list[str]) -> list[str]:
     return [ftfy.fix_encoding(f) if "Ã" in f or "Â" in f else f for f in fields]
 
 
+# "1,23457E+11", "1.23457E+11": a long number Excel shows, and saves, in scientific notation
+_EXCEL_NUMBER_ID = r"[0-9](?:[.,][0-9]+)?[Ee]\+[0-9]{1,3}"
+
+
 def _strip_bom(values: pd.Series) -> pd.Series:
     """Blanks and a byte order mark stripped (Excel "CSV UTF-8" files joined: a BOM before the header)."""
     return values.str.strip().str.lstrip("\ufeff").str.strip()
@@ -512,6 +516,10 @@ class _Reader:
             data = self.path.read_bytes()
         except OSError as exc:
             raise self.fail(f"cannot read the file: {exc.strerror or exc}") from exc
+        end = data.rstrip(b"\r\n")
+        if end.endswith(b"\x1a"):  # DOS end-of-file mark (Ctrl-Z), written by old export tools: no data
+            data = end.rstrip(b"\x1a") + data[len(end) :]
+            self.warnings.append("a DOS end-of-file mark (Ctrl-Z, 0x1A) at the end of the file: ignored")
         if not re.search(rb"[^\s\xef\xbb\xbf]", data):
             raise self.fail("empty extract: the file has no header and no data rows")
         try:
@@ -711,6 +719,7 @@ class _Reader:
             lines = lines[order]
         raw, lines = self.reject_repeated_headers(raw, lines, header)
         raw, lines = self.skip_footer(raw, lines, header, header_end, profile)
+        raw, lines = self.reject_excel_number_ids(raw, lines, header, profile)
         rejects = make_rejects(self.rejects)
         rows_read = len(raw) + len(rejects)
         if rows_read == 0:
@@ -786,6 +795,32 @@ class _Reader:
                 self.rejects.append((self.name, int(lines[k]), reason, self.text_of(start, end)))
             rejected[below] = True
         keep = ~rejected
+        return raw[keep].reset_index(drop=True), lines[keep]
+
+    def reject_excel_number_ids(
+        self, raw: pd.DataFrame, lines: np.ndarray, header: list[str], profile: Profile
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """A contact id Excel turned into a number in scientific notation ("1,23457E+11") has lost its
+        digits: it matches no contact of another night, and two contacts may share it. Such rows are
+        rejected, the reason saying how to export the column (as text)."""
+        columns = [f"c{i}" for i in profile.resolve(header).get("contact_id", [])]
+        if raw.empty or not columns:
+            return raw, lines
+        ids = _strip_bom(raw[columns[0]])
+        number = ids.str.fullmatch(_EXCEL_NUMBER_ID).to_numpy(dtype=bool)
+        if not number.any():
+            return raw, lines
+        for k in np.flatnonzero(number):
+            self.rejects.append(
+                (
+                    self.name,
+                    int(lines[k]),
+                    f"contact id {ids.iat[k]!r} is a number in Excel's scientific notation: its digits are "
+                    f"lost (format the id column {header[int(columns[0][1:])]!r} as text before saving)",
+                    self.delimiter.join(raw.iloc[k].tolist())[:_RAW_TEXT_MAX],
+                )
+            )
+        keep = ~number
         return raw[keep].reset_index(drop=True), lines[keep]
 
     def skip_footer(

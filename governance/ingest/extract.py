@@ -215,9 +215,35 @@ def _unwrap_excel_text(
     return values.where(~wrapped, values.str.slice(2, -1))
 
 
+def _without_byte_order_marks(
+    values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]
+) -> pd.Series:
+    """A byte order mark inside the file (exports joined without their headers) stands before the first
+    value of a line: "\ufeff2" matched no contact "2", and a quoted value kept its quotes ("\ufeff"2"")."""
+    marked = values.str.startswith("\ufeff")
+    if not marked.any():
+        return values
+    bare = values[marked].str.lstrip("\ufeff")
+    quoted = bare.str.fullmatch(r'"[^"]*"')
+    bare = bare.where(~quoted, bare.str.slice(1, -1))
+    where = f"column {src!r} ({col})"
+    _warn_values(
+        values[marked].to_numpy(),
+        lines[marked.to_numpy(dtype=bool)],
+        where,
+        warnings,
+        "byte order mark",
+        "removed",
+    )
+    out = values.copy()
+    out[marked] = bare
+    return out
+
+
 def _clean_text(values: pd.Series, lines: np.ndarray, col: str, src: str, warnings: list[str]) -> pd.Series:
-    """A text column as a letter may print it: Excel's ="..." unwrapped, placeholders empty, garbled
-    UTF-8 repaired."""
+    """A text column as a letter may print it: byte order marks of joined files removed, Excel's ="..."
+    unwrapped, placeholders empty, garbled UTF-8 repaired."""
+    values = _without_byte_order_marks(values, lines, col, src, warnings)
     values = _unwrap_excel_text(values, lines, col, src, warnings)
     values = _no_value_read_as_empty(values, lines, col, src, warnings)
     return _repair_double_encoding(values, lines, col, src, warnings)
