@@ -293,3 +293,25 @@ def test_a_dos_end_of_file_mark_is_no_row(tmp_path):
     )
     assert extract.contacts["last_name"].tolist() == ["Maier", "Ott"] and extract.rejects.empty
     assert any("end-of-file mark" in w for w in extract.warnings)
+
+
+def test_a_mac_excel_csv_is_read_as_mac_roman(tmp_path):
+    """Mac Excel's "CSV (Macintosh)": MacRoman text, CR line ends. Read as cp1252, "Müller" was "MŸller",
+    and a "ç" (0x8D, undefined in cp1252) refused the whole file."""
+    data = (
+        b"Kundennummer;Anrede;Vorname;Nachname;Stra\xa7e;Ort\r"
+        b"1;Herr;J\x9frgen;M\x9fller;Hauptstra\xa7e 1;Wien\r2;Frau;Fran\x8doise;B\x8ecker;Weg 2;Graz\r"
+    )
+    extract = read_csv_extract(write(tmp_path, "mac.csv", data))
+    assert extract.encoding == "mac_roman"
+    assert extract.contacts["last_name"].tolist() == ["Müller", "Bécker"]
+    assert extract.contacts["first_name"].tolist() == ["Jürgen", "Françoise"]
+    assert extract.contacts["street"].tolist() == ["Hauptstraße 1", "Weg 2"]
+
+
+def test_windows_text_with_a_euro_sign_stays_cp1252(tmp_path):
+    data = "Kundennummer;Anrede;Vorname;Nachname;Firma\r\n1;Herr;Jürgen;Müller;Preis 5€ GmbH\r\n".encode(
+        "cp1252"
+    )
+    extract = read_csv_extract(write(tmp_path, "win.csv", data))
+    assert extract.encoding == "cp1252" and extract.contacts["last_name"].tolist() == ["Müller"]

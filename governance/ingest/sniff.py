@@ -38,7 +38,8 @@ class CsvDialect:
 
 
 def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = False) -> str:
-    """The codec of ``data``: "utf-8-sig" (BOM), "utf-16", "utf-16-le"/"-be" (no BOM), "utf-8" or "cp1252".
+    """The codec of ``data``: "utf-8-sig" (BOM), "utf-16", "utf-16-le"/"-be" (no BOM), "utf-8", "cp1252"
+    or "mac_roman" (Mac Excel's "CSV (Macintosh)").
 
     A UTF-8 file with a few undecodable bytes stays UTF-8 (the bad lines are rejected by the reader) as long
     as it has valid multi-byte characters (at least 1 per 20 bad bytes); otherwise non-UTF-8 text from DACH
@@ -75,6 +76,8 @@ def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = Fal
     # many bad bytes (a cp1252 line pasted into a UTF-8 file).
     if multibyte and multibyte * 20 >= bad:
         return "utf-8"
+    if _mac_roman_letters(data):
+        return "mac_roman"
     if not _CP1252_UNDEFINED.search(data):
         return "cp1252"
     # Bytes undefined in cp1252 as well: let charset_normalizer decide among the usual suspects.
@@ -84,6 +87,20 @@ def detect_encoding(data: bytes, name: str = "<bytes>", *, truncated: bool = Fal
     if best is None:
         raise SniffError(f"{name}: cannot determine the text encoding (not UTF-8, not cp1252)")
     return "cp1252" if best.encoding in ("latin_1", "iso8859_15", "cp1252") else best.encoding
+
+
+# German letters inside words, as Mac Excel's "CSV (Macintosh)" writes them (MacRoman: ä 8A, ö 9A, ü 9F,
+# Ä 80, Ö 85, Ü 86, é 8E, ß A7) and as Windows does (cp1252: ä E4, ö F6, ü FC, Ä C4, Ö D6, Ü DC, é E9,
+# ß DF). In cp1252 the MacRoman bytes are €, …, †, Š, š, Ÿ, Ž and §, never inside a word.
+_MAC_ROMAN_IN_WORD = re.compile(rb"[A-Za-z][\x80\x85\x86\x8a\x8e\x9a\x9f\xa7][A-Za-z]")
+_CP1252_IN_WORD = re.compile(rb"[A-Za-z][\xc4\xd6\xdc\xdf\xe4\xe9\xf6\xfc][A-Za-z]")
+
+
+def _mac_roman_letters(data: bytes) -> bool:
+    """``data`` (not UTF-8) writes its German letters the MacRoman way and never the Windows way: read
+    as cp1252, "Müller" came out as "MŸller"."""
+    sample = data[:_SAMPLE_BYTES]
+    return len(_MAC_ROMAN_IN_WORD.findall(sample)) >= 2 and not _CP1252_IN_WORD.search(sample)
 
 
 # Files that are no CSV text, by their first bytes: named in the error so the operator knows what to do.
