@@ -307,6 +307,7 @@ CASES = [
     # staff, stand-ins and deputies of a function are not the function
     (("Herr", "", "Hans", "Huber", "Vorstandsdirektor Vorstandsbüro", "AT", ""), {"position_kind": "plain"}),
     (("Herr", "", "Hans", "Huber", "Generaldirektor Stabsstelle", "AT", ""), {"position_kind": "plain"}),
+    (("Frau", "", "Eva", "Huber", "Generaldirektor Vorzimmer", "AT", ""), {"position_kind": "plain"}),
     (("Herr", "Dr.", "Hans", "Huber", "Primar i.V.", "AT", ""), {"position_kind": "plain"}),
     (("Frau", "Dr.in", "Eva", "Huber", "Primaria supplierend", "AT", ""), {"position_kind": "plain"}),
     (("Herr", "", "Hans", "Huber", "Bürgermeister in Vertretung", "AT", ""), {"position_kind": "plain"}),

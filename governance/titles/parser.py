@@ -448,7 +448,18 @@ _STAFF_WORDS = (
 # ... and words for its office or a stand-in ("Generaldirektor Stabsstelle", "Primar i.V.", "Primaria
 # supplierend", "Bürgermeister in Vertretung").
 _STAND_IN_WORDS = frozenset(
-    {"stab", "stabsstelle", "office", "vertretung", "i.v.", "i.v", "iv", "interim", "kommissarisch"}
+    {
+        "stab",
+        "stabsstelle",
+        "office",
+        "vorzimmer",
+        "vertretung",
+        "i.v.",
+        "i.v",
+        "iv",
+        "interim",
+        "kommissarisch",
+    }
     | {"supplierend", "supplierender", "supplierende", "interimistisch", "interimistischer"}
     | {"interimistische", "kommissarischer", "kommissarische", "geschäftsführend", "geschäftsführender"}
 )
