@@ -50,12 +50,21 @@ CASES = [
             "issues": "POSITION_IN_TITLE_FIELD",
         },
     ),
-    (  # another position in its own field wins; the token stays an unknown title for a person
+    (  # an office beside a plain job in its own field: both are the person's, addressed by the office
         ("Herr", "Bgm. Mag.", "Josef", "Hofer", "Geschäftsführer", ""),
         {
-            "salutation_line": "Sehr geehrter Herr Mag. Hofer,",
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "address_block": "Herrn Bürgermeister\nMag. Josef Hofer\nGeschäftsführer",
+            "titles_prenominal": "Mag.",
+            "position_canonical": "Bürgermeister / Geschäftsführer",
+            "issues": "TITLE_NONCANONICAL;POSITION_IN_TITLE_FIELD",
+        },
+    ),
+    (  # ... but beside another office the token stays an unknown title: which one is addressed?
+        ("Herr", "Bgm. Mag.", "Josef", "Hofer", "Landtagsabgeordneter", ""),
+        {
             "titles_prenominal": "Mag. Bgm.",
-            "position_canonical": "Geschäftsführer",
+            "position_canonical": "Landtagsabgeordneter",
             "issues": "TITLE_UNKNOWN",
         },
     ),

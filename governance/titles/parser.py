@@ -805,9 +805,10 @@ def move_position_out_of_title(
     title: str, position: str, vocab: Vocabulary, run_on: bool = True
 ) -> OfficeMove | None:
     """The office or address function a CRM user typed into the title field goes where it belongs: into an
-    empty position field, or nowhere when the position field already names the same entry. A different
-    position in its own field wins, and the token stays an unknown title for a person to resolve
-    (``run_on``: see `position_in_title`; a run that cannot move is tried without its words)."""
+    empty position field, or nowhere when the position field already names the same entry; beside a
+    plain job of the position field it is joined to it ("Bürgermeister / Geschäftsführer"). Beside a
+    different office or function it stays an unknown title for a person to resolve (``run_on``: see
+    `position_in_title`; a run that cannot move is tried without its words)."""
     found = position_in_title(title, vocab, run_on)
     if found is None:
         return None
@@ -832,6 +833,18 @@ def move_position_out_of_title(
     # ("Direktor Vertrieb" beside "Direktor"; the raw title keeps "Vertrieb" for the owner to read).
     if " ".join(token.split()).casefold() == written or (moved is not None and in_position == moved):
         return OfficeMove(title=rest, position=position)
+    # An office or function beside a plain job of its own field: the person holds both, joined as
+    # positions are ("Bgm." and "Geschäftsführer": addressed as Bürgermeister, the job under the name).
+    # Beside another office or function the token stays an unknown title: which one is addressed?
+    beside = parse_position(position, vocab)
+    if (
+        moved is not None
+        and _kind_of(vocab, moved) in ("office", "function")
+        and beside.kind not in ("office", "function")
+        and not beside.bits
+        and titles_in_position(position, vocab) is None  # titles there move to the titles instead
+    ):
+        return OfficeMove(title=rest, position=f"{token} / {' '.join(position.split())}")
     return move_position_out_of_title(title, position, vocab, run_on=False) if run_on else None
 
 
