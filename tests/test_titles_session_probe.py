@@ -188,6 +188,9 @@ CASES = [
         ("Herr", "", "", "Huber, Hans jun.", "", "AT", ""),
         {"address_block": "Herrn\nHans Huber jun.", "last_name_clean": "Huber jun."},
     ),
+    # a contact with no name (a function contact of a company): no empty line, no dangling ", "
+    (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
+    (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),
     # a whole name in the last-name field, sorted the way lists sort it, with the first-name field empty
     (
         ("Herr", "", "", "Huber, Hans", "", "AT", ""),

@@ -38,7 +38,7 @@ from governance.titles.parser import (
     scan_title_field,
     titles_in_position,
 )
-from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose
+from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose, tidy_nameless_block
 from governance.titles.tokenizer import (
     NameParse,
     clean_name,
@@ -266,10 +266,8 @@ def parse_contacts(df: pd.DataFrame, config: SalutationConfig | None = None) -> 
                 groups.append((rows, _parse_group(subset, config, vocab)))
     out = _assemble(groups, len(df))
     nameless = ((out["first_name_clean"] == "") & (out["last_name_clean"] == "")).to_numpy()
-    if nameless.any():  # rare: the title line would end in the space meant before the name
-        out.loc[nameless, "address_block"] = out.loc[nameless, "address_block"].str.replace(
-            r" +(\n|$)", r"\1", regex=True
-        )
+    if nameless.any():  # rare: see tidy_nameless_block
+        out.loc[nameless, "address_block"] = out.loc[nameless, "address_block"].map(tidy_nameless_block)
     out.index = df.index
     return out[list(PARSED_COLUMNS)]
 

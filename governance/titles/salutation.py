@@ -235,6 +235,14 @@ def fill(tmpl: Template, first: str, last: str, company: str, position_line: str
     block = (f"{company}\n" if company else "") + tmpl.addr_head + full + tmpl.addr_tail
     if tmpl.prints_position(position_line):
         block += "\n" + position_line
-    if not full:  # the title line would end in the space meant before the name
-        block = re.sub(r" +(\n|$)", r"\1", block)
+    if not full:
+        block = tidy_nameless_block(block)
     return line, block
+
+
+def tidy_nameless_block(block: str) -> str:
+    """An address block without a name (a function contact: "Weber GmbH", the job "Einkauf"): no space
+    meant before the name at a line's end, no ", " meant after it, no empty line where it stood."""
+    block = re.sub(r" +(\n|$)", r"\1", block)
+    block = re.sub(r"(^|\n), ", r"\1", block)
+    return re.sub(r"\n{2,}", "\n", block).strip("\n")
