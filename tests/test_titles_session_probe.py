@@ -188,6 +188,16 @@ CASES = [
         ("Herr", "", "", "Huber, Hans jun.", "", "AT", ""),
         {"address_block": "Herrn\nHans Huber jun.", "last_name_clean": "Huber jun."},
     ),
+    # "Vorstand" with the institute or department it heads is that unit's head, not a Vorstandsdirektor
+    (
+        ("Herr", "Dr.", "Hans", "Weber", "Vorstand des Instituts für Maschinenbau", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Weber,", "position_kind": "plain"},
+    ),
+    (
+        ("Herr", "Prim. Dr.", "Hans", "Weber", "Vorstand Abteilung Innere Medizin", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Primar Dr. Weber,"},
+    ),
+    (("Herr", "Dr.", "Hans", "Weber", "Vorstand Finanzen", "AT", ""), {"position_kind": "function"}),
     # a contact with no name (a function contact of a company): no empty line, no dangling ", "
     (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
     (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),

@@ -436,6 +436,12 @@ def _position_part(text: str, vocab: Vocabulary) -> PositionParse:
 _JOINERS = re.compile(r"\s+(?:und|u\.|&|sowie)\s+|\s*[,;|+]\s*|\s+[-–]\s+|\s*/(?!-?in(?:nen)?\b)\s*")
 _JOINER_START = re.compile(r"^(?:(?:und|u\.|&|sowie)\s+|[,;|+/–-]\s*)")
 _JOINER_END = re.compile(r"(?:\s+(?:und|u\.|&|sowie)|\s*[,;|+/–-])$")
+# "Vorstand" alone is a member of a company's board, addressed as Vorstandsdirektor (also with a
+# portfolio: "Vorstand Finanzen"); with the institute or department it heads after it, it is the head
+# of one ("Vorstand des Instituts für Maschinenbau", "Vorstand Abteilung Innere Medizin"), a plain
+# position.
+_HEAD_OF_UNIT = frozenset({"vorstand", "vorständin"})
+_UNITS = ("abteilung", "institut", "klinik", "universitätsklinik", "department", "station", "lehrstuhl")
 # Functions that also head a company's department ("Direktor Vertrieb"): beside words that are no
 # position of the vocabulary they are a plain position. Every other function is addressed as such
 # wherever it stands ("Generaldirektor AUVA", "Primaria Abteilung Innere Medizin").
@@ -562,6 +568,12 @@ def _one_position(text: str, vocab: Vocabulary) -> PositionParse:
         retired = retirement_suffix(tail)
         if retired is not None and retired[0] == len(tail):  # "a. D.", "iR": written as "a.D.", "i.R."
             tail = retired[1]
+        if (
+            tail
+            and head.casefold() in _HEAD_OF_UNIT
+            and (tail.split()[0].casefold() in _CONNECTORS or tail.split()[0].casefold().startswith(_UNITS))
+        ):
+            return PositionParse(text, None, "", "plain", "", 0)  # "Vorstand des Instituts für ..."
         if tail and tail.split()[0].casefold() in _CONNECTORS:
             if any(word.strip(",;()") in _STAND_IN_WORDS for word in tail.casefold().split()):
                 return PositionParse(text, None, "", "plain", "", 0)  # "Bürgermeister in Vertretung"
