@@ -198,6 +198,19 @@ CASES = [
         {"salutation_line": "Sehr geehrter Herr Primar Dr. Weber,"},
     ),
     (("Herr", "Dr.", "Hans", "Weber", "Vorstand Finanzen", "AT", ""), {"position_kind": "function"}),
+    # an archbishop and an archabbot keep their rank; the German Diplom of an FH in its usual writing
+    (
+        ("Herr", "", "Franz", "Lackner", "Erzbischof", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Erzbischof,"},
+    ),
+    (
+        ("Herr", "", "Korbinian", "Birnbacher", "Erzabt", "AT", ""),
+        {"address_block": "Herrn Erzabt\nKorbinian Birnbacher"},
+    ),
+    (
+        ("Frau", "Dipl.-Betriebswirtin (FH)", "Eva", "Becker", "", "DE", ""),
+        {"titles_prenominal": "Dipl.-Betriebsw. (FH)", "issues": "TITLE_NONCANONICAL"},
+    ),
     # a contact with no name (a function contact of a company): no empty line, no dangling ", "
     (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
     (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),
