@@ -211,6 +211,21 @@ CASES = [
         ("Frau", "Dipl.-Betriebswirtin (FH)", "Eva", "Becker", "", "DE", ""),
         {"titles_prenominal": "Dipl.-Betriebsw. (FH)", "issues": "TITLE_NONCANONICAL"},
     ),
+    # Amtstitel and writings that were unknown: the federal Oberrat, German Beamte, Vet.-Rat
+    (
+        ("Herr", "Oberrat Mag.", "Hans", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Oberrat Mag. Huber,", "titles_prenominal": "ORat Mag."},
+    ),
+    (
+        ("Herr", "ORR Dr.", "Hans", "Huber", "", "DE", ""),
+        {"salutation_line": "Sehr geehrter Herr Dr. Huber,"},
+    ),
+    (
+        ("Herr", "MinDirig Dr.", "Hans", "Huber", "", "DE", ""),
+        {"titles_prenominal": "Ministerialdirigent Dr."},
+    ),
+    (("Herr", "RDir Dr.", "Hans", "Huber", "", "DE", ""), {"titles_prenominal": "Regierungsdirektor Dr."}),
+    (("Frau", "Vet.-Rätin Dr.in", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "VetRin Dr.in"}),
     # a contact with no name (a function contact of a company): no empty line, no dangling ", "
     (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
     (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),
