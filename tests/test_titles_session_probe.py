@@ -226,6 +226,18 @@ CASES = [
     ),
     (("Herr", "RDir Dr.", "Hans", "Huber", "", "DE", ""), {"titles_prenominal": "Regierungsdirektor Dr."}),
     (("Frau", "Vet.-Rätin Dr.in", "Eva", "Huber", "", "AT", ""), {"titles_prenominal": "VetRin Dr.in"}),
+    # words like degrees after a comma in the surname field that the vocabulary does not know: kept and
+    # flagged, never printed in the salutation as part of the surname
+    (
+        ("Herr", "", "Hans", "Huber, MD", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Huber,", "issues": "TITLE_IN_NAME_FIELD;TITLE_UNKNOWN"},
+    ),
+    (
+        ("Herr", "", "Hans", "Huber, akad. Vkfm.", "", "AT", ""),
+        {"last_name_clean": "Huber", "issues": "TITLE_IN_NAME_FIELD;TITLE_UNKNOWN"},
+    ),
+    (("Herr", "", "", "Huber, MD", "", "AT", ""), {"first_name_clean": "", "last_name_clean": "Huber"}),
+    (("Herr", "", "Hans", "Huber, Franz", "", "AT", ""), {"last_name_clean": "Huber, Franz", "issues": ""}),
     # a contact with no name (a function contact of a company): no empty line, no dangling ", "
     (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
     (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),

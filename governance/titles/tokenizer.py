@@ -545,6 +545,21 @@ def _strip_breaks(name: str) -> str:
 
 
 _INITIAL = re.compile(r"(?:[^\W\d_]\.-?)+")
+# After a comma in the surname field, words like degrees: capitals ("MD", "DVM", "CISSP") or abbreviations
+# of two or more letters with a dot ("akad. Vkfm."); the comma itself is the sign.
+_TITLE_LIKE_WORD = r"(?:[A-ZÄÖÜ]{2,6}|[^\W\d_][\w.-]+\.)"
+UNKNOWN_TITLES_AFTER_COMMA = rf",\s*{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*\s*$"
+_TITLE_LIKE_TAIL = re.compile(rf"{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*\s*")
+
+
+def _unknown_titles_after_comma(text: str, at: int) -> bool:
+    """From ``at`` to the end, after a comma, ``text`` holds only words like degrees, none of them a
+    name's "jun."/"sen." (see `scan_name`)."""
+    if not text[:at].rstrip().endswith(",") or not _TITLE_LIKE_TAIL.fullmatch(text, at):
+        return False
+    return not any(w.rstrip(".").casefold() in _NAME_END_ABBREVIATIONS for w in text[at:].split())
+
+
 _BRACKETED_AT_END = re.compile(r"(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$")
 
 
@@ -595,6 +610,8 @@ def split_full_name(last_name: str, vocab: Vocabulary) -> tuple[str, str] | None
     surname, given = surname.strip(), given.strip()
     if not comma or not surname or not given or _NOT_GIVEN_NAMES.match(given):
         return None
+    if _TITLE_LIKE_TAIL.fullmatch(given) and not surname.isupper():
+        return None  # "Huber, MD": a degree the vocabulary does not know, not a first name
     names = [
         tok
         for tok in scan_title(given, vocab)
@@ -669,6 +686,11 @@ def scan_name(text: str, source: str, vocab: Vocabulary) -> NameParse:
                 i += 1
             continue
         after_degree = False
+        if source == "last_name" and words and not all_upper and _unknown_titles_after_comma(text, i):
+            # "Huber, MD", "Huber, akad. Vkfm.": degrees the vocabulary does not know, kept and flagged,
+            # not printed as part of the surname ("Sehr geehrter Herr Huber, MD,")
+            tokens.extend(TitleToken(w, w, None, "", "unknown", source) for w in text[i:].split())
+            break
         # A word: up to whitespace or a comma, or up to a separator after which a title starts.
         k = i
         while k < n and not text[k].isspace() and text[k] not in NAME_SEPARATORS:

@@ -538,7 +538,10 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     # follow a separator or a bracket directly ("Huber;MSc", "Huber/MSc", "Huber (Dr.)", "Huber [Dr.]").
     exact = _prefix_trie_regex(prefixes)
     folded = _prefix_trie_regex(p.lower() for p in fold_prefixes)
-    prefilter = re.compile(rf"(?:^|[\s,;/|(\[])(?:{exact}|(?i:{folded}))")
+    # ... and words like degrees after a comma that the vocabulary does not know ("Huber, MD"): flagged
+    from governance.titles.tokenizer import UNKNOWN_TITLES_AFTER_COMMA
+
+    prefilter = re.compile(rf"(?:^|[\s,;/|(\[])(?:{exact}|(?i:{folded}))|{UNKNOWN_TITLES_AFTER_COMMA}")
     return Vocabulary(
         entries=entries,
         title_exact=_freeze(title_exact),
