@@ -238,6 +238,12 @@ CASES = [
     ),
     (("Herr", "", "", "Huber, MD", "", "AT", ""), {"first_name_clean": "", "last_name_clean": "Huber"}),
     (("Herr", "", "Hans", "Huber, Franz", "", "AT", ""), {"last_name_clean": "Huber, Franz", "issues": ""}),
+    # a Bakkalaureus keeps the faculty that is part of the degree
+    (
+        ("Herr", "Bakk. techn.", "Kim", "Huber", "", "AT", ""),
+        {"address_block": "Herrn\nKim Huber, Bakk. techn.", "issues": ""},
+    ),
+    (("Herr", "Bakk.phil. MA", "Kim", "Huber", "", "AT", ""), {"titles_postnominal": "Bakk. phil., MA"}),
     # a contact with no name (a function contact of a company): no empty line, no dangling ", "
     (("Firma", "", "", "", "Einkauf", "AT", "Weber GmbH"), {"address_block": "Weber GmbH\nEinkauf"}),
     (("Herr", "MBA", "", "", "", "AT", ""), {"address_block": "Herrn\nMBA", "issues": "NAME_MISSING"}),
