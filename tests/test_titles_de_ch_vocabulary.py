@@ -730,8 +730,8 @@ def test_new_writings_do_not_steal_existing_ones():
         ("Dr. iur.", "Dr.iur."),
         ("Dr. phil.", "Dr.phil."),
         ("Prof. Dr.", "Prof. Dr."),
-        ("Dipl.-Ing. (FH)", "DI (FH)"),
-        ("Dipl.-Ing. FH", "DI (FH)"),  # the German writing is not the Swiss dipl. Ing. FH
+        ("Dipl.-Ing. (FH)", "Dipl.-Ing. (FH)"),  # written as recorded, as Dipl.-Ing. beside DI
+        ("Dipl.-Ing. FH", "Dipl.-Ing. (FH)"),  # the German writing is not the Swiss dipl. Ing. FH
         ("Mag. iur.", "Mag.iur."),
     ]:
         assert parse_contact("Herr", title, "Hans", "Huber", "", "AT").titles_prenominal == pre, title

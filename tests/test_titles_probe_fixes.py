@@ -44,7 +44,7 @@ CASES = [
     # a (FH) Diplom without the hyphen is the DI (FH), ranked below Dkfm. and Mag. (rule 4)
     (
         ("Herr", "Dkfm. Dipl. Ing. (FH)", "Hans", "Berger", "", "AT", ""),
-        {"salutation_line": "Sehr geehrter Herr Dkfm. Berger,", "titles_prenominal": "DI (FH) Dkfm."},
+        {"salutation_line": "Sehr geehrter Herr Dkfm. Berger,", "titles_prenominal": "Dipl.-Ing. (FH) Dkfm."},
     ),
     (
         ("Herr", "Mag. Dipl. Ing. (FH)", "Hans", "Berger", "", "AT", ""),

@@ -238,6 +238,15 @@ CASES = [
     ),
     (("Herr", "", "", "Huber, MD", "", "AT", ""), {"first_name_clean": "", "last_name_clean": "Huber"}),
     (("Herr", "", "Hans", "Huber, Franz", "", "AT", ""), {"last_name_clean": "Huber, Franz", "issues": ""}),
+    # "Dipl.-Ing. (FH)" is written as recorded, as "Dipl.-Ing." beside "DI" (and in DE, where DI is foreign)
+    (
+        ("Herr", "Dipl.-Ing. (FH)", "Kim", "Becker", "", "DE", ""),
+        {"address_block": "Herrn\nDipl.-Ing. (FH) Kim Becker", "issues": ""},
+    ),
+    (
+        ("Herr", "Dipl.-Ing. (FH)", "Kim", "Huber", "", "AT", ""),
+        {"salutation_line": "Sehr geehrter Herr Dipl.-Ing. Huber,"},
+    ),
     # a Bakkalaureus keeps the faculty that is part of the degree
     (
         ("Herr", "Bakk. techn.", "Kim", "Huber", "", "AT", ""),
