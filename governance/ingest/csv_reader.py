@@ -974,23 +974,24 @@ class _Reader:
             else:
                 runs.append([item])
 
-        def cut_at(run: list[tuple[int, list[str], str]], i: int) -> int:
+        def cut_at(run: list[tuple[int, list[str], str]], ids: list[bool], i: int) -> int:
             """The last index of the cut record starting at ``i``, or ``i`` when none starts there."""
             fields = len(run[i][1])
             for j in range(i + 1, len(run)):
-                fields += len(run[j][1]) - 1  # the cut field is counted on both sides
-                if fields > self.ncols:
+                if ids[j]:  # a row starting with an id starts a record: no later piece of this one
                     break
-                if fields == self.ncols and not any(an_id(row) for _, row, _ in run[i + 1 : j + 1]):
-                    return j
+                fields += len(run[j][1]) - 1  # the cut field is counted on both sides
+                if fields >= self.ncols:
+                    return j if fields == self.ncols else i
             return i
 
         padded: list[int] = []
         for run in runs:
+            ids = [an_id(row) for _, row, _ in run]
             cuts: dict[int, str] = {}
             i = 0
             while i < len(run):
-                j = cut_at(run, i)
+                j = cut_at(run, ids, i)
                 for k in range(i, j + 1) if j > i else ():
                     cuts[k] = f"lines {run[i][0]}-{run[j][0]}"
                 i = j + 1
