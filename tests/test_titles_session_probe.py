@@ -247,6 +247,22 @@ CASES = [
         ("Herr", "Dipl.-Ing. (FH)", "Kim", "Huber", "", "AT", ""),
         {"salutation_line": "Sehr geehrter Herr Dipl.-Ing. Huber,"},
     ),
+    # found in the last probe: an office beside titles only in the position field is the position, the
+    # titles join the titles (a re-parse reads the same); a company is no name to split; initials are no title
+    (
+        ("Herr", "Bgm.", "Hans", "Müller", "Hofrat", "AT", ""),
+        {
+            "salutation_line": "Sehr geehrter Herr Bürgermeister,",
+            "address_block": "Herrn Bürgermeister\nHR Hans Müller",
+            "issues": "TITLE_NONCANONICAL;POSITION_IN_TITLE_FIELD;TITLE_IN_POSITION_FIELD",
+        },
+    ),
+    (("Herr", "", "", "Huber AG, Hans", "", "AT", ""), {"first_name_clean": "", "issues": ""}),
+    (("Herr", "", "", "GmbH, Huber", "", "AT", ""), {"first_name_clean": ""}),
+    (
+        ("Herr", "", "", "Huber, H.-P.", "", "AT", ""),
+        {"first_name_clean": "H.-P.", "issues": "NAME_IN_ONE_FIELD"},
+    ),
     # a Bakkalaureus keeps the faculty that is part of the degree
     (
         ("Herr", "Bakk. techn.", "Kim", "Huber", "", "AT", ""),

@@ -20,6 +20,7 @@ from governance.titles.parser import (
     parse_salutation_field,
     resolve_gender,
     scan_title_field,
+    titles_only,
 )
 from governance.titles.salutation import SalutationConfig, compose, fill
 from governance.titles.tokenizer import TitleToken, scan_name, split_full_name
@@ -109,6 +110,8 @@ def parse_contact(
     first = scan_name(first_text, "first_name", vocab)
     last = scan_name(last_text, "last_name", vocab)
     move = move_position_out_of_title(title_text, position_text, vocab)
+    # an office beside titles only in the position field takes the field, the titles go to the titles
+    titles_moved_along = move is not None and titles_only(position_text, vocab)
     if move is not None:
         title_text, position_text = move.title, move.position
     title_move = move_title_out_of_position(title_text, position_text, vocab)
@@ -119,7 +122,7 @@ def parse_contact(
     gender, bits, position_canonical = record_parts(sp.gender, tp, pp, vocab)
     if move is not None or sal_move is not None:
         bits |= ISSUE_BIT["POSITION_IN_TITLE_FIELD"]
-    if title_move is not None:
+    if title_move is not None or titles_moved_along:
         bits |= ISSUE_BIT["TITLE_IN_POSITION_FIELD"]
     if split is not None:
         bits |= ISSUE_BIT["NAME_IN_ONE_FIELD"]

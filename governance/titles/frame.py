@@ -37,6 +37,7 @@ from governance.titles.parser import (
     position_in_title,
     scan_title_field,
     titles_in_position,
+    titles_only,
 )
 from governance.titles.salutation import NAME_LAST, NAME_NONE, SalutationConfig, compose, tidy_nameless_block
 from governance.titles.tokenizer import (
@@ -219,6 +220,7 @@ def _move_misfiled(
         salutation, position, np.flatnonzero(holds[salutation[0]]), move_position_out_of_salutation, vocab
     )
     holds = np.array([position_in_title(v, vocab) is not None for v in title[1]], dtype=bool)
+    only_titles = np.array([titles_only(v, vocab) for v in position[1]], dtype=bool)[position[0]]
     title, position, position_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[title[0]]), move_position_out_of_title, vocab
     )
@@ -226,6 +228,8 @@ def _move_misfiled(
     title, position, title_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[position[0]]), move_title_out_of_position, vocab
     )
+    # an office beside titles only in the position field took the field, the titles went to the titles
+    title_moved |= position_moved & only_titles
     return salutation, title, position, position_moved | salutation_moved, title_moved
 
 

@@ -827,6 +827,10 @@ def move_position_out_of_title(
     rest, token = found
     if not position.strip():
         return OfficeMove(title=rest, position=token)
+    if titles_only(position, vocab):
+        # The position field holds titles only ("Hofrat"): the office is the position, and the titles
+        # join the title field, as they would have left an empty position field.
+        return OfficeMove(title=" ".join(f"{rest} {position}".split()), position=token)
     # The entry the title field names: that of the run's head ("Direktor" of "Direktor Vertrieb").
     head = position_in_title(title, vocab, run_on=False) if run_on else found
     moved = parse_position(head[1] if head else token, vocab).entry
@@ -969,6 +973,12 @@ def titles_in_position(position: str, vocab: Vocabulary) -> PositionTitles | Non
     if trail and rest and parse_position(rest, vocab).entry is not None:
         return PositionTitles(tuple(trail), rest)
     return None
+
+
+def titles_only(position: str, vocab: Vocabulary) -> bool:
+    """The position field holds titles and nothing else ("Hofrat", "Prof. Dr.")."""
+    found = titles_in_position(position, vocab)
+    return found is not None and not found.rest
 
 
 def move_title_out_of_position(title: str, position: str, vocab: Vocabulary) -> OfficeMove | None:

@@ -552,12 +552,23 @@ UNKNOWN_TITLES_AFTER_COMMA = rf",\s*{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*
 _TITLE_LIKE_TAIL = re.compile(rf"{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*\s*")
 
 
+def _title_like(text: str) -> bool:
+    """``text`` holds only words like degrees, none of them a name's initials ("H.-P.") or "jun."."""
+    return bool(_TITLE_LIKE_TAIL.fullmatch(text)) and not any(
+        w.rstrip(".").casefold() in _NAME_END_ABBREVIATIONS or _INITIAL.fullmatch(w) for w in text.split()
+    )
+
+
 def _unknown_titles_after_comma(text: str, at: int) -> bool:
-    """From ``at`` to the end, after a comma, ``text`` holds only words like degrees, none of them a
-    name's "jun."/"sen." (see `scan_name`)."""
-    if not text[:at].rstrip().endswith(",") or not _TITLE_LIKE_TAIL.fullmatch(text, at):
-        return False
-    return not any(w.rstrip(".").casefold() in _NAME_END_ABBREVIATIONS for w in text[at:].split())
+    """From ``at`` to the end, after a comma, ``text`` holds only words like degrees (see `scan_name`)."""
+    return text[:at].rstrip().endswith(",") and _title_like(text[at:])
+
+
+# Words of a company's name: a last-name field holding one is no person's name to split ("Huber AG, Hans").
+_COMPANY_WORDS = frozenset(
+    {"gmbh", "ag", "kg", "og", "e.u.", "se", "gesmbh", "ges.m.b.h.", "co", "co.", "&", "holding", "gruppe"}
+    | {"e.v.", "verein", "stiftung", "ltd", "ltd.", "inc", "inc.", "sa", "sarl", "srl", "bv", "nv"}
+)
 
 
 _BRACKETED_AT_END = re.compile(r"(?:\(([^()]*)\)|\[([^\[\]]*)\])\s*$")
@@ -610,8 +621,10 @@ def split_full_name(last_name: str, vocab: Vocabulary) -> tuple[str, str] | None
     surname, given = surname.strip(), given.strip()
     if not comma or not surname or not given or _NOT_GIVEN_NAMES.match(given):
         return None
-    if _TITLE_LIKE_TAIL.fullmatch(given) and not surname.isupper():
+    if _title_like(given) and not surname.isupper():
         return None  # "Huber, MD": a degree the vocabulary does not know, not a first name
+    if any(word.strip(",()").casefold() in _COMPANY_WORDS for word in text.split()):
+        return None  # "Huber AG, Hans", "GmbH, Huber": a company's name
     names = [
         tok
         for tok in scan_title(given, vocab)
