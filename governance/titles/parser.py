@@ -925,7 +925,7 @@ class PositionTitles:
     position of the vocabulary ("Dr. Geschäftsführer", "Primar Dr.", "Geschäftsführer, MBA")."""
 
     tokens: tuple[TitleToken, ...]
-    rest: str  # the position beside them, as written; "" when the field held titles only
+    rest: str  # the position beside them, as written ("" for titles only; the whole field for a chair)
 
 
 # What may stand between a job and its titles in a position field ("Geschäftsführer / MBA").
