@@ -471,14 +471,20 @@ _STAND_IN_WORDS = frozenset(
 )
 
 
+def _words(text: str) -> list[str]:
+    return [w.strip(",;()") for w in text.casefold().split()]
+
+
+def _stands_in(text: str) -> bool:
+    """``text`` (beside an office) names a stand-in or the office's own staff unit ("i.V.", "Stabsstelle")."""
+    return any(word in _STAND_IN_WORDS for word in _words(text))
+
+
 def _staff_of(text: str) -> bool:
     """``text`` (beside an office) names its staff, its deputy, a stand-in or a candidate for it."""
-    return any(
-        word in _NOT_A_PLACE
-        or word in _STAND_IN_WORDS
-        or word.startswith(_STAFF_STARTS)
-        or word.endswith(_STAFF_WORDS)
-        for word in (w.strip(",;()") for w in text.casefold().split())
+    return _stands_in(text) or any(
+        word in _NOT_A_PLACE or word.startswith(_STAFF_STARTS) or word.endswith(_STAFF_WORDS)
+        for word in _words(text)
     )
 
 
@@ -521,6 +527,7 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
         return None
     best = max(ranked)[1]
     part, (a, b) = parts[best], spans[best]
+    rank_too = part.kind == "office" and part.entry.casefold() in _RANKS_TOO  # a club's "Präsident" too
     if len({p.entry for p in parts}) == 1:  # one position twice ("Bürgermeister/Bürgermeisterin")
         genders = {p.gender for p in parts}
         bits = part.bits | (ISSUE_BIT["TITLE_NONCANONICAL"] if len(genders) > 1 else 0)
@@ -540,14 +547,10 @@ def _joined_positions(text: str, vocab: Vocabulary, strict: bool) -> PositionPar
             and all(tok.status == "unknown" for tok in scan_title(o, vocab))
             for o in others
         ):
-            if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
-                return None
-            return replace(part, text=text, before=text[:a], after=text[b:])
+            return None if rank_too else replace(part, text=text, before=text[:a], after=text[b:])
         return None
-    if _staff_of(after):
+    if _staff_of(after) or rank_too:  # "Präsident, Verein der Freunde": a rank the club has too
         return None
-    if part.kind == "office" and part.entry.casefold() in _RANKS_TOO:
-        return None  # "Präsident, Verein der Freunde": a rank the company or club has too
     if part.kind == "function" and part.entry in _DEPARTMENT_FUNCTIONS:
         return None  # "Direktor, Vertrieb"
     joiner = _JOINER_START.match(after)
@@ -575,7 +578,7 @@ def _one_position(text: str, vocab: Vocabulary) -> PositionParse:
         ):
             return PositionParse(text, None, "", "plain", "", 0)  # "Vorstand des Instituts für ..."
         if tail and tail.split()[0].casefold() in _CONNECTORS:
-            if any(word.strip(",;()") in _STAND_IN_WORDS for word in tail.casefold().split()):
+            if _stands_in(tail):
                 return PositionParse(text, None, "", "plain", "", 0)  # "Bürgermeister in Vertretung"
             status, abbrs, gender = _lookup_position(vocab, head)
             rest = tail

@@ -19,6 +19,7 @@ from governance.titles.vocabulary import (
     RETIREMENT_SUFFIXES,
     RETIRING_CLASSES,
     SCHOOL_QUALIFIERS,
+    TITLE_LIKE_WORD,
     Candidate,
     Vocabulary,
     exact_key,
@@ -545,11 +546,7 @@ def _strip_breaks(name: str) -> str:
 
 
 _INITIAL = re.compile(r"(?:[^\W\d_]\.-?)+")
-# After a comma in the surname field, words like degrees: capitals ("MD", "DVM", "CISSP") or abbreviations
-# of two or more letters with a dot ("akad. Vkfm."); the comma itself is the sign.
-_TITLE_LIKE_WORD = r"(?:[A-ZÄÖÜ]{2,6}|[^\W\d_][\w.-]+\.)"
-UNKNOWN_TITLES_AFTER_COMMA = rf",\s*{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*\s*$"
-_TITLE_LIKE_TAIL = re.compile(rf"{_TITLE_LIKE_WORD}(?:\s+{_TITLE_LIKE_WORD})*\s*")
+_TITLE_LIKE_TAIL = re.compile(rf"{TITLE_LIKE_WORD}(?:\s+{TITLE_LIKE_WORD})*\s*")
 
 
 def _title_like(text: str) -> bool:

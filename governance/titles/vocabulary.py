@@ -284,6 +284,13 @@ RETIREMENT_SUFFIXES = {
 RETIRING_CLASSES = frozenset({"berufstitel", "professor", "lecturer", "function"})
 
 
+# After a comma in the surname field, words like degrees the vocabulary may not know: capitals ("MD",
+# "DVM", "CISSP") or abbreviations of two or more letters with a dot ("akad. Vkfm."); the comma is the
+# sign. Name fields holding them go through the name scanner (`scan_name`), which flags them.
+TITLE_LIKE_WORD = r"(?:[A-ZÄÖÜ]{2,6}|[^\W\d_][\w.-]+\.)"
+_UNKNOWN_TITLES_AFTER_COMMA = rf",\s*{TITLE_LIKE_WORD}(?:\s+{TITLE_LIKE_WORD})*\s*$"
+
+
 # Entries whose last word reads like a name's initial ("E.h." like "E. H.", "I" like "I."): not read in
 # name fields, where "Dr.-Ing. E. H. Müller" is a Dr.-Ing. with two initials.
 NOT_IN_NAME_FIELDS = frozenset({"Dr.-Ing. E.h.", "lic.phil. I", "lic.phil. II"})
@@ -539,9 +546,7 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     exact = _prefix_trie_regex(prefixes)
     folded = _prefix_trie_regex(p.lower() for p in fold_prefixes)
     # ... and words like degrees after a comma that the vocabulary does not know ("Huber, MD"): flagged
-    from governance.titles.tokenizer import UNKNOWN_TITLES_AFTER_COMMA
-
-    prefilter = re.compile(rf"(?:^|[\s,;/|(\[])(?:{exact}|(?i:{folded}))|{UNKNOWN_TITLES_AFTER_COMMA}")
+    prefilter = re.compile(rf"(?:^|[\s,;/|(\[])(?:{exact}|(?i:{folded}))|{_UNKNOWN_TITLES_AFTER_COMMA}")
     return Vocabulary(
         entries=entries,
         title_exact=_freeze(title_exact),
