@@ -488,6 +488,14 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
     any_case: dict[str, set[Candidate]] = {}  # every title writing without case, for CAPS_NAME_DEGREES
     listed = {fold_key(w) for entry in entries.values() for w, _g in _writings(entry)}
     faculty = _faculty_words(entries)
+    # Degrees written as one or two capitals (DI, MA, BA): a writing that holds one among other words
+    # ("Dipl.-Ing. DI", the DDI) is read in its case forms only, as the degree alone is, so that "di"
+    # (unknown on its own) does not turn "Dipl.-Ing. di" into a DDI on the next parse.
+    short_degrees = {
+        e.abbr
+        for e in entries.values()
+        if e.cls in ("degree", "post") and e.abbr.isalpha() and len(e.abbr) <= 2
+    }
     for entry in entries.values():
         in_title = entry.cls in TITLE_CLASSES or (entry.cls == "function" and "pre" in entry.placement)
         in_position = entry.cls in POSITION_CLASSES
@@ -499,7 +507,11 @@ def build_vocabulary(rows: list[dict[str, str]]) -> Vocabulary:
         ]
         for writing, gender in _writings(entry) + built:
             cand = Candidate(entry.abbr, gender)
-            short = is_short(fold_key(writing)) or _spaced_capitals(writing)
+            short = (
+                is_short(fold_key(writing))
+                or _spaced_capitals(writing)
+                or (len(writing.split()) > 1 and any(w in short_degrees for w in writing.split()))
+            )
             if in_title:
                 _add(any_case, fold_key(writing), cand)
                 for w in case_variants(writing) if short else (writing,):
