@@ -118,13 +118,10 @@ def _split_full_names(
     if not rows.any():
         return first_codes, first_values, last_codes, last_values, rows
     # every split value gets a surname and a given-name value of its own, appended after the others
-    new_last = {i: len(last_values) + k for k, i in enumerate(np.flatnonzero(has_split))}
-    new_first = {i: len(first_values) + k for k, i in enumerate(np.flatnonzero(has_split))}
-    last_map = np.array([new_last.get(i, i) for i in range(len(last_values))], dtype=np.int64)
-    first_map = np.array([new_first.get(i, -1) for i in range(len(last_values))], dtype=np.int64)
+    number = np.cumsum(has_split) - 1  # per distinct last name, its index among the split ones
     split_values = [s for s in splits if s is not None]
-    first_codes = np.where(rows, first_map[last_codes], first_codes)
-    last_codes = np.where(rows, last_map[last_codes], last_codes)
+    first_codes = np.where(rows, len(first_values) + number[last_codes], first_codes)
+    last_codes = np.where(rows, len(last_values) + number[last_codes], last_codes)
     return (
         first_codes,
         [*first_values, *(given for _, given in split_values)],
@@ -220,7 +217,7 @@ def _move_misfiled(
         salutation, position, np.flatnonzero(holds[salutation[0]]), move_position_out_of_salutation, vocab
     )
     holds = np.array([position_in_title(v, vocab) is not None for v in title[1]], dtype=bool)
-    only_titles = np.array([titles_only(v, vocab) for v in position[1]], dtype=bool)[position[0]]
+    before = position
     title, position, position_moved = _move_between_fields(
         title, position, np.flatnonzero(holds[title[0]]), move_position_out_of_title, vocab
     )
@@ -229,7 +226,11 @@ def _move_misfiled(
         title, position, np.flatnonzero(holds[position[0]]), move_title_out_of_position, vocab
     )
     # an office beside titles only in the position field took the field, the titles went to the titles
-    title_moved |= position_moved & only_titles
+    moved = np.flatnonzero(position_moved)
+    if len(moved):
+        codes, inverse = np.unique(before[0][moved], return_inverse=True)
+        only = np.array([titles_only(before[1][c], vocab) for c in codes], dtype=bool)
+        title_moved[moved] |= only[inverse]
     return salutation, title, position, position_moved | salutation_moved, title_moved
 
 
