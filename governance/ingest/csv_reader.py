@@ -804,8 +804,8 @@ class _Reader:
         digits: it matches no contact of another night, and two contacts may share it. Such rows are
         rejected, the reason saying how to export the column (as text)."""
         columns = [f"c{i}" for i in profile.resolve(header).get("contact_id", [])]
-        if raw.empty or not columns:
-            return raw, lines
+        if raw.empty or not columns or not raw[columns[0]].str.contains("+", regex=False).any():
+            return raw, lines  # one cheap pass over the ids in the usual case
         ids = _strip_bom(raw[columns[0]])
         number = ids.str.fullmatch(_EXCEL_NUMBER_ID).to_numpy(dtype=bool)
         if not number.any():
